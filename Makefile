@@ -1,0 +1,149 @@
+# mailset - terminal editor for a shop's outgoing-mail settings
+# GNU make. `make run` and `make check` install missing Debian packages
+# first (as root) or print the apt-get line to run.
+
+VERSION   = 0.1.0
+
+PREFIX   ?= /usr/local
+bindir   ?= $(PREFIX)/bin
+datadir  ?= $(PREFIX)/share
+mandir   ?= $(datadir)/man
+localedir ?= $(datadir)/locale
+pkgdatadir = $(datadir)/mailset
+
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+MSGFMT     ?= msgfmt
+CFLAGS     ?= -O2 -g
+LDFLAGS    ?=
+
+PKGS      = ncursesw libcurl openssl inih libidn2
+MODELPKGS = libcurl openssl inih libidn2
+WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wformat=2 -Wwrite-strings -Wundef -Werror
+# Debian 12's libinih passes the line number to the handler (built with
+# INI_HANDLER_LINENO=1 although its header defaults to 0): match its ABI.
+MS_CPPFLAGS = -std=c11 -D_GNU_SOURCE -Iinclude -DINI_HANDLER_LINENO=1 \
+            -DVERSION='"$(VERSION)"' -DDATADIR='"$(pkgdatadir)"' \
+            -DLOCALEDIR='"$(localedir)"' -MMD -MP
+SAN       = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+ifneq ($(V),1)
+Q = @
+E = @echo
+else
+Q =
+E = @:
+endif
+
+MODEL_SRC = src/util.c src/i18n.c src/inifile.c src/settings.c src/validate.c src/presets.c
+CLI_SRC   = src/cli.c
+MAIN_SRC  = src/main.c
+TESTS     = $(patsubst tests/%.c,%,$(wildcard tests/check_*.c))
+
+B  = build
+BA = build/asan
+
+obj  = $(patsubst src/%.c,$(1)/obj/%.o,$(2))
+
+PC_CFLAGS      = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PC_LIBS        = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+PC_MODEL_LIBS  = $(shell $(PKG_CONFIG) --libs $(MODELPKGS) 2>/dev/null)
+PC_CHECK       = $(shell $(PKG_CONFIG) --cflags --libs check 2>/dev/null)
+
+MO = $(B)/locale/ja/LC_MESSAGES/mailset.mo
+
+.PHONY: all deps check-deps run check bench install uninstall clean asan pot lint-man
+all: $(B)/mailset $(MO)
+
+deps:
+	$(Q)scripts/deps.sh build
+check-deps:
+	$(Q)scripts/deps.sh check
+
+# --- normal build ---------------------------------------------------------
+$(B)/obj/%.o: src/%.c
+	$(E) "  CC      $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(MS_CPPFLAGS) $(WARN) $(CFLAGS) $(PC_CFLAGS) -c -o $@ $<
+
+$(B)/mailset: $(call obj,$(B),$(MODEL_SRC) $(CLI_SRC) $(MAIN_SRC))
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PC_LIBS)
+
+# --- sanitised build, used by the tests -----------------------------------
+$(BA)/obj/%.o: src/%.c
+	$(E) "  CC asan $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(MS_CPPFLAGS) $(WARN) -O1 -g $(SAN) $(PC_CFLAGS) -c -o $@ $<
+
+$(BA)/mailset: $(call obj,$(BA),$(MODEL_SRC) $(CLI_SRC) $(MAIN_SRC))
+	$(E) "  LD asan $@"
+	$(Q)$(CC) $(SAN) -o $@ $^ $(PC_LIBS)
+
+# Unit tests link the model alone: no ncurses.
+$(BA)/tests/%.o: tests/%.c
+	$(E) "  CC test $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(MS_CPPFLAGS) $(WARN) -Wno-missing-prototypes -O1 -g $(SAN) $(PC_CFLAGS) $(shell $(PKG_CONFIG) --cflags check) -c -o $@ $<
+
+$(BA)/tests/%: $(BA)/tests/%.o $(call obj,$(BA),$(MODEL_SRC))
+	$(E) "  LD test $@"
+	$(Q)$(CC) $(SAN) -o $@ $^ $(PC_MODEL_LIBS) $(PC_CHECK)
+
+asan: $(BA)/mailset $(addprefix $(BA)/tests/,$(TESTS))
+
+# --- translations ---------------------------------------------------------
+$(B)/locale/%/LC_MESSAGES/mailset.mo: po/%.po
+	$(E) "  MSGFMT  $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(MSGFMT) --check -o $@ $<
+
+pot:
+	xgettext --from-code=UTF-8 -k_ -kN_ --add-comments=Translators \
+	  --package-name=mailset --package-version=$(VERSION) \
+	  -o po/mailset.pot $(MODEL_SRC) $(CLI_SRC) $(MAIN_SRC)
+
+# --- the two commands of the README ---------------------------------------
+DEMO = $(B)/demo/mail.ini
+run:
+	$(Q)scripts/deps.sh run
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/run-demo.sh
+
+check:
+	$(Q)scripts/deps.sh check
+	$(Q)$(MAKE) --no-print-directory all asan
+	$(Q)MAILSET=$(CURDIR)/$(BA)/mailset TESTBIN=$(CURDIR)/$(BA)/tests \
+	  MAILSET_DATADIR=$(CURDIR)/share/mailset MAILSET_LOCALEDIR=$(CURDIR)/$(B)/locale \
+	  tests/run.sh $(TESTS)
+
+lint-man:
+	$(Q)mandoc -T lint -W warning man/mailset.1 man/mailset.ini.5
+
+bench:
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/bench.sh
+
+# --- install ----------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(pkgdatadir)/presets \
+	  $(DESTDIR)$(pkgdatadir)/examples $(DESTDIR)$(mandir)/man1 \
+	  $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(localedir)/ja/LC_MESSAGES
+	install -m 755 $(B)/mailset $(DESTDIR)$(bindir)/mailset
+	install -m 644 share/mailset/presets/*.ini $(DESTDIR)$(pkgdatadir)/presets/
+	install -m 644 share/mailset/examples/*.ini $(DESTDIR)$(pkgdatadir)/examples/
+	install -m 644 man/mailset.1 $(DESTDIR)$(mandir)/man1/mailset.1
+	install -m 644 man/mailset.ini.5 $(DESTDIR)$(mandir)/man5/mailset.ini.5
+	install -m 644 $(MO) $(DESTDIR)$(localedir)/ja/LC_MESSAGES/mailset.mo
+
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/mailset $(DESTDIR)$(mandir)/man1/mailset.1 \
+	  $(DESTDIR)$(mandir)/man5/mailset.ini.5 \
+	  $(DESTDIR)$(localedir)/ja/LC_MESSAGES/mailset.mo
+	rm -rf $(DESTDIR)$(pkgdatadir)
+
+clean:
+	rm -rf $(B)
+
+-include $(wildcard $(B)/obj/*.d $(BA)/obj/*.d $(BA)/tests/*.d)

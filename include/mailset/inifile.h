@@ -1,0 +1,113 @@
+/* inifile.h - the INI file as the shop's reader (inih) sees it, and a
+ * line-preserving writer.
+ *
+ * Reading goes through the system's libinih, so mailset agrees with the
+ * shop on every value. The document also keeps every line's bytes, so that
+ * rendering with no changes gives back the file byte for byte, and a change
+ * touches only the lines of the values that changed: comments, blank lines,
+ * unknown sections and keys, key order, a UTF-8 BOM and LF or CRLF line
+ * endings all survive. */
+#ifndef MAILSET_INIFILE_H
+#define MAILSET_INIFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+
+#include "mailset/util.h"
+
+/* The longest line inih reads whole (its 200-byte buffer less the NUL):
+ * longer lines are split by it and misread, so they are errors here. */
+#define INI_LINE_MAX 199
+
+enum ini_eol { INI_EOL_NONE, INI_EOL_LF, INI_EOL_CRLF };
+enum ini_kind { INI_BLANK, INI_COMMENT, INI_SECTION, INI_KEY, INI_CONT };
+
+struct ini_line {
+	char *text;          /* the line's bytes without its line ending */
+	size_t len;
+	enum ini_eol eol;
+	enum ini_kind kind;
+	char *section;       /* INI_SECTION: the section's name */
+	size_t entry;        /* INI_KEY, INI_CONT: index into entries */
+};
+
+/* One key = value as inih reported it. Continuation lines add to the value,
+ * joined with "\n". */
+struct ini_entry {
+	char *section;
+	char *key;
+	char *value;
+	int line;            /* 1-based line of the key */
+	int last_line;       /* last continuation line, or line */
+};
+
+struct ini_doc {
+	bool bom;
+	enum ini_eol eol;    /* line ending for new lines: that of line 1 */
+	struct ini_line *lines;
+	size_t nlines;
+	struct ini_entry *entries;
+	size_t nentries;
+};
+
+enum ini_status {
+	INI_OK = 0,
+	INI_NOFILE,          /* the file does not exist */
+	INI_IOERR,           /* it could not be read or written; e.err says why */
+	INI_SYNTAX,          /* it does not parse; e.line names the line */
+	INI_VALUE            /* a value cannot be written so inih reads it back */
+};
+
+struct ini_error {
+	enum ini_status status;
+	int line;            /* 1-based, 0 when no line is concerned */
+	int err;             /* errno, 0 when none */
+	char msg[512];       /* complete sentence, translated, no file name */
+};
+
+/* Parse len bytes (the whole file). Returns INI_OK and fills doc, or an
+ * error status with e filled and doc empty. doc must be zeroed before and
+ * released with inifile_free(). */
+enum ini_status inifile_parse(const char *buf, size_t len, struct ini_doc *doc,
+			      struct ini_error *e);
+/* Read and parse path. st (may be NULL) receives the file's stat. */
+enum ini_status inifile_load(const char *path, struct ini_doc *doc,
+			     struct ini_error *e, struct stat *st);
+void inifile_free(struct ini_doc *doc);
+
+/* The last entry for section/key (the one in force), or NULL. */
+const struct ini_entry *inifile_find(const struct ini_doc *doc,
+				     const char *section, const char *key);
+/* 1-based line of the last header of section, or 0. */
+int inifile_section_line(const struct ini_doc *doc, const char *section);
+
+/* Why value cannot be written as "key = value" so that inih reads it back
+ * exactly, as a translated sentence; NULL when it can. With may_wrap, a
+ * comma-separated list may be written over continuation lines. */
+const char *inifile_value_problem(const char *key, const char *value, bool may_wrap);
+
+struct ini_change {
+	const char *section;
+	const char *key;
+	const char *value;
+	bool wrap;           /* a list that may span continuation lines */
+};
+
+/* Render doc with the changes applied: an existing key's line keeps its
+ * prefix and inline comment and gets the new value; a missing key goes after
+ * the last key of its section's last occurrence; a missing section is
+ * appended. Returns INI_OK, or INI_VALUE with e naming the key. */
+enum ini_status inifile_render(const struct ini_doc *doc,
+			       const struct ini_change *ch, size_t nch,
+			       struct strbuf *out, struct ini_error *e);
+
+/* Replace path by data atomically: temporary file in the same directory,
+ * write, fsync, rename, fsync the directory. An existing file's mode and
+ * owner are kept (the link is followed); a new file is created 0600. On
+ * failure the old file is untouched, no temporary file is left, and e says
+ * which step failed and why. */
+enum ini_status inifile_write_atomic(const char *path, const char *data,
+				     size_t len, struct ini_error *e);
+
+#endif

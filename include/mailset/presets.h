@@ -1,0 +1,59 @@
+/* presets.h - provider presets, read from share/mailset/presets/NAME.ini.
+ *
+ * A preset file has one [preset] section:
+ *   name_ja, name_en    the provider's name
+ *   host                host template; "◯" marks what the user completes
+ *   host_pattern        comma-separated fnmatch(3) globs of its hosts
+ *   port, auth, tls     the values to apply
+ *   supported           "no" for a provider the shop cannot use
+ *   app_password_len    >0: the provider wants an app password that long
+ *   username_ja/_en, password_ja/_en, notes_ja/_en
+ *                       the guide's "where to find these values"
+ * Long texts use inih continuation lines (joined with "\n"). */
+#ifndef MAILSET_PRESETS_H
+#define MAILSET_PRESETS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct preset {
+	char *id;            /* file name without .ini */
+	char *name_ja, *name_en;
+	char *host;
+	char *host_pattern;
+	char *port, *auth, *tls;
+	bool supported;
+	int app_password_len;
+	char *username_ja, *username_en;
+	char *password_ja, *password_en;
+	char *notes_ja, *notes_en;
+	int order;           /* display order */
+};
+
+struct preset_list {
+	struct preset *v;
+	size_t n;
+};
+
+/* Load every *.ini of dir, sorted by order then id. Returns 0, or -1 with
+ * *err set to a new message naming the file and line. */
+int presets_load(const char *dir, struct preset_list *out, char **err);
+/* Load from i18n_datadir()/presets. */
+int presets_load_default(struct preset_list *out, char **err);
+void presets_free(struct preset_list *l);
+
+/* By id, or by either name (ASCII case-insensitive). */
+const struct preset *presets_find(const struct preset_list *l, const char *name);
+/* The preset whose host_pattern matches host (ASCII case-insensitive). */
+const struct preset *presets_match_host(const struct preset_list *l, const char *host);
+/* True when the host template still has a part to complete. */
+bool preset_needs_host(const struct preset *p);
+/* Byte offset in p->host of the first part to complete, or strlen(host). */
+size_t preset_host_cursor(const struct preset *p);
+/* True when host matches one of p's patterns. */
+bool preset_host_matches(const struct preset *p, const char *host);
+
+const char *preset_name(const struct preset *p);
+const char *preset_notes(const struct preset *p);
+
+#endif

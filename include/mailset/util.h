@@ -1,0 +1,47 @@
+/* util.h - allocation, growable buffers and UTF-8 helpers shared by the model.
+ *
+ * Allocation failure is not an error the program can recover from in a
+ * useful way here: every x*() wrapper aborts through util_oom(), so callers
+ * never check for NULL. Everything returned by an x*() function is owned by
+ * the caller and released with free(). */
+#ifndef MAILSET_UTIL_H
+#define MAILSET_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* printf into a new string. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer, always NUL-terminated. Zero-initialise, then
+ * release with sb_free(). */
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+void sb_add(struct strbuf *sb, const void *data, size_t n);
+void sb_adds(struct strbuf *sb, const char *s);
+void sb_addc(struct strbuf *sb, char c);
+void sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hand the string over to the caller (never NULL) and reset the buffer. */
+char *sb_steal(struct strbuf *sb);
+void sb_free(struct strbuf *sb);
+
+/* Decode one UTF-8 character at s (n bytes available). Returns its length in
+ * bytes and stores the code point in *cp, or returns 0 for an invalid or
+ * truncated sequence (overlong forms and surrogates are invalid). */
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* True when the whole string is valid UTF-8. */
+bool utf8_valid(const char *s, size_t n);
+/* Number of characters (code points) in a valid UTF-8 string. */
+size_t utf8_chars(const char *s);
+
+#endif

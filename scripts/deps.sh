@@ -1,0 +1,38 @@
+#!/bin/sh
+# Make sure the Debian packages a target needs are installed.
+# Usage: scripts/deps.sh build|check|run
+# As root, installs what is missing with apt-get; otherwise prints the exact
+# apt-get line and fails, so that `make` stops before a confusing error.
+set -eu
+
+build="gcc make pkg-config libncurses-dev libcurl4-openssl-dev libssl-dev libinih-dev libidn2-dev gettext"
+check="check libsubunit-dev mandoc tmux"
+run=""
+
+case "${1:-build}" in
+build) want="$build" ;;
+check) want="$build $check" ;;
+run)   want="$build $run" ;;
+*) echo "usage: $0 build|check|run" >&2; exit 64 ;;
+esac
+
+missing=""
+for p in $want; do
+	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+	echo "Installing missing Debian packages:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing
+	exit 0
+fi
+echo "mailset needs these Debian packages:$missing" >&2
+echo "Install them with:" >&2
+echo "  sudo apt-get install -y$missing" >&2
+exit 1

@@ -1,0 +1,58 @@
+/* i18n.c - locale set-up and the language decision. */
+#include "mailset/i18n.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef LOCALEDIR
+#define LOCALEDIR "/usr/local/share/locale"
+#endif
+#ifndef DATADIR
+#define DATADIR "/usr/local/share/mailset"
+#endif
+
+static bool is_c_locale(const char *name)
+{
+	return !name || !strcmp(name, "C") || !strcmp(name, "POSIX");
+}
+
+void i18n_init(void)
+{
+	const char *loc = setlocale(LC_ALL, "");
+	/* gettext ignores LANGUAGE in the C locale, and without a UTF-8
+	 * codeset Japanese could not be shown: fall back to C.UTF-8, which
+	 * glibc always has. A LANG=ja_JP.UTF-8 whose locale is not installed
+	 * still asks for Japanese, so it becomes LANGUAGE then. */
+	if (!loc || is_c_locale(setlocale(LC_MESSAGES, NULL))) {
+		setlocale(LC_ALL, "C.UTF-8");
+		const char *want = getenv("LC_ALL");
+		if (!want || !*want)
+			want = getenv("LC_MESSAGES");
+		if (!want || !*want)
+			want = getenv("LANG");
+		if (want && !strncmp(want, "ja", 2) && !getenv("LANGUAGE"))
+			setenv("LANGUAGE", "ja", 0);
+	}
+	const char *dir = getenv("MAILSET_LOCALEDIR");
+	bindtextdomain("mailset", dir && *dir ? dir : LOCALEDIR);
+	bind_textdomain_codeset("mailset", "UTF-8");
+	textdomain("mailset");
+}
+
+bool i18n_japanese(void)
+{
+	/* Translators: this is not shown; write your language's code here. */
+	return strcmp(gettext("LANGUAGE-CODE"), "ja") == 0;
+}
+
+const char *i18n_pick(const char *ja, const char *en)
+{
+	return i18n_japanese() ? ja : en;
+}
+
+const char *i18n_datadir(void)
+{
+	const char *dir = getenv("MAILSET_DATADIR");
+	return dir && *dir ? dir : DATADIR;
+}
