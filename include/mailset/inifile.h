@@ -63,6 +63,7 @@ struct ini_error {
 	enum ini_status status;
 	int line;            /* 1-based, 0 when no line is concerned */
 	int err;             /* errno, 0 when none */
+	bool create;         /* saving: the temporary file could not be created */
 	char msg[512];       /* complete sentence, translated, no file name */
 };
 

@@ -1,0 +1,312 @@
+/* settings.c - the field table (the one description of every setting) and
+ * the values of one configuration. Labels and help texts come from the
+ * admin guide (reference/mail-settings-admin-guide.ja.txt). */
+#include "mailset/settings.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailset/i18n.h"
+#include "mailset/util.h"
+
+static const char *const auth_choices[] = { "plain", "login", "cram-md5", "none", NULL };
+static const char *const onoff_choices[] = { "on", "off", NULL };
+static const char *const priority_choices[] = { "email", "sms", NULL };
+
+static bool notify_priority_visible(const struct settings *s)
+{
+	return settings_on(s, F_SMS_AUTH) && settings_on(s, F_TWILIO);
+}
+
+const struct section_info settings_sections[] = {
+	{ "basic", "基本設定", "Basic settings" },
+	{ "smtp", "SMTP 設定", "SMTP settings" },
+	{ "options", "契約オプション", "Contract options" },
+};
+const size_t settings_nsections = sizeof settings_sections / sizeof *settings_sections;
+
+const struct field settings_fields[F_COUNT] = {
+	[F_CONTACT_EMAIL] = {
+		F_CONTACT_EMAIL, "basic", "contact_email",
+		"お問合わせメールアドレス", "Contact email",
+		"「お問い合わせ」用のメールアドレスです。ショップページの「お問い合わせ」より"
+		"顧客からお問い合わせがあった場合、本メールアドレス宛てに通知が届きます。"
+		"{{ base_info.contact_email }} はこの値に置き換えられます。",
+		"The address for customer enquiries: the shop's contact form notifies it, and "
+		"{{ base_info.contact_email }} in templates is replaced by it.",
+		FK_ADDRESS, "", NULL, FIELD_REQUIRED, NULL },
+	[F_SYSTEM_EMAIL] = {
+		F_SYSTEM_EMAIL, "basic", "system_email",
+		"システムメール送信元", "System mail sender",
+		"システムから送信するメール(注文完了メールや発送完了メールなど)の送信元メールアドレスです。"
+		"必ず実在のメールアドレスを設定してください。"
+		"{{ base_info.system_email }} はこの値に置き換えられます。",
+		"The From address of the mail the shop sends (order and shipping confirmations). "
+		"It must be a real mailbox. {{ base_info.system_email }} in templates is replaced by it.",
+		FK_ADDRESS, "", NULL, FIELD_REQUIRED, NULL },
+	[F_SENDER_NAME] = {
+		F_SENDER_NAME, "basic", "system_sender_name",
+		"システムメール差出人", "Sender display name",
+		"顧客がシステムメールを受信した場合、本設定の差出人名がメーラーに表示されます。"
+		"設定しない場合は「システムメール送信元」のアドレスが表示されます。"
+		"※[]\";.などの半角記号は使えません(送信エラーになります)。",
+		"The sender name customers see in their mail program; empty shows the system mail "
+		"sender address. Half-width symbols such as [ ] \" ; . make every send fail.",
+		FK_DISPLAY_NAME, "", NULL, 0, NULL },
+	[F_BCC] = {
+		F_BCC, "basic", "bcc",
+		"自動送信メールのBCC", "BCC for automatic mail",
+		"システムから送信するメールを別のメールアドレスへBCC送信する際に設定します。"
+		"複数設定する場合はカンマ区切りで入力します。"
+		"(例)support@example.com,support@example.net",
+		"Also send every automatic mail, as BCC, to these addresses. Separate several "
+		"with commas, e.g. support@example.com,support@example.net",
+		FK_ADDRESS_LIST, "", NULL, 0, NULL },
+	[F_NOTIFY_PRIORITY] = {
+		F_NOTIFY_PRIORITY, "basic", "notify_priority",
+		"通知優先設定", "Notification priority",
+		"顧客への連絡方法として優先する方法です。(デフォルト:メール) "
+		"SMS会員認証機能をご契約済みで「Twilioを使用する:ON」の場合に表示されます。",
+		"How customers are contacted first (default: email). Shown only with the SMS "
+		"member authentication option and \"Use Twilio: ON\".",
+		FK_CHOICE, "email", priority_choices, 0, notify_priority_visible },
+	[F_HOST] = {
+		F_HOST, "smtp", "host",
+		"送信サーバー名", "SMTP server",
+		"送信サーバー名を設定します。設定値はご契約のSMTPサーバーによって異なります。"
+		"詳細はご契約のSMTPサーバーの事業者にお問い合わせください。",
+		"The outgoing mail server. Its name depends on your mail provider; ask them "
+		"when in doubt.",
+		FK_HOST, "", NULL, FIELD_REQUIRED, NULL },
+	[F_PORT] = {
+		F_PORT, "smtp", "port",
+		"ポート番号", "Port",
+		"ポート番号を設定します。主なメールサーバーでは587です(465はTLSで接続します)。",
+		"The server's port: 587 for the common providers (465 means TLS from the start).",
+		FK_PORT, "587", NULL, 0, NULL },
+	[F_USERNAME] = {
+		F_USERNAME, "smtp", "username",
+		"ユーザー名", "User name",
+		"メールサーバーで認証が必要な場合のユーザ名を設定します。"
+		"通常はご利用のメールアドレスです。",
+		"The user name the mail server asks for; usually the full mail address.",
+		FK_TEXT, "", NULL, 0, NULL },
+	[F_PASSWORD] = {
+		F_PASSWORD, "smtp", "password",
+		"パスワード", "Password",
+		"メールサーバーで認証が必要な場合のパスワードを設定します。",
+		"The password the mail server asks for.",
+		FK_SECRET, "", NULL, FIELD_SECRET, NULL },
+	[F_AUTH] = {
+		F_AUTH, "smtp", "auth",
+		"認証方式（高度な設定）", "Authentication (advanced)",
+		"メールサーバーで認証が必要な場合の認証方法を選択します。"
+		"※通常は「PLAIN」が選択されています。",
+		"How to log in to the mail server. Usually PLAIN.",
+		FK_CHOICE, "plain", auth_choices, FIELD_ADVANCED, NULL },
+	[F_TLS] = {
+		F_TLS, "smtp", "tls",
+		"TLS認証（高度な設定）", "TLS (advanced)",
+		"TLS 認証の有効・無効を設定します。※通常は「有効」設定です。"
+		"有効で認証ができないときのみ無効で設定ください。(セキュリティ上「有効」が推奨です)",
+		"Encrypt the connection (required when on). Usually on; turn it off only when the "
+		"server cannot be used with it (on is recommended for security).",
+		FK_CHOICE, "on", onoff_choices, FIELD_ADVANCED, NULL },
+	[F_CA_FILE] = {
+		F_CA_FILE, "smtp", "ca_file",
+		"CA証明書ファイル（高度な設定）", "CA file (advanced)",
+		"独自の認証局(テスト用など)の証明書を使う場合のPEMファイルのパスです。"
+		"空欄ならシステムの証明書を使います。",
+		"A PEM file of CA certificates for a private or test CA; empty uses the system's "
+		"certificates. Certificates are always verified.",
+		FK_PATH, "", NULL, FIELD_ADVANCED, NULL },
+	[F_SMS_AUTH] = {
+		F_SMS_AUTH, "options", "sms_auth",
+		"SMS会員認証機能", "SMS member authentication",
+		"[オプション]SMS会員認証機能をご契約済みの場合は on にします。",
+		"On when the shop has the SMS member authentication option.",
+		FK_CHOICE, "off", onoff_choices, 0, NULL },
+	[F_TWILIO] = {
+		F_TWILIO, "options", "twilio",
+		"Twilioを使用する", "Use Twilio",
+		"「設定 > 外部連携アカウント管理 > Twilio」で「Twilioを使用する:ON」の場合は on にします。",
+		"On when \"Use Twilio\" is ON under Settings > External accounts > Twilio.",
+		FK_CHOICE, "off", onoff_choices, 0, NULL },
+};
+
+const struct field *settings_field_by_name(const char *dotted)
+{
+	const char *dot = strchr(dotted, '.');
+	if (!dot)
+		return NULL;
+	size_t slen = (size_t)(dot - dotted);
+	for (int i = 0; i < F_COUNT; i++) {
+		const struct field *f = &settings_fields[i];
+		if (strlen(f->section) == slen && !strncmp(f->section, dotted, slen) &&
+		    !strcmp(f->key, dot + 1))
+			return f;
+	}
+	return NULL;
+}
+
+const char *settings_field_name(enum field_id id)
+{
+	static char names[F_COUNT][48];
+	if (!names[id][0])
+		snprintf(names[id], sizeof names[id], "%s.%s", settings_fields[id].section,
+			 settings_fields[id].key);
+	return names[id];
+}
+
+const char *settings_label(enum field_id id)
+{
+	return i18n_pick(settings_fields[id].label_ja, settings_fields[id].label_en);
+}
+
+const char *settings_help(enum field_id id)
+{
+	return i18n_pick(settings_fields[id].help_ja, settings_fields[id].help_en);
+}
+
+void settings_from_doc(struct settings *s, const struct ini_doc *doc)
+{
+	for (int i = 0; i < F_COUNT; i++) {
+		const struct ini_entry *en = inifile_find(doc, settings_fields[i].section,
+							  settings_fields[i].key);
+		s->value[i] = en ? xstrdup(en->value) : NULL;
+	}
+}
+
+void settings_copy(struct settings *dst, const struct settings *src)
+{
+	for (int i = 0; i < F_COUNT; i++)
+		dst->value[i] = src->value[i] ? xstrdup(src->value[i]) : NULL;
+}
+
+void settings_free(struct settings *s)
+{
+	for (int i = 0; i < F_COUNT; i++) {
+		free(s->value[i]);
+		s->value[i] = NULL;
+	}
+}
+
+const char *settings_get(const struct settings *s, enum field_id id)
+{
+	return s->value[id] ? s->value[id] : settings_fields[id].def;
+}
+
+bool settings_has(const struct settings *s, enum field_id id)
+{
+	return s->value[id] != NULL;
+}
+
+void settings_set(struct settings *s, enum field_id id, const char *value)
+{
+	char *v = xstrdup(value);
+	free(s->value[id]);
+	s->value[id] = v;
+}
+
+bool settings_visible(const struct settings *s, enum field_id id)
+{
+	return !settings_fields[id].visible || settings_fields[id].visible(s);
+}
+
+bool settings_on(const struct settings *s, enum field_id id)
+{
+	return strcasecmp(settings_get(s, id), "on") == 0;
+}
+
+int settings_line(const struct ini_doc *doc, enum field_id id)
+{
+	const struct ini_entry *en = inifile_find(doc, settings_fields[id].section,
+						  settings_fields[id].key);
+	return en ? en->line : inifile_section_line(doc, settings_fields[id].section);
+}
+
+/* Two values are the same setting: for a list, the same items. */
+static bool same_value(enum field_id id, const char *a, const char *b)
+{
+	if (settings_fields[id].kind != FK_ADDRESS_LIST)
+		return strcmp(a, b) == 0;
+	for (;;) {
+		a += strspn(a, ",\n \t");
+		b += strspn(b, ",\n \t");
+		size_t na = strcspn(a, ",\n"), nb = strcspn(b, ",\n");
+		while (na && (a[na - 1] == ' ' || a[na - 1] == '\t'))
+			na--;
+		while (nb && (b[nb - 1] == ' ' || b[nb - 1] == '\t'))
+			nb--;
+		if (na != nb || strncmp(a, b, na))
+			return false;
+		if (!na)
+			return true;
+		a += na;
+		b += nb;
+	}
+}
+
+int settings_save(const char *path, struct ini_doc *doc,
+		  const struct settings *s, struct ini_error *e)
+{
+	struct ini_change ch[F_COUNT];
+	size_t n = 0;
+	for (int i = 0; i < F_COUNT; i++) {
+		const struct field *f = &settings_fields[i];
+		if (!s->value[i])
+			continue;
+		const struct ini_entry *en = inifile_find(doc, f->section, f->key);
+		if (en && !strcmp(en->value, s->value[i]))
+			continue;
+		ch[n++] = (struct ini_change){ f->section, f->key, s->value[i],
+					       f->kind == FK_ADDRESS_LIST };
+	}
+
+	struct strbuf out = { 0 };
+	enum ini_status rc = inifile_render(doc, ch, n, &out, e);
+	if (rc != INI_OK) {
+		sb_free(&out);
+		return -1;
+	}
+
+	/* Prove that the shop's reader gets back exactly what was meant. */
+	struct ini_doc nd;
+	struct ini_error pe;
+	if (inifile_parse(out.buf ? out.buf : "", out.len, &nd, &pe) != INI_OK) {
+		snprintf(e->msg, sizeof e->msg,
+			 _("internal error: the new file would not parse (line %d: %s); nothing was saved"),
+			 pe.line, pe.msg);
+		e->status = INI_VALUE;
+		sb_free(&out);
+		return -1;
+	}
+	struct settings back = { { 0 } };
+	settings_from_doc(&back, &nd);
+	for (int i = 0; i < F_COUNT; i++) {
+		const char *want = s->value[i];
+		if (!want)
+			continue;
+		if (!back.value[i] || !same_value(i, back.value[i], want)) {
+			snprintf(e->msg, sizeof e->msg,
+				 _("internal error: %s would not read back as written; nothing was saved"),
+				 settings_field_name(i));
+			e->status = INI_VALUE;
+			settings_free(&back);
+			inifile_free(&nd);
+			sb_free(&out);
+			return -1;
+		}
+	}
+	settings_free(&back);
+
+	rc = inifile_write_atomic(path, out.buf ? out.buf : "", out.len, e);
+	sb_free(&out);
+	if (rc != INI_OK) {
+		inifile_free(&nd);
+		return -1;
+	}
+	inifile_free(doc);
+	*doc = nd;
+	return 0;
+}
