@@ -24,8 +24,7 @@ WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 # Debian 12's libinih passes the line number to the handler (built with
 # INI_HANDLER_LINENO=1 although its header defaults to 0): match its ABI.
 MS_CPPFLAGS = -std=c11 -D_GNU_SOURCE -Iinclude -DINI_HANDLER_LINENO=1 \
-            -DVERSION='"$(VERSION)"' -DDATADIR='"$(pkgdatadir)"' \
-            -DLOCALEDIR='"$(localedir)"' -MMD -MP
+            -I$(B) -DVERSION='"$(VERSION)"' -MMD -MP
 SAN       = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 ifneq ($(V),1)
@@ -53,13 +52,22 @@ PC_CHECK       = $(shell $(PKG_CONFIG) --cflags --libs check 2>/dev/null)
 
 MO = $(B)/locale/ja/LC_MESSAGES/mailset.mo
 
-.PHONY: all deps check-deps run check bench install uninstall clean asan pot lint-man
+.PHONY: FORCE all deps check-deps run check bench install uninstall clean asan pot lint-man
 all: $(B)/mailset $(MO)
 
 deps:
 	$(Q)scripts/deps.sh build
 check-deps:
 	$(Q)scripts/deps.sh check
+
+# The installation paths compiled in: rewritten (and what uses them
+# rebuilt) whenever PREFIX, datadir or localedir change.
+$(B)/paths.h: FORCE
+	$(Q)mkdir -p $(B)
+	$(Q)printf '#define DATADIR "%s"\n#define LOCALEDIR "%s"\n' '$(pkgdatadir)' '$(localedir)' > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(B)/obj/i18n.o $(BA)/obj/i18n.o: $(B)/paths.h
+FORCE:
 
 # --- normal build ---------------------------------------------------------
 $(B)/obj/%.o: src/%.c

@@ -5,12 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef LOCALEDIR
-#define LOCALEDIR "/usr/local/share/locale"
-#endif
-#ifndef DATADIR
-#define DATADIR "/usr/local/share/mailset"
-#endif
+#include "paths.h" /* DATADIR, LOCALEDIR: written by the Makefile */
 
 static bool is_c_locale(const char *name)
 {

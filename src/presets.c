@@ -9,6 +9,8 @@
 #include <strings.h>
 
 #include "mailset/i18n.h"
+#include "mailset/settings.h"
+#include "mailset/validate.h"
 #include "mailset/util.h"
 
 /* The character the admin guide uses for the part the user completes. */
@@ -193,4 +195,29 @@ const char *preset_notes(const struct preset *p)
 {
 	const char *n = i18n_pick(p->notes_ja, p->notes_en);
 	return n ? n : "";
+}
+
+static void add_warning(struct problems *out, enum field_id id, char *msg)
+{
+	out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+	out->v[out->n++] = (struct problem){ id, SEV_WARNING, msg };
+}
+
+void presets_check(const struct preset_list *l, const struct settings *s,
+		   struct problems *out)
+{
+	const struct preset *p = presets_match_host(l, settings_get(s, F_HOST));
+	if (!p)
+		return;
+	if (!p->supported)
+		add_warning(out, F_HOST,
+			    xasprintf(_("%s cannot be used for the shop's SMTP settings "
+					"(the admin guide says so); use another mail server"),
+				      preset_name(p)));
+	const char *pw = settings_get(s, F_PASSWORD);
+	if (p->app_password_len > 0 && *pw && utf8_chars(pw) != (size_t)p->app_password_len)
+		add_warning(out, F_PASSWORD,
+			    xasprintf(_("%s needs a %d-character app password, not the account's "
+					"own password (this one has %zu characters)"),
+				      preset_name(p), p->app_password_len, utf8_chars(pw)));
 }

@@ -3,8 +3,10 @@
  * admin guide (reference/mail-settings-admin-guide.ja.txt). */
 #include "mailset/settings.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mailset/i18n.h"
 #include "mailset/util.h"

@@ -54,6 +54,12 @@ size_t preset_host_cursor(const struct preset *p);
 bool preset_host_matches(const struct preset *p, const char *host);
 
 const char *preset_name(const struct preset *p);
+struct settings;
+struct problems;
+/* Warnings about the provider the SMTP host belongs to: one the shop cannot
+ * use (Exchange Online), or an app password of the wrong length. */
+void presets_check(const struct preset_list *l, const struct settings *s,
+		   struct problems *out);
 const char *preset_notes(const struct preset *p);
 
 #endif

@@ -1,0 +1,670 @@
+/* cli.c - the command line: check, get, set, presets, preset. */
+#include "mailset/cli.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "mailset/i18n.h"
+#include "mailset/inifile.h"
+#include "mailset/presets.h"
+#include "mailset/settings.h"
+#include "mailset/util.h"
+#include "mailset/validate.h"
+
+/* One loaded configuration file. */
+struct conf {
+	char *path;
+	bool is_default;     /* the XDG default path: its directory may be made */
+	bool exists;
+	struct ini_doc doc;
+	struct settings s;
+};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp, "%s",
+		_("Usage: mailset [-c FILE] COMMAND [ARGS]\n"
+		  "\n"
+		  "Commands:\n"
+		  "  check                     validate the file; problems as FILE:LINE: key: message\n"
+		  "  get [--show-secret] [KEY] print one value (section.key), or all of them\n"
+		  "  set KEY=VALUE...          validate all, then save; on any error write nothing\n"
+		  "  set smtp.password         read the password from standard input\n"
+		  "  presets                   list the provider presets\n"
+		  "  preset NAME [--host HOST] apply a provider preset\n"
+		  "\n"
+		  "Options:\n"
+		  "  -c, --config FILE         the configuration file\n"
+		  "  -h, --help                show this help\n"
+		  "  -V, --version             show the version and the linked libraries\n"
+		  "\n"
+		  "FILE defaults to $MAILSET_CONFIG, else $XDG_CONFIG_HOME/mailset/mail.ini\n"
+		  "(~/.config/mailset/mail.ini). See mailset(1) and mailset.ini(5).\n"));
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("mailset: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n", stderr);
+	fprintf(stderr, "%s\n", _("Try 'mailset --help'."));
+	return EX_USAGE;
+}
+
+static int version(const struct cli_hooks *hooks)
+{
+	const curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
+	printf("mailset %s\n", VERSION);
+	printf("  ncurses  %s\n", hooks && hooks->ui_versions ? hooks->ui_versions : "-");
+	printf("  libcurl  %s (%s)\n", cv->version, cv->ssl_version ? cv->ssl_version : "no TLS");
+	printf("  OpenSSL  %s\n", OpenSSL_version(OPENSSL_VERSION));
+	return EX_OK;
+}
+
+/* -c, else $MAILSET_CONFIG, else the XDG default. */
+static char *config_path(const char *opt, bool *is_default)
+{
+	*is_default = false;
+	if (opt)
+		return xstrdup(opt);
+	const char *env = getenv("MAILSET_CONFIG");
+	if (env && *env)
+		return xstrdup(env);
+	*is_default = true;
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	if (xdg && *xdg == '/')
+		return xasprintf("%s/mailset/mail.ini", xdg);
+	const char *home = getenv("HOME");
+	if (home && *home)
+		return xasprintf("%s/.config/mailset/mail.ini", home);
+	return NULL;
+}
+
+static int status_of_load(const struct ini_error *e)
+{
+	switch (e->status) {
+	case INI_NOFILE:
+		return EX_NOINPUT;
+	case INI_SYNTAX:
+		return EX_CONFIG;
+	default:
+		return e->err == EACCES || e->err == EPERM ? EX_NOPERM : EX_IOERR;
+	}
+}
+
+static int status_of_save(const struct ini_error *e)
+{
+	if (e->status == INI_VALUE)
+		return EX_SOFTWARE;
+	if (e->err == EACCES || e->err == EPERM)
+		return EX_NOPERM;
+	return e->create ? EX_CANTCREAT : EX_IOERR;
+}
+
+static void warn_mode(const char *path, const struct stat *st)
+{
+	if (st->st_mode & (S_IRGRP | S_IROTH))
+		fprintf(stderr,
+			_("mailset: %s: warning: readable by group or others (mode %04o); it holds "
+			  "the SMTP password: chmod 600 %s\n"),
+			path, (unsigned)(st->st_mode & 07777), path);
+}
+
+/* Load c->path. With may_be_missing, a missing file is an empty one. */
+static int conf_load(struct conf *c, bool may_be_missing)
+{
+	struct ini_error e;
+	struct stat st;
+	enum ini_status rc = inifile_load(c->path, &c->doc, &e, &st);
+	if (rc == INI_NOFILE && may_be_missing) {
+		c->exists = false;
+		memset(&c->s, 0, sizeof c->s);
+		return EX_OK;
+	}
+	if (rc != INI_OK) {
+		if (e.line)
+			fprintf(stderr, "%s:%d: %s\n", c->path, e.line, e.msg);
+		else
+			fprintf(stderr, "mailset: %s: %s\n", c->path, e.msg);
+		if (rc == INI_NOFILE)
+			fprintf(stderr, "%s\n",
+				_("mailset: create it with 'mailset set KEY=VALUE...' or 'mailset preset NAME'"));
+		return status_of_load(&e);
+	}
+	c->exists = true;
+	warn_mode(c->path, &st);
+	settings_from_doc(&c->s, &c->doc);
+	return EX_OK;
+}
+
+static void conf_free(struct conf *c)
+{
+	inifile_free(&c->doc);
+	settings_free(&c->s);
+	free(c->path);
+}
+
+static void make_parent(const char *path)
+{
+	char *dir = xstrdup(path);
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			break;
+		*p = '/';
+	}
+	free(dir);
+}
+
+static int conf_save(struct conf *c)
+{
+	struct ini_error e;
+	if (!c->exists && c->is_default)
+		make_parent(c->path);
+	if (settings_save(c->path, &c->doc, &c->s, &e) < 0) {
+		fprintf(stderr, "mailset: %s: %s\n", c->path, e.msg);
+		fprintf(stderr, "%s\n", _("mailset: nothing was changed"));
+		return status_of_save(&e);
+	}
+	c->exists = true;
+	return EX_OK;
+}
+
+static void print_problem(FILE *fp, const struct conf *c, const struct problem *p)
+{
+	int line = settings_line(&c->doc, p->field);
+	if (line)
+		fprintf(fp, "%s:%d: ", c->path, line);
+	else
+		fprintf(fp, "%s: ", c->path);
+	fprintf(fp, "%s: %s%s\n", settings_field_name(p->field),
+		p->sev == SEV_WARNING ? _("warning: ") : "", p->msg);
+}
+
+/* ------------------------------------------------------------------ check */
+
+/* What only the file shows: known keys set twice or spread over lines, and
+ * unknown keys in known sections (likely typos). Printed directly. */
+static size_t file_problems(const struct conf *c, bool *multiline)
+{
+	size_t errors = 0;
+	for (size_t i = 0; i < c->doc.nentries; i++) {
+		const struct ini_entry *en = &c->doc.entries[i];
+		char *dotted = xasprintf("%s.%s", en->section, en->key);
+		const struct field *f = settings_field_by_name(dotted);
+		const struct ini_entry *last = inifile_find(&c->doc, en->section, en->key);
+		if (!f) {
+			for (size_t k = 0; k < settings_nsections; k++)
+				if (!strcmp(settings_sections[k].name, en->section))
+					printf(_("%s:%d: %s: warning: unknown key, kept as it is (a typo?)\n"),
+					       c->path, en->line, dotted);
+		} else if (last != en) {
+			printf(_("%s:%d: %s: warning: set again on line %d; this line is ignored\n"),
+			       c->path, en->line, dotted, last->line);
+		} else if (en->last_line > en->line && f->kind != FK_ADDRESS_LIST) {
+			printf(_("%s:%d: %s: the value continues on line %d; write it on one line "
+				 "(only bcc may span lines)\n"),
+			       c->path, en->line, dotted, en->last_line);
+			multiline[f->id] = true;
+			errors++;
+		}
+		free(dotted);
+	}
+	return errors;
+}
+
+static int cmd_check(struct conf *c)
+{
+	int rc = conf_load(c, false);
+	if (rc)
+		return rc;
+	bool multiline[F_COUNT] = { false };
+	size_t errors = file_problems(c, multiline);
+	struct problems ps = { 0 };
+	validate_all(&c->s, &ps);
+	struct preset_list pl;
+	char *err;
+	if (presets_load_default(&pl, &err) == 0) {
+		presets_check(&pl, &c->s, &ps);
+		presets_free(&pl);
+	} else {
+		fprintf(stderr, "mailset: %s\n", err);
+		free(err);
+	}
+	for (size_t i = 0; i < ps.n; i++) {
+		if (multiline[ps.v[i].field])
+			continue;
+		print_problem(stdout, c, &ps.v[i]);
+		errors += ps.v[i].sev == SEV_ERROR;
+	}
+	problems_free(&ps);
+	if (errors)
+		return EX_CONFIG;
+	printf(_("%s: OK\n"), c->path);
+	return EX_OK;
+}
+
+/* -------------------------------------------------------------------- get */
+
+static void print_value(const struct conf *c, const struct field *f)
+{
+	const char *v = settings_get(&c->s, f->id);
+	if (f->kind == FK_ADDRESS_LIST) {
+		char *n = validate_normalize(f->id, v, 0);
+		puts(n);
+		free(n);
+	} else {
+		puts(v);
+	}
+}
+
+static int cmd_get(struct conf *c, int argc, char **argv)
+{
+	bool show_secret = false;
+	const char *key = NULL;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--show-secret"))
+			show_secret = true;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return usage_error(_("get: unknown option '%s'"), argv[i]);
+		else if (!key)
+			key = argv[i];
+		else
+			return usage_error(_("get: one KEY at a time ('%s' is one too many)"), argv[i]);
+	}
+	const struct field *f = NULL;
+	if (key && !(f = settings_field_by_name(key)))
+		return usage_error(_("unknown key '%s'; 'mailset get' lists the keys"), key);
+	int rc = conf_load(c, false);
+	if (rc)
+		return rc;
+	if (f) {
+		if ((f->flags & FIELD_SECRET) && !show_secret) {
+			fprintf(stderr,
+				_("mailset: %s is secret (%s); add --show-secret to print it\n"),
+				key, *settings_get(&c->s, f->id) ? _("set") : _("empty"));
+			return EX_NOPERM;
+		}
+		print_value(c, f);
+		return EX_OK;
+	}
+	for (int i = 0; i < F_COUNT; i++) {
+		const struct field *g = &settings_fields[i];
+		const char *v = settings_get(&c->s, g->id);
+		if ((g->flags & FIELD_SECRET) && !show_secret) {
+			printf("%s = %s\n", settings_field_name(g->id), *v ? "********" : "");
+			continue;
+		}
+		printf("%s = ", settings_field_name(g->id));
+		print_value(c, g);
+	}
+	return EX_OK;
+}
+
+/* -------------------------------------------------------------------- set */
+
+/* The password, from a terminal without echo or the first line of stdin.
+ * Returns a new string, or NULL when nothing could be read. */
+static char *read_secret(const char *name)
+{
+	FILE *in = stdin;
+	struct termios old, quiet;
+	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+	if (tty) {
+		fprintf(stderr, _("%s (not shown): "), name);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n = getline(&line, &cap, in);
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	if (n < 0) {
+		free(line);
+		return NULL;
+	}
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	return line;
+}
+
+/* Print the warnings of rules between fields that involve the fields the
+ * command changed. */
+static void warn_after_change(struct conf *c, const bool *changed)
+{
+	struct problems ps = { 0 };
+	for (int i = 0; i < F_COUNT; i++)
+		if (changed[i])
+			validate_one(&c->s, i, &ps);
+	struct preset_list pl;
+	char *err;
+	if (presets_load_default(&pl, &err) == 0) {
+		presets_check(&pl, &c->s, &ps);
+		presets_free(&pl);
+	} else {
+		free(err);
+	}
+	for (size_t i = 0; i < ps.n; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = ps.v[j].field == ps.v[i].field && !strcmp(ps.v[j].msg, ps.v[i].msg);
+		if (!seen)
+			fprintf(stderr, "mailset: %s: %s%s\n", settings_field_name(ps.v[i].field),
+				_("warning: "), ps.v[i].msg);
+	}
+	problems_free(&ps);
+}
+
+static int app_password_len(const struct settings *s)
+{
+	struct preset_list pl;
+	char *err;
+	int n = 0;
+	if (presets_load_default(&pl, &err) == 0) {
+		const struct preset *p = presets_match_host(&pl, settings_get(s, F_HOST));
+		n = p ? p->app_password_len : 0;
+		presets_free(&pl);
+	} else {
+		free(err);
+	}
+	return n;
+}
+
+/* Validate the changed fields of c->s; print each error as "key: reason".
+ * Returns the number of errors. */
+static size_t check_changes(const struct conf *c, const bool *changed)
+{
+	size_t errors = 0;
+	for (int i = 0; i < F_COUNT; i++) {
+		if (!changed[i])
+			continue;
+		char *why = validate_field(i, settings_get(&c->s, i));
+		if (!why && !settings_visible(&c->s, i))
+			why = xstrdup(_("can be changed only while options.sms_auth and "
+					"options.twilio are on"));
+		if (why) {
+			fprintf(stderr, "%s: %s\n", settings_field_name(i), why);
+			free(why);
+			errors++;
+		}
+	}
+	return errors;
+}
+
+static int cmd_set(struct conf *c, int argc, char **argv)
+{
+	if (argc == 0)
+		return usage_error("%s", _("set: give at least one KEY=VALUE"));
+	/* Check the words before anything is read. */
+	for (int i = 0; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		char *key = eq ? xstrndup(argv[i], (size_t)(eq - argv[i])) : xstrdup(argv[i]);
+		const struct field *f = settings_field_by_name(key);
+		int rc = EX_OK;
+		if (!f)
+			rc = usage_error(_("unknown key '%s'; 'mailset get' lists the keys"), key);
+		else if ((f->flags & FIELD_SECRET) && eq)
+			rc = usage_error(_("%s cannot be given on the command line, where other users "
+					   "can see it: run 'mailset set %s' and type it, or pipe it in"),
+					 key, key);
+		else if (!(f->flags & FIELD_SECRET) && !eq)
+			rc = usage_error(_("set: '%s' needs =VALUE"), key);
+		free(key);
+		if (rc)
+			return rc;
+	}
+	int rc = conf_load(c, true);
+	if (rc)
+		return rc;
+
+	bool changed[F_COUNT] = { false };
+	int secret = -1;
+	for (int i = 0; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		if (!eq) {
+			secret = settings_field_by_name(argv[i])->id;
+			continue;
+		}
+		*eq = '\0';
+		const struct field *f = settings_field_by_name(argv[i]);
+		*eq = '=';
+		char *v = validate_normalize(f->id, eq + 1, 0);
+		settings_set(&c->s, f->id, v);
+		free(v);
+		changed[f->id] = true;
+	}
+	if (secret >= 0) {
+		char *pw = read_secret(settings_field_name(secret));
+		if (!pw) {
+			fprintf(stderr, _("mailset: %s: nothing to read on standard input\n"),
+				settings_field_name(secret));
+			return EX_DATAERR;
+		}
+		/* The provider follows from the host in force after this set. */
+		char *v = validate_normalize(secret, pw, app_password_len(&c->s));
+		explicit_bzero(pw, strlen(pw));
+		free(pw);
+		settings_set(&c->s, secret, v);
+		explicit_bzero(v, strlen(v));
+		free(v);
+		changed[secret] = true;
+	}
+	if (check_changes(c, changed)) {
+		fprintf(stderr, "%s\n", _("mailset: nothing was changed"));
+		return EX_DATAERR;
+	}
+	rc = conf_save(c);
+	if (rc)
+		return rc;
+	warn_after_change(c, changed);
+	return EX_OK;
+}
+
+/* ---------------------------------------------------------------- presets */
+
+static int cmd_presets(void)
+{
+	struct preset_list pl;
+	char *err;
+	if (presets_load_default(&pl, &err) < 0) {
+		fprintf(stderr, "mailset: %s\n", err);
+		free(err);
+		return EX_OSFILE;
+	}
+	for (size_t i = 0; i < pl.n; i++) {
+		const struct preset *p = &pl.v[i];
+		printf("%-16s %s  (%s)%s\n", p->id, preset_name(p), p->host,
+		       p->supported ? "" : _("  -- not supported by the shop system"));
+	}
+	presets_free(&pl);
+	return EX_OK;
+}
+
+static void print_hints(const struct preset *p)
+{
+	const char *user = i18n_pick(p->username_ja, p->username_en);
+	const char *pass = i18n_pick(p->password_ja, p->password_en);
+	if (user)
+		printf("  %s: %s\n", settings_label(F_USERNAME), user);
+	if (pass)
+		printf("  %s: %s\n", settings_label(F_PASSWORD), pass);
+	if (*preset_notes(p))
+		printf("\n%s\n", preset_notes(p));
+}
+
+static int cmd_preset(struct conf *c, int argc, char **argv)
+{
+	const char *name = NULL, *host = NULL;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--host")) {
+			if (++i == argc)
+				return usage_error("%s", _("preset: --host needs a value"));
+			host = argv[i];
+		} else if (!strncmp(argv[i], "--host=", 7)) {
+			host = argv[i] + 7;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return usage_error(_("preset: unknown option '%s'"), argv[i]);
+		} else if (!name) {
+			name = argv[i];
+		} else {
+			return usage_error(_("preset: one NAME at a time ('%s' is one too many)"),
+					   argv[i]);
+		}
+	}
+	if (!name)
+		return usage_error("%s", _("preset: which one? 'mailset presets' lists them"));
+	struct preset_list pl;
+	char *err;
+	if (presets_load_default(&pl, &err) < 0) {
+		fprintf(stderr, "mailset: %s\n", err);
+		free(err);
+		return EX_OSFILE;
+	}
+	int rc = EX_OK;
+	const struct preset *p = presets_find(&pl, name);
+	char *h = NULL;
+	if (!p) {
+		rc = usage_error(_("no preset '%s'; 'mailset presets' lists them"), name);
+		goto out;
+	}
+	if (!p->supported) {
+		fprintf(stderr, _("mailset: %s cannot be used for the shop's SMTP settings\n"),
+			preset_name(p));
+		if (*preset_notes(p))
+			fprintf(stderr, "%s\n", preset_notes(p));
+		rc = EX_DATAERR;
+		goto out;
+	}
+	if (!host && preset_needs_host(p)) {
+		fprintf(stderr,
+			_("mailset: preset %s needs --host: the server name has the form %s "
+			  "(complete the %s part)\n"),
+			p->id, p->host, "\xE2\x97\xAF");
+		print_hints(p);
+		rc = EX_USAGE;
+		goto out;
+	}
+	h = validate_normalize(F_HOST, host ? host : p->host, 0);
+	char *why = validate_field(F_HOST, h);
+	if (why) {
+		fprintf(stderr, "%s: %s\n", settings_field_name(F_HOST), why);
+		free(why);
+		rc = EX_DATAERR;
+		goto out;
+	}
+	if (host && !preset_host_matches(p, h))
+		fprintf(stderr, _("mailset: warning: %s does not look like a server of %s (%s)\n"),
+			h, preset_name(p), p->host);
+	if ((rc = conf_load(c, true)) != EX_OK)
+		goto out;
+	settings_set(&c->s, F_HOST, h);
+	settings_set(&c->s, F_PORT, p->port);
+	settings_set(&c->s, F_AUTH, p->auth);
+	settings_set(&c->s, F_TLS, p->tls);
+	if ((rc = conf_save(c)) != EX_OK)
+		goto out;
+	printf(_("%s: applied %s: host %s, port %s, auth %s, TLS %s\n"), c->path,
+	       preset_name(p), h, p->port, p->auth, p->tls);
+	print_hints(p);
+	bool changed[F_COUNT] = { [F_HOST] = true, [F_AUTH] = true };
+	warn_after_change(c, changed);
+out:
+	free(h);
+	presets_free(&pl);
+	return rc;
+}
+
+/* ------------------------------------------------------------------- main */
+
+int cli_main(int argc, char **argv, const struct cli_hooks *hooks)
+{
+	const char *copt = NULL;
+	bool wizard = false;
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return EX_OK;
+		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			return version(hooks);
+		} else if (!strcmp(a, "-c") || !strcmp(a, "--config")) {
+			if (++i == argc)
+				return usage_error(_("%s needs a file name"), a);
+			copt = argv[i];
+		} else if (!strncmp(a, "--config=", 9)) {
+			copt = a + 9;
+		} else if (!strncmp(a, "-c", 2)) {
+			copt = a + 2;
+		} else if (!strcmp(a, "--wizard")) {
+			wizard = true;
+		} else {
+			return usage_error(_("unknown option '%s'"), a);
+		}
+	}
+	const char *cmd = i < argc ? argv[i++] : NULL;
+	int nargs = argc - i;
+	char **args = argv + i;
+
+	if (cmd && !strcmp(cmd, "presets")) {
+		if (nargs)
+			return usage_error(_("presets: unexpected '%s'"), args[0]);
+		return cmd_presets();
+	}
+	if (cmd && strcmp(cmd, "check") && strcmp(cmd, "get") && strcmp(cmd, "set") &&
+	    strcmp(cmd, "preset"))
+		return usage_error(_("unknown command '%s'"), cmd);
+
+	struct conf c = { 0 };
+	c.path = config_path(copt, &c.is_default);
+	if (!c.path) {
+		fprintf(stderr, "%s\n",
+			_("mailset: no configuration file: give -c FILE or set MAILSET_CONFIG"));
+		return EX_CONFIG;
+	}
+	int rc;
+	if (!cmd) {
+		if (hooks && hooks->editor) {
+			rc = hooks->editor(c.path, wizard);
+		} else {
+			usage(stderr);
+			fprintf(stderr, "%s\n",
+				_("mailset: the interactive editor is not part of this version; "
+				  "use the commands above"));
+			rc = EX_USAGE;
+		}
+	} else if (!strcmp(cmd, "check")) {
+		rc = nargs ? usage_error(_("check: unexpected '%s'"), args[0]) : cmd_check(&c);
+	} else if (!strcmp(cmd, "get")) {
+		rc = cmd_get(&c, nargs, args);
+	} else if (!strcmp(cmd, "set")) {
+		rc = cmd_set(&c, nargs, args);
+	} else {
+		rc = cmd_preset(&c, nargs, args);
+	}
+	conf_free(&c);
+	return rc;
+}

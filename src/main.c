@@ -1,0 +1,15 @@
+/* main.c - pick the command line or the editor. */
+#include <curses.h>
+#include <stdio.h>
+
+#include "mailset/cli.h"
+#include "mailset/i18n.h"
+
+int main(int argc, char **argv)
+{
+	static char versions[128];
+	i18n_init();
+	snprintf(versions, sizeof versions, "%s", curses_version());
+	struct cli_hooks hooks = { .ui_versions = versions, .editor = NULL };
+	return cli_main(argc, argv, &hooks);
+}
