@@ -208,7 +208,7 @@ static size_t file_problems(const struct conf *c, bool *multiline)
 		const struct ini_entry *en = &c->doc.entries[i];
 		char *dotted = xasprintf("%s.%s", en->section, en->key);
 		const struct field *f = settings_field_by_name(dotted);
-		const struct ini_entry *last = inifile_find(&c->doc, en->section, en->key);
+		const struct ini_entry *last = f ? inifile_find(&c->doc, en->section, en->key) : en;
 		if (!f) {
 			for (size_t k = 0; k < settings_nsections; k++)
 				if (!strcmp(settings_sections[k].name, en->section))

@@ -110,7 +110,7 @@ static int on_value(void *user, const char *section, const char *name,
 	}
 	struct ini_line *l = &doc->lines[lineno - 1];
 	if (l->kind == INI_KEY) {
-		doc->entries = xrealloc(doc->entries, (doc->nentries + 1) * sizeof *doc->entries);
+		doc->entries = xgrow(doc->entries, doc->nentries, sizeof *doc->entries);
 		struct ini_entry *en = &doc->entries[doc->nentries];
 		en->section = xstrdup(section);
 		en->key = xstrdup(name);
@@ -134,10 +134,7 @@ static int on_value(void *user, const char *section, const char *name,
 
 static void add_line(struct ini_doc *doc, const char *text, size_t len, enum ini_eol eol)
 {
-	if ((doc->nlines & (doc->nlines - 1)) == 0 || doc->nlines == 0) {
-		size_t cap = doc->nlines ? doc->nlines * 2 : 16;
-		doc->lines = xrealloc(doc->lines, cap * sizeof *doc->lines);
-	}
+	doc->lines = xgrow(doc->lines, doc->nlines, sizeof *doc->lines);
 	struct ini_line *l = &doc->lines[doc->nlines++];
 	memset(l, 0, sizeof *l);
 	l->text = xstrndup(text, len);

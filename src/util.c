@@ -35,6 +35,15 @@ void *xrealloc(void *p, size_t n)
 	return q;
 }
 
+void *xgrow(void *p, size_t n, size_t size)
+{
+	if (n == 0)
+		return xrealloc(p, 16 * size);
+	if (n >= 16 && (n & (n - 1)) == 0)
+		return xrealloc(p, 2 * n * size);
+	return p;
+}
+
 char *xstrndup(const char *s, size_t n)
 {
 	char *p = xmalloc(n + 1);

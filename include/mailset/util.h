@@ -16,6 +16,9 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+/* Make room in an array of n elements for element n (capacity doubles at
+ * powers of two from 16 on, so appending stays linear). */
+void *xgrow(void *p, size_t n, size_t size);
 char *xstrndup(const char *s, size_t n);
 /* printf into a new string. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
