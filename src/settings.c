@@ -71,7 +71,7 @@ const struct field settings_fields[F_COUNT] = {
 		"SMS会員認証機能をご契約済みで「Twilioを使用する:ON」の場合に表示されます。",
 		"How customers are contacted first (default: email). Shown only with the SMS "
 		"member authentication option and \"Use Twilio: ON\".",
-		FK_CHOICE, "email", priority_choices, 0, notify_priority_visible },
+		FK_CHOICE, "email", priority_choices, FIELD_REQUIRED, notify_priority_visible },
 	[F_HOST] = {
 		F_HOST, "smtp", "host",
 		"送信サーバー名", "SMTP server",
@@ -85,7 +85,7 @@ const struct field settings_fields[F_COUNT] = {
 		"ポート番号", "Port",
 		"ポート番号を設定します。主なメールサーバーでは587です(465はTLSで接続します)。",
 		"The server's port: 587 for the common providers (465 means TLS from the start).",
-		FK_PORT, "587", NULL, 0, NULL },
+		FK_PORT, "587", NULL, FIELD_REQUIRED, NULL },
 	[F_USERNAME] = {
 		F_USERNAME, "smtp", "username",
 		"ユーザー名", "User name",
@@ -105,7 +105,7 @@ const struct field settings_fields[F_COUNT] = {
 		"メールサーバーで認証が必要な場合の認証方法を選択します。"
 		"※通常は「PLAIN」が選択されています。",
 		"How to log in to the mail server. Usually PLAIN.",
-		FK_CHOICE, "plain", auth_choices, FIELD_ADVANCED, NULL },
+		FK_CHOICE, "plain", auth_choices, FIELD_REQUIRED | FIELD_ADVANCED, NULL },
 	[F_TLS] = {
 		F_TLS, "smtp", "tls",
 		"TLS認証（高度な設定）", "TLS (advanced)",
@@ -113,7 +113,7 @@ const struct field settings_fields[F_COUNT] = {
 		"有効で認証ができないときのみ無効で設定ください。(セキュリティ上「有効」が推奨です)",
 		"Encrypt the connection (required when on). Usually on; turn it off only when the "
 		"server cannot be used with it (on is recommended for security).",
-		FK_CHOICE, "on", onoff_choices, FIELD_ADVANCED, NULL },
+		FK_CHOICE, "on", onoff_choices, FIELD_REQUIRED | FIELD_ADVANCED, NULL },
 	[F_CA_FILE] = {
 		F_CA_FILE, "smtp", "ca_file",
 		"CA証明書ファイル（高度な設定）", "CA file (advanced)",
@@ -127,13 +127,13 @@ const struct field settings_fields[F_COUNT] = {
 		"SMS会員認証機能", "SMS member authentication",
 		"[オプション]SMS会員認証機能をご契約済みの場合は on にします。",
 		"On when the shop has the SMS member authentication option.",
-		FK_CHOICE, "off", onoff_choices, 0, NULL },
+		FK_CHOICE, "off", onoff_choices, FIELD_REQUIRED, NULL },
 	[F_TWILIO] = {
 		F_TWILIO, "options", "twilio",
 		"Twilioを使用する", "Use Twilio",
 		"「設定 > 外部連携アカウント管理 > Twilio」で「Twilioを使用する:ON」の場合は on にします。",
 		"On when \"Use Twilio\" is ON under Settings > External accounts > Twilio.",
-		FK_CHOICE, "off", onoff_choices, 0, NULL },
+		FK_CHOICE, "off", onoff_choices, FIELD_REQUIRED, NULL },
 };
 
 const struct field *settings_field_by_name(const char *dotted)
