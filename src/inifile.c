@@ -553,7 +553,9 @@ enum ini_status inifile_render(const struct ini_doc *doc,
 	bool *drop = xcalloc(nl ? nl : 1, sizeof *drop);
 	struct strbuf *after = xcalloc(nl ? nl : 1, sizeof *after);
 	struct strbuf tail = { 0 };
-	const char *neol = eol_str(doc->eol);
+	/* A document made from nothing has no line ending of its own yet. */
+	enum ini_eol deol = doc->eol == INI_EOL_CRLF ? INI_EOL_CRLF : INI_EOL_LF;
+	const char *neol = eol_str(deol);
 	/* New sections, in the order their first change comes. */
 	const char *newsec[16];
 	size_t nnewsec = 0;
@@ -623,13 +625,13 @@ enum ini_status inifile_render(const struct ini_doc *doc,
 		const struct ini_line *l = &doc->lines[i];
 		bool more = after[i].len || (i + 1 == nl && tail.len);
 		/* A line that gains a follower needs a line ending. */
-		enum ini_eol eol = l->eol == INI_EOL_NONE && more ? doc->eol : l->eol;
+		enum ini_eol eol = l->eol == INI_EOL_NONE && more ? deol : l->eol;
 		if (drop[i])
 			continue;
 		if (repl[i]) {
 			for (size_t j = 0; j < nrepl[i]; j++)
 				emit(out, repl[i][j], strlen(repl[i][j]),
-				     j + 1 < nrepl[i] ? (eol == INI_EOL_NONE ? doc->eol : eol) : eol);
+				     j + 1 < nrepl[i] ? (eol == INI_EOL_NONE ? deol : eol) : eol);
 		} else {
 			emit(out, l->text, l->len, eol);
 		}
