@@ -209,14 +209,15 @@ enum ini_status inifile_parse(const char *buf, size_t len, struct ini_doc *doc,
 			le--;
 			eol = INI_EOL_CRLF;
 		}
-		size_t n = (size_t)(le - p) + (doc->nlines == 0 && doc->bom ? 3 : 0);
+		size_t n = (size_t)(le - p) + (doc->nlines == 0 && doc->bom ? 3 : 0) +
+			   (eol == INI_EOL_CRLF ? 2 : eol == INI_EOL_LF ? 1 : 0);
 		if (n > INI_LINE_MAX) {
 			int line = (int)doc->nlines + 1;
 			inifile_free(doc);
 			seterr(e, INI_SYNTAX, line, 0,
-			       _("the line is %zu bytes long; the INI reader reads at most %d bytes "
-				 "of a line and would misread the rest: shorten it (a BCC list can "
-				 "continue on lines indented with blanks)"),
+			       _("the line is %zu bytes long with its line ending; the INI reader "
+				 "reads at most %d bytes of a line and would misread the rest: shorten "
+				 "it (a BCC list can continue on lines indented with blanks)"),
 			       n, INI_LINE_MAX);
 			return INI_SYNTAX;
 		}
@@ -338,7 +339,7 @@ int inifile_section_line(const struct ini_doc *doc, const char *section)
 static size_t room_for(const char *key)
 {
 	size_t used = strlen(key) + 3;
-	return used >= INI_LINE_MAX ? 0 : INI_LINE_MAX - used;
+	return used >= INI_TEXT_MAX ? 0 : INI_TEXT_MAX - used;
 }
 
 const char *inifile_value_problem(const char *key, const char *value, bool may_wrap)
@@ -375,7 +376,7 @@ const char *inifile_value_problem(const char *key, const char *value, bool may_w
 		return NULL;
 	}
 	/* A list: each item must fit on a line of its own. */
-	size_t room = room_for(key) - 1, croom = INI_LINE_MAX - strlen(INDENT) - 2;
+	size_t room = room_for(key) - 1, croom = INI_TEXT_MAX - strlen(INDENT) - 2;
 	if (croom < room)
 		room = croom;
 	for (const char *p = value; *p;) {
@@ -411,7 +412,7 @@ static size_t build_value_lines(const char *prefix, size_t plen, const char *val
 	*lines = NULL;
 	struct strbuf sb = { 0 };
 	sb_add(&sb, prefix, plen);
-	if (!wrap || plen + strlen(value) + slen <= INI_LINE_MAX) {
+	if (!wrap || plen + strlen(value) + slen <= INI_TEXT_MAX) {
 		sb_adds(&sb, value);
 		if (!*value && !slen) {
 			while (sb.len && is_blank(sb.buf[sb.len - 1]))
@@ -436,7 +437,7 @@ static size_t build_value_lines(const char *prefix, size_t plen, const char *val
 			next++;
 		bool last = *next == '\0';
 		size_t need = k + (last ? slen : 1);
-		if (!first_on_line && sb.len + need > INI_LINE_MAX) {
+		if (!first_on_line && sb.len + need > INI_TEXT_MAX) {
 			*lines = xrealloc(*lines, (n + 1) * sizeof **lines);
 			if (*p == '#') {
 				/* drop the trailing comma; it leads the next line */
@@ -462,7 +463,7 @@ static size_t build_value_lines(const char *prefix, size_t plen, const char *val
 static bool lines_fit(char **lines, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (strlen(lines[i]) > INI_LINE_MAX)
+		if (strlen(lines[i]) > INI_TEXT_MAX)
 			return false;
 	return true;
 }

@@ -16,9 +16,13 @@
 
 #include "mailset/util.h"
 
-/* The longest line inih reads whole (its 200-byte buffer less the NUL):
- * longer lines are split by it and misread, so they are errors here. */
+/* inih reads a line fgets-style into a 200-byte buffer: a line of more
+ * than 199 bytes, line ending included, is split into two, which shifts the
+ * line numbers of everything after it and misreads longer values. Such
+ * lines are errors here. */
 #define INI_LINE_MAX 199
+/* The longest line mailset writes, without its line ending: room for CRLF. */
+#define INI_TEXT_MAX (INI_LINE_MAX - 2)
 
 enum ini_eol { INI_EOL_NONE, INI_EOL_LF, INI_EOL_CRLF };
 enum ini_kind { INI_BLANK, INI_COMMENT, INI_SECTION, INI_KEY, INI_CONT };
