@@ -410,7 +410,22 @@ static size_t build_value_lines(const char *prefix, size_t plen, const char *val
 {
 	size_t n = 0;
 	*lines = NULL;
-	struct strbuf sb = { 0 };
+	struct strbuf sb = { 0 }, flat = { 0 };
+	if (wrap) {
+		/* A list read from continuation lines holds newlines: its items
+		 * go back on lines of mailset's own making. */
+		for (const char *p = value; *p;) {
+			size_t k = strcspn(p, ",\n");
+			if (k) {
+				if (flat.len)
+					sb_addc(&flat, ',');
+				sb_add(&flat, p, k);
+			}
+			p += k;
+			p += *p != '\0';
+		}
+		value = flat.buf ? flat.buf : "";
+	}
 	sb_add(&sb, prefix, plen);
 	if (!wrap || plen + strlen(value) + slen <= INI_TEXT_MAX) {
 		sb_adds(&sb, value);
@@ -421,6 +436,7 @@ static size_t build_value_lines(const char *prefix, size_t plen, const char *val
 		sb_add(&sb, suffix, slen);
 		*lines = xmalloc(sizeof **lines);
 		(*lines)[n++] = sb_steal(&sb);
+		sb_free(&flat);
 		return n;
 	}
 	/* Wrap after commas; an item that begins with '#' would read as a
@@ -457,6 +473,7 @@ static size_t build_value_lines(const char *prefix, size_t plen, const char *val
 	sb_add(&sb, suffix, slen);
 	*lines = xrealloc(*lines, (n + 1) * sizeof **lines);
 	(*lines)[n++] = sb_steal(&sb);
+	sb_free(&flat);
 	return n;
 }
 
