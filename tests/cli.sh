@@ -1,0 +1,690 @@
+#!/bin/bash
+# tests/cli.sh - the command line as HACKING.md specifies it: every
+# subcommand, its output and its exit status (sysexits.h).
+
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+ALL_KEYS='basic.contact_email basic.system_email basic.system_sender_name basic.bcc basic.notify_priority smtp.host smtp.port smtp.username smtp.password smtp.auth smtp.tls smtp.ca_file options.sms_auth options.twilio'
+PRESET_IDS='onamae sakura xserver lolipop muumuu google exchange-online'
+
+# --- check --------------------------------------------------------------
+
+begin check_valid_ok
+f=$T_DIR/mail.ini; mkvalid "$f"
+ms -c "$f" check
+expect_rc 0
+[ "$(tail -n 1 "$T_DIR/out")" = "$f: OK" ] || fail "last line of stdout is '$(tail -n 1 "$T_DIR/out")', expected '$f: OK'"
+end
+
+begin check_invalid_port
+f=$T_DIR/mail.ini; mkvalid "$f"
+sed -i 's/^port = 587$/port = 99999/' "$f"
+ms -c "$f" check
+expect_rc 78
+expect_out_has "$f:10: smtp.port: "
+expect_nowhere "$f: OK"
+end
+
+begin check_invalid_address
+f=$T_DIR/mail.ini; mkvalid "$f"
+sed -i 's/^contact_email = .*/contact_email = not-an-address/' "$f"
+ms -c "$f" check
+expect_rc 78
+expect_out_has "$f:3: basic.contact_email: "
+end
+
+begin check_sender_name_special
+f=$T_DIR/mail.ini; mkvalid "$f"
+sed -i 's/^system_sender_name = .*/system_sender_name = Shop [Tokyo]/' "$f"
+ms -c "$f" check
+expect_rc 78
+expect_out_has "$f:5: basic.system_sender_name: "
+end
+
+begin check_reports_every_error
+f=$T_DIR/mail.ini; mkvalid "$f"
+sed -i -e 's/^port = 587$/port = 0/' -e 's/^auth = plain$/auth = kerberos/' "$f"
+ms -c "$f" check
+expect_rc 78
+expect_out_has "$f:10: smtp.port: "
+expect_out_has "$f:13: smtp.auth: "
+end
+
+begin check_warning_only_ok
+# A duplicate key is a warning on the earlier line; the last one wins.
+f=$T_DIR/mail.ini; mkvalid "$f"
+sed -i 's/^host = smtp.example.com$/host = old.example.com\nhost = smtp.example.com/' "$f"
+ms -c "$f" check
+expect_rc 0
+expect_out_has "$f:9: smtp.host: warning: "
+[ "$(tail -n 1 "$T_DIR/out")" = "$f: OK" ] || fail "last line is '$(tail -n 1 "$T_DIR/out")', expected '$f: OK'"
+ms -c "$f" get smtp.host
+expect_out "smtp.example.com"
+end
+
+begin check_broken_line
+f=$T_DIR/mail.ini; mkvalid "$f"
+sed -i '3i this line has no equals sign' "$f"
+ms -c "$f" check
+expect_rc 78
+expect_any_has "$f:3:"
+expect_nowhere "$f: OK"
+end
+
+# HACKING: a line longer than 199 bytes including its line ending is rejected.
+begin check_line_too_long
+f=$T_DIR/mail.ini; mkvalid "$f"
+long="; $(head -c 197 /dev/zero | tr '\0' x)"   # 199 bytes + LF
+sed -i "4i $long" "$f"
+ms -c "$f" check
+expect_rc 78
+expect_any_has "$f:4:"
+end
+
+begin check_line_198_ok
+f=$T_DIR/mail.ini; mkvalid "$f"
+long="; $(head -c 196 /dev/zero | tr '\0' x)"   # 198 bytes + LF
+sed -i "4i $long" "$f"
+ms -c "$f" check
+expect_rc 0
+expect_out_has "$f: OK"
+end
+
+begin check_nul_byte
+f=$T_DIR/mail.ini
+printf '[basic]\ncontact_email = support@example.com\nsystem_email = no\0reply@example.com\n' >"$f"
+chmod 600 "$f"
+ms -c "$f" check
+expect_rc 78
+expect_any_has "$f:3:"
+end
+
+begin check_multiline_host
+f=$T_DIR/mail.ini; mkvalid "$f"
+sed -i 's/^host = smtp.example.com$/host = smtp.example.com\n  smtp2.example.com/' "$f"
+ms -c "$f" check
+expect_rc 78
+expect_out_has "$f:9: smtp.host: "
+end
+
+begin check_multiline_bcc_ok
+f=$T_DIR/mail.ini; mkvalid "$f"
+sed -i 's/^bcc =$/bcc = a@example.com,\n  b@example.com/' "$f"
+ms -c "$f" check
+expect_rc 0
+expect_out_has "$f: OK"
+end
+
+begin check_missing_file
+ms -c "$T_DIR/nope.ini" check
+expect_rc 66
+expect_err_nonempty
+[ -e "$T_DIR/nope.ini" ] && fail "check created the file"
+end
+
+# --- get ----------------------------------------------------------------
+
+begin get_value
+f=$T_DIR/mail.ini; mkvalid "$f"
+ms -c "$f" get smtp.host
+expect_rc 0
+expect_out "smtp.example.com"
+ms -c "$f" get basic.system_sender_name
+expect_out "Example Shop"
+end
+
+begin get_empty_value
+f=$T_DIR/mail.ini; mkvalid "$f"
+ms -c "$f" get basic.bcc
+expect_rc 0
+expect_out ""
+end
+
+begin get_defaults
+f=$T_DIR/mail.ini
+mkfile "$f" '[basic]\ncontact_email = support@example.com\n'
+ms -c "$f" get smtp.port;             expect_rc 0; expect_out 587
+ms -c "$f" get smtp.auth;             expect_out plain
+ms -c "$f" get smtp.tls;              expect_out on
+ms -c "$f" get basic.notify_priority; expect_out email
+ms -c "$f" get options.sms_auth;      expect_out off
+ms -c "$f" get options.twilio;        expect_out off
+end
+
+begin get_last_duplicate_wins
+f=$T_DIR/mail.ini
+mkfile "$f" '[smtp]\nport = 25\nport = 2525\n'
+ms -c "$f" get smtp.port
+expect_rc 0
+expect_out 2525
+end
+
+begin get_all_masks_password
+f=$T_DIR/mail.ini; mkvalid "$f"
+ms -c "$f" get
+expect_rc 0
+for k in $ALL_KEYS; do
+	grep -q "^$k = \\?" "$T_DIR/out" || fail "get lists no line for $k"
+done
+expect_out_has "smtp.host = smtp.example.com"
+expect_out_has "smtp.port = 587"
+expect_out_has "smtp.password = ********"
+expect_nowhere secret123
+end
+
+begin get_password_refused
+f=$T_DIR/mail.ini; mkvalid "$f"
+ms -c "$f" get smtp.password
+expect_rc 77
+expect_out_empty
+expect_err_nonempty
+expect_nowhere secret123
+end
+
+begin get_password_show_secret
+f=$T_DIR/mail.ini; mkvalid "$f"
+ms -c "$f" get --show-secret smtp.password
+expect_rc 0
+expect_out secret123
+end
+
+begin get_unknown_key
+f=$T_DIR/mail.ini; mkvalid "$f"
+ms -c "$f" get smtp.nosuchkey
+expect_rc 64
+expect_out_empty
+expect_err_nonempty
+ms -c "$f" get nosection
+expect_rc 64
+end
+
+begin get_missing_file
+ms -c "$T_DIR/nope.ini" get smtp.host
+expect_rc 66
+expect_out_empty
+end
+
+begin get_broken_file
+f=$T_DIR/mail.ini; mkvalid "$f"
+sed -i '9i garbage' "$f"
+ms -c "$f" get smtp.host
+expect_rc 78
+expect_any_has "$f:9:"
+end
+
+# --- set ----------------------------------------------------------------
+
+begin set_one_key
+mkdir "$T_DIR/cfg"
+f=$T_DIR/cfg/mail.ini; mkvalid "$f"
+cp "$f" "$T_DIR/orig.ini"
+sed 's/^port = 587$/port = 465/' "$f" >"$T_DIR/want.ini"
+ms -c "$f" set smtp.port=465
+expect_rc 0
+expect_same "$T_DIR/want.ini" "$f"
+d=$(diff "$T_DIR/orig.ini" "$f")
+[ "$d" = "$(printf '10c10\n< port = 587\n---\n> port = 465')" ] || fail "diff against the original: $(echo "$d" | tr '\n' '|')"
+ms -c "$f" get smtp.port
+expect_out 465
+[ "$(dir_list "$T_DIR/cfg")" = "mail.ini " ] || fail "directory holds: $(dir_list "$T_DIR/cfg")"
+end
+
+begin set_several_keys
+f=$T_DIR/mail.ini; mkvalid "$f"
+sed -e 's/^port = 587$/port = 2525/' -e 's/^host = .*/host = mail.example.net/' "$f" >"$T_DIR/want.ini"
+ms -c "$f" set smtp.host=mail.example.net smtp.port=2525
+expect_rc 0
+expect_same "$T_DIR/want.ini" "$f"
+end
+
+begin set_bad_among_good
+f=$T_DIR/mail.ini; mkvalid "$f"
+cp "$f" "$T_DIR/orig.ini"
+ms -c "$f" set smtp.port=465 'smtp.host=bad host name' basic.contact_email=not-an-address
+expect_rc 65
+expect_err_has "smtp.host: "
+expect_err_has "basic.contact_email: "
+expect_same "$T_DIR/orig.ini" "$f"
+end
+
+begin set_bad_port
+f=$T_DIR/mail.ini; mkvalid "$f"
+cp "$f" "$T_DIR/orig.ini"
+for v in 0 65536 -1 abc 58x7 ''; do
+	ms -c "$f" set "smtp.port=$v"
+	expect_rc 65 "set smtp.port='$v'"
+	expect_err_has "smtp.port: "
+done
+expect_same "$T_DIR/orig.ini" "$f"
+end
+
+begin set_unwritable_value
+# Values inih could not read back are refused with a reason.
+f=$T_DIR/mail.ini; mkvalid "$f"
+cp "$f" "$T_DIR/orig.ini"
+for v in 'user ;comment' "$(printf 'a\tb')"; do
+	ms -c "$f" set "smtp.username=$v"
+	expect_rc 65 "set smtp.username='$v'"
+	expect_err_has "smtp.username: "
+done
+expect_same "$T_DIR/orig.ini" "$f"
+end
+
+begin set_normalises
+f=$T_DIR/mail.ini; mkvalid "$f"
+ms -c "$f" set 'basic.bcc=a@example.com , b@example.com,c@example.com' smtp.auth=LOGIN smtp.tls=Off
+expect_rc 0
+ms -c "$f" get basic.bcc; expect_out 'a@example.com,b@example.com,c@example.com'
+ms -c "$f" get smtp.auth; expect_out login
+ms -c "$f" get smtp.tls;  expect_out off
+grep -qx 'auth = login' "$f" || fail "file lacks 'auth = login'"
+end
+
+begin set_cross_field_warning
+f=$T_DIR/mail.ini
+mkfile "$f" '[basic]\ncontact_email = support@example.com\nsystem_email = noreply@example.com\n\n[smtp]\nhost = smtp.example.com\nauth = none\n'
+ms -c "$f" set smtp.auth=plain
+expect_rc 0
+expect_err_has "smtp.username"
+ms -c "$f" get smtp.auth
+expect_out plain
+end
+
+begin set_unknown_key
+f=$T_DIR/mail.ini; mkvalid "$f"
+cp "$f" "$T_DIR/orig.ini"
+ms -c "$f" set smtp.port=465 smtp.nosuch=1
+expect_rc 64
+expect_err_nonempty
+expect_same "$T_DIR/orig.ini" "$f"
+end
+
+begin set_without_equals
+f=$T_DIR/mail.ini; mkvalid "$f"
+cp "$f" "$T_DIR/orig.ini"
+ms -c "$f" set smtp.port
+expect_rc 64
+expect_same "$T_DIR/orig.ini" "$f"
+end
+
+begin set_broken_file
+f=$T_DIR/mail.ini; mkvalid "$f"
+sed -i '3i garbage without equals' "$f"
+cp "$f" "$T_DIR/orig.ini"
+ms -c "$f" set smtp.port=465
+expect_rc 78
+expect_any_has "$f:3:"
+expect_same "$T_DIR/orig.ini" "$f"
+end
+
+begin set_long_line_file_untouched
+f=$T_DIR/mail.ini; mkvalid "$f"
+printf 'note = %0194d\n' 0 >>"$f"                  # 201 bytes
+cp "$f" "$T_DIR/orig.ini"
+ms -c "$f" set smtp.port=465
+expect_rc 78
+expect_any_has "$f:15:"
+expect_same "$T_DIR/orig.ini" "$f"
+end
+
+begin set_password_on_command_line
+f=$T_DIR/mail.ini; mkvalid "$f"
+cp "$f" "$T_DIR/orig.ini"
+ms -c "$f" set smtp.password=Hunter2Secret
+expect_rc 64
+expect_nowhere Hunter2Secret
+expect_same "$T_DIR/orig.ini" "$f"
+ms -c "$f" set smtp.port=465 smtp.password=Hunter2Secret
+expect_rc 64
+expect_nowhere Hunter2Secret
+expect_same "$T_DIR/orig.ini" "$f"
+end
+
+begin set_password_stdin
+f=$T_DIR/mail.ini; mkvalid "$f"
+ms_input 'pw\n' -c "$f" set smtp.password
+expect_rc 0
+ms -c "$f" get --show-secret smtp.password
+expect_rc 0
+expect_out pw
+end
+
+begin set_password_stdin_not_echoed
+f=$T_DIR/mail.ini; mkvalid "$f"
+ms_input 'Tr0ub4dor&3-horse\nsecond line\n' -c "$f" set smtp.password
+expect_rc 0
+expect_nowhere 'Tr0ub4dor&3-horse'
+ms -c "$f" get --show-secret smtp.password
+expect_out 'Tr0ub4dor&3-horse'
+grep -q 'second line' "$f" && fail "more than the first line was stored"
+end
+
+begin set_creates_file_0600
+f=$T_DIR/new.ini
+ms -c "$f" set smtp.host=smtp.example.com
+expect_rc 0
+expect_mode "$f" 600
+ms -c "$f" get smtp.host
+expect_out smtp.example.com
+end
+
+begin set_keeps_mode_0640
+f=$T_DIR/mail.ini; mkvalid "$f"
+chmod 640 "$f"
+warn="mailset: $f: warning: readable by group or others (mode 0640); it holds the SMTP password: chmod 600 $f"
+ms -c "$f" set smtp.port=465
+expect_rc 0
+expect_mode "$f" 640
+expect_err_has "$warn"
+ms -c "$f" get smtp.port
+expect_out 465
+expect_err_has "$warn"
+end
+
+begin no_warning_for_0600
+f=$T_DIR/mail.ini; mkvalid "$f"
+ms -c "$f" get smtp.port
+expect_rc 0
+grep -q 'readable by group or others' "$T_DIR/err" && fail "warned about a 0600 file"
+end
+
+# --- presets ------------------------------------------------------------
+
+begin presets_list
+ms presets
+expect_rc 0
+n=$(grep -c . "$T_DIR/out")
+[ "$n" -eq 7 ] || fail "presets printed $n lines, expected 7"
+for id in $PRESET_IDS; do
+	c=$(grep -c "^${id}[[:space:]]" "$T_DIR/out")
+	[ "$c" -eq 1 ] || fail "preset $id listed $c times"
+done
+grep "^xserver[[:space:]]" "$T_DIR/out" | grep -q 'xserver\.jp' || fail "xserver line lacks its host"
+grep "^google[[:space:]]" "$T_DIR/out" | grep -q 'smtp\.gmail\.com' || fail "google line lacks smtp.gmail.com"
+grep "^lolipop[[:space:]]" "$T_DIR/out" | grep -q 'smtp\.lolipop\.jp' || fail "lolipop line lacks smtp.lolipop.jp"
+grep "^muumuu[[:space:]]" "$T_DIR/out" | grep -q 'smtp\.muumuu-mail\.com' || fail "muumuu line lacks its host"
+grep "^exchange-online[[:space:]]" "$T_DIR/out" | grep -q 'smtp\.office365\.com' || fail "exchange-online line lacks smtp.office365.com"
+end
+
+begin presets_japanese_names
+ms presets
+cp "$T_DIR/out" "$T_DIR/en"
+MS_ENV=(LANGUAGE=ja); ms presets; MS_ENV=()
+expect_rc 0
+cmp -s "$T_DIR/en" "$T_DIR/out" && fail "LANGUAGE=ja lists the same names as English"
+LC_ALL=C grep -q "$(printf '[\200-\377]')" "$T_DIR/out" || fail "no non-ASCII name with LANGUAGE=ja"
+end
+
+begin preset_needs_host
+f=$T_DIR/mail.ini; mkvalid "$f"
+cp "$f" "$T_DIR/orig.ini"
+ms -c "$f" preset xserver
+expect_rc 64
+expect_err_nonempty
+expect_same "$T_DIR/orig.ini" "$f"
+end
+
+begin preset_xserver_host
+f=$T_DIR/mail.ini; mkvalid "$f"
+sed -i -e 's/^port = 587$/port = 465/' -e 's/^auth = plain$/auth = login/' -e 's/^tls = on$/tls = off/' "$f"
+ms -c "$f" preset xserver --host sv123.xserver.jp
+expect_rc 0
+[ -s "$T_DIR/out" ] || fail "no notes printed"
+ms -c "$f" get smtp.host; expect_out sv123.xserver.jp
+ms -c "$f" get smtp.port; expect_out 587
+ms -c "$f" get smtp.auth; expect_out plain
+ms -c "$f" get smtp.tls;  expect_out on
+ms -c "$f" get basic.contact_email; expect_out support@example.com
+end
+
+begin preset_by_name
+f=$T_DIR/mail.ini; mkvalid "$f"
+ms -c "$f" preset 'Google Workspace'
+expect_rc 0
+ms -c "$f" get smtp.host; expect_out smtp.gmail.com
+end
+
+begin preset_unknown
+f=$T_DIR/mail.ini; mkvalid "$f"
+cp "$f" "$T_DIR/orig.ini"
+ms -c "$f" preset nosuchprovider
+[ "$RC" -eq 0 ] && fail "unknown preset accepted"
+expect_same "$T_DIR/orig.ini" "$f"
+end
+
+begin preset_host_mismatch_warns
+f=$T_DIR/mail.ini; mkvalid "$f"
+ms -c "$f" preset xserver --host mail.example.org
+expect_rc 0
+expect_err_nonempty
+ms -c "$f" get smtp.host; expect_out mail.example.org
+end
+
+begin preset_exchange_online_refused
+f=$T_DIR/mail.ini; mkvalid "$f"
+cp "$f" "$T_DIR/orig.ini"
+ms -c "$f" preset exchange-online
+expect_rc 65
+expect_err_nonempty
+expect_same "$T_DIR/orig.ini" "$f"
+end
+
+begin preset_google_app_password
+f=$T_DIR/mail.ini; mkvalid "$f"
+ms -c "$f" preset google
+expect_rc 0
+ms -c "$f" get smtp.host; expect_out smtp.gmail.com
+ms_input 'abcd efgh ijkl mnop\n' -c "$f" set smtp.password
+expect_rc 0
+ms -c "$f" get --show-secret smtp.password
+expect_out abcdefghijklmnop
+end
+
+# --- usage, help, version -------------------------------------------------
+
+begin unknown_command
+ms frobnicate
+expect_rc 64
+expect_out_empty
+expect_err_nonempty
+end
+
+begin unknown_option
+ms --frobnicate check
+expect_rc 64
+expect_err_nonempty
+end
+
+begin help
+ms --help
+expect_rc 0
+for w in check get set presets preset; do
+	grep -qw -- "$w" "$T_DIR/out" || fail "--help does not mention '$w'"
+done
+ms -h
+expect_rc 0
+end
+
+begin version
+ms --version
+expect_rc 0
+expect_out_has 0.1.0
+grep -qi ncurses "$T_DIR/out" || fail "--version does not name ncurses"
+grep -qi libcurl "$T_DIR/out" || fail "--version does not name libcurl"
+grep -q OpenSSL "$T_DIR/out" || fail "--version does not name OpenSSL"
+ms -V
+expect_rc 0
+end
+
+# --- configuration path -----------------------------------------------------
+
+mk_host() { mkdir -p "$(dirname "$1")"; mkfile "$1" "[smtp]\nhost = $2\n"; }
+
+begin config_c_beats_env
+mk_host "$T_DIR/a.ini" a.example.com
+mk_host "$T_DIR/b.ini" b.example.com
+mk_host "$T_DIR/xdg/mailset/mail.ini" c.example.com
+MS_ENV=(MAILSET_CONFIG="$T_DIR/b.ini" XDG_CONFIG_HOME="$T_DIR/xdg")
+ms -c "$T_DIR/a.ini" get smtp.host;       expect_rc 0; expect_out a.example.com
+ms --config "$T_DIR/a.ini" get smtp.host; expect_rc 0; expect_out a.example.com
+MS_ENV=()
+end
+
+begin config_env_beats_xdg
+mk_host "$T_DIR/b.ini" b.example.com
+mk_host "$T_DIR/xdg/mailset/mail.ini" c.example.com
+MS_ENV=(MAILSET_CONFIG="$T_DIR/b.ini" XDG_CONFIG_HOME="$T_DIR/xdg")
+ms get smtp.host; MS_ENV=()
+expect_rc 0
+expect_out b.example.com
+end
+
+begin config_xdg
+mk_host "$T_DIR/xdg/mailset/mail.ini" c.example.com
+mk_host "$T_DIR/home/.config/mailset/mail.ini" d.example.com
+MS_ENV=(XDG_CONFIG_HOME="$T_DIR/xdg" HOME="$T_DIR/home")
+ms get smtp.host; MS_ENV=()
+expect_rc 0
+expect_out c.example.com
+end
+
+begin config_home_fallback
+mk_host "$T_DIR/home/.config/mailset/mail.ini" d.example.com
+MS_ENV=(HOME="$T_DIR/home")
+ms get smtp.host; MS_ENV=()
+expect_rc 0
+expect_out d.example.com
+end
+
+begin config_xdg_created_private
+mkdir -p "$T_DIR/xdg"
+MS_ENV=(XDG_CONFIG_HOME="$T_DIR/xdg")
+ms set smtp.host=smtp.example.com; MS_ENV=()
+expect_rc 0
+expect_mode "$T_DIR/xdg/mailset" 700
+expect_mode "$T_DIR/xdg/mailset/mail.ini" 600
+grep -qx 'host = smtp.example.com' "$T_DIR/xdg/mailset/mail.ini" 2>/dev/null || fail "new file lacks 'host = smtp.example.com'"
+end
+
+# --- language ---------------------------------------------------------------
+
+begin japanese_messages
+f=$T_DIR/mail.ini; mkvalid "$f"
+MS_ENV=(LANGUAGE=en); ms -c "$f" set smtp.port=0; MS_ENV=()
+expect_rc 65
+cp "$T_DIR/err" "$T_DIR/err.en"
+MS_ENV=(LANGUAGE=ja); ms -c "$f" set smtp.port=0; MS_ENV=()
+expect_rc 65
+expect_err_has "smtp.port: "
+cmp -s "$T_DIR/err.en" "$T_DIR/err" && fail "LANGUAGE=ja gives the same message as LANGUAGE=en: $(head -c 200 "$T_DIR/err")"
+LC_ALL=C grep -q "$(printf '[\200-\377]')" "$T_DIR/err" || fail "LANGUAGE=ja message has no non-ASCII byte"
+end
+
+begin japanese_from_lang
+f=$T_DIR/mail.ini; mkvalid "$f"
+ms -c "$f" set smtp.port=0
+cp "$T_DIR/err" "$T_DIR/err.en"
+MS_ENV=(LANG=ja_JP.UTF-8); ms -c "$f" set smtp.port=0; MS_ENV=()
+expect_rc 65
+cmp -s "$T_DIR/err.en" "$T_DIR/err" && fail "LANG=ja_JP.UTF-8 gives the English message"
+end
+
+# --- I/O failures (need root for mount) -----------------------------------------
+
+if [ "$(id -u)" -ne 0 ]; then
+	skip set_full_disk "not root"
+	skip set_read_only_fs "not root"
+	skip get_permission_denied "not root"
+else
+	begin set_full_disk
+	d=$T_DIR/full; mkdir "$d"
+	if ! mount -t tmpfs -o size=16k tmpfs "$d" 2>"$T_DIR/mount.err"; then
+		fail "cannot mount tmpfs: $(cat "$T_DIR/mount.err")"
+	else
+		LIB_MOUNTS+=("$d")
+		mkvalid "$d/mail.ini"
+		cp "$d/mail.ini" "$T_DIR/orig.ini"
+		dd if=/dev/zero of="$d/fill" bs=1k 2>/dev/null
+		ms -c "$d/mail.ini" set 'basic.system_sender_name=A much longer sender name for this shop'
+		expect_rc 74
+		expect_err_has "No space left on device"
+		expect_err_has "$d/"
+		expect_same "$T_DIR/orig.ini" "$d/mail.ini"
+		[ "$(dir_list "$d")" = "fill mail.ini " ] || fail "left behind in the directory: $(dir_list "$d")"
+		umount "$d"
+	fi
+	end
+
+	begin set_read_only_fs
+	d=$T_DIR/ro; mkdir "$d"
+	if ! mount -t tmpfs -o size=64k tmpfs "$d" 2>"$T_DIR/mount.err"; then
+		fail "cannot mount tmpfs: $(cat "$T_DIR/mount.err")"
+	else
+		LIB_MOUNTS+=("$d")
+		mkvalid "$d/mail.ini"
+		cp "$d/mail.ini" "$T_DIR/orig.ini"
+		mount -o remount,ro "$d"
+		ms -c "$d/mail.ini" set smtp.port=465
+		case $RC in 73 | 74) ;; *) fail "set on a read-only file system exited $RC, expected 73 or 74" ;; esac
+		expect_err_has "Read-only file system"
+		expect_same "$T_DIR/orig.ini" "$d/mail.ini"
+		[ "$(dir_list "$d")" = "mail.ini " ] || fail "directory holds: $(dir_list "$d")"
+		umount "$d"
+	fi
+	end
+
+	if setpriv --reuid=nobody --regid=nogroup --clear-groups test -x "$MAILSET" 2>/dev/null; then
+		begin get_permission_denied
+		f=$T_DIR/mail.ini; mkvalid "$f"   # 0600 root: unreadable for nobody
+		timeout 60 setpriv --reuid=nobody --regid=nogroup --clear-groups "$MAILSET" -c "$f" get smtp.host \
+			</dev/null >"$T_DIR/out" 2>"$T_DIR/err"
+		RC=$?
+		sanitizer_check "$T_DIR/err" "get as nobody"
+		expect_rc 77
+		expect_out_empty
+		expect_err_has "$f"
+		end
+	else
+		skip get_permission_denied "user nobody cannot run $MAILSET"
+	fi
+fi
+
+# --- install and manual pages ---------------------------------------------------
+
+begin make_install
+dest=$T_DIR/dest
+if ! (unset MAKEFLAGS MFLAGS MAKELEVEL; make -C "$REPO_DIR" install DESTDIR="$dest" PREFIX=/usr) >"$T_DIR/make.log" 2>&1; then
+	fail "make install failed: $(tail -n 5 "$T_DIR/make.log" | tr '\n' '|')"
+fi
+for p in usr/bin/mailset usr/share/man/man1/mailset.1 usr/share/man/man5/mailset.ini.5 \
+	usr/share/locale/ja/LC_MESSAGES/mailset.mo; do
+	[ -f "$dest/$p" ] || fail "make install did not install /$p"
+done
+for id in $PRESET_IDS; do
+	[ -f "$dest/usr/share/mailset/presets/$id.ini" ] || fail "preset $id.ini not installed"
+done
+[ -x "$dest/usr/bin/mailset" ] || fail "installed mailset is not executable"
+if [ -x "$dest/usr/bin/mailset" ]; then
+	MAILSET_DATADIR=$dest/usr/share/mailset "$dest/usr/bin/mailset" presets >"$T_DIR/out" 2>"$T_DIR/err"
+	rc=$?
+	[ "$rc" -eq 0 ] || fail "installed mailset presets exited $rc"
+	n=$(grep -c . "$T_DIR/out")
+	[ "$n" -eq 7 ] || fail "installed mailset lists $n presets, expected 7"
+	strings "$dest/usr/bin/mailset" | grep -qF /usr/share/mailset ||
+		fail "installed binary does not contain the path /usr/share/mailset (built for $(strings "$dest/usr/bin/mailset" | grep -m1 '/share/mailset'))"
+fi
+end
+
+begin man_pages_lint
+if ! command -v mandoc >/dev/null; then
+	fail "mandoc not installed"
+else
+	(cd "$REPO_DIR" && mandoc -T lint -W warning man/mailset.1 man/mailset.ini.5) >"$T_DIR/lint" 2>&1
+	rc=$?
+	[ "$rc" -eq 0 ] || fail "mandoc -T lint exited $rc: $(head -c 300 "$T_DIR/lint" | tr '\n' '|')"
+	[ -s "$T_DIR/lint" ] && fail "mandoc -T lint: $(head -c 300 "$T_DIR/lint" | tr '\n' '|')"
+fi
+end
+
+finish

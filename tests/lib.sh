@@ -1,0 +1,195 @@
+# tests/lib.sh - helpers for the command-line tests (sourced by bash).
+#
+# A test is:   begin NAME; ...commands and expect_* checks...; end
+# end prints "PASS NAME" or "FAIL NAME: first reason" (run.sh counts them).
+# skip NAME WHY prints "SKIP NAME: WHY" (counted apart, never as a pass).
+#
+# ms ARGS...   runs $MAILSET with stdin from $MS_STDIN (default /dev/null),
+#              stdout in $T_DIR/out, stderr in $T_DIR/err, status in $RC.
+#              A sanitizer report on stderr fails the current test.
+
+# shellcheck shell=bash
+
+: "${MAILSET:?MAILSET must name the mailset binary (run through make check)}"
+case $MAILSET in /*) ;; *) MAILSET=$PWD/$MAILSET ;; esac
+
+export ASAN_OPTIONS=abort_on_error=0:detect_leaks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$TESTS_DIR/.." && pwd)
+
+TMPROOT=$(mktemp -d "${TMPDIR:-/tmp}/mailset-test.XXXXXX")
+chmod 755 "$TMPROOT"
+LIB_MOUNTS=()
+lib_cleanup() {
+	local m
+	for m in "${LIB_MOUNTS[@]}"; do
+		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
+	done
+	rm -rf "$TMPROOT"
+}
+trap lib_cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A predictable environment: English, no configuration from the caller.
+unset MAILSET_CONFIG XDG_CONFIG_HOME LANGUAGE LC_ALL LC_MESSAGES
+export LANG=C
+export HOME=$TMPROOT/home
+mkdir -p "$HOME"
+umask 022
+
+T_NAME=
+T_WHY=
+T_DIR=
+RC=
+MS_STDIN=/dev/null
+
+begin() {
+	T_NAME=$1
+	T_WHY=
+	T_DIR=$(mktemp -d "$TMPROOT/t.XXXXXX")
+	chmod 755 "$T_DIR"
+}
+
+fail() {
+	[ -z "$T_WHY" ] && T_WHY=$*
+	return 0
+}
+
+end() {
+	if [ -z "$T_WHY" ]; then
+		echo "PASS $T_NAME"
+	else
+		echo "FAIL $T_NAME: $T_WHY"
+		LIB_FAILED=$((LIB_FAILED + 1))
+		if [ -n "$VERBOSE" ] && [ -f "$T_DIR/err" ]; then
+			sed 's/^/    stderr: /' "$T_DIR/err" | head -20
+		fi
+	fi
+	rm -rf "$T_DIR"
+	T_NAME=
+}
+
+LIB_FAILED=0
+# Last line of a test script: its exit status says whether anything failed.
+finish() {
+	[ "$LIB_FAILED" -eq 0 ]
+	exit $?
+}
+
+skip() {
+	echo "SKIP $1: $2"
+}
+
+# Run mailset. Extra environment: prefix the call with `env VAR=... ` via
+# MS_ENV (an array), e.g. MS_ENV=(MAILSET_CONFIG=/x); ms get smtp.host
+MS_ENV=()
+ms() {
+	timeout -k 5 60 env "${MS_ENV[@]}" "$MAILSET" "$@" \
+		<"$MS_STDIN" >"$T_DIR/out" 2>"$T_DIR/err"
+	RC=$?
+	if [ "$RC" -eq 124 ] || [ "$RC" -eq 137 ]; then
+		fail "mailset $* timed out"
+	fi
+	sanitizer_check "$T_DIR/err" "mailset $*"
+	return 0
+}
+
+# ms with the given text (printf %b format) on standard input.
+ms_input() {
+	local text=$1
+	shift
+	printf '%b' "$text" >"$T_DIR/stdin"
+	MS_STDIN=$T_DIR/stdin ms "$@"
+	MS_STDIN=/dev/null
+}
+
+sanitizer_check() {
+	if grep -qE 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer|ERROR: UndefinedBehaviorSanitizer' "$1" 2>/dev/null; then
+		fail "sanitizer report from $2: $(grep -m1 -E 'ERROR|runtime error' "$1")"
+		# Keep the report visible in the log.
+		sed 's/^/    /' "$1" | head -40 >&2
+	fi
+}
+
+out() { cat "$T_DIR/out"; }
+err() { cat "$T_DIR/err"; }
+
+expect_rc() {
+	[ "$RC" = "$1" ] || fail "${2:-mailset} exited $RC, expected $1 (stderr: $(head -c 300 "$T_DIR/err" | tr '\n' '|'))"
+}
+
+# Exact standard output (a trailing newline is implied, as in printf '%s\n').
+expect_out() {
+	printf '%s\n' "$1" >"$T_DIR/want"
+	cmp -s "$T_DIR/want" "$T_DIR/out" ||
+		fail "stdout is '$(head -c 300 "$T_DIR/out" | tr '\n' '|')', expected '$(tr '\n' '|' <"$T_DIR/want")'"
+}
+
+expect_out_empty() {
+	[ -s "$T_DIR/out" ] && fail "stdout not empty: '$(head -c 200 "$T_DIR/out" | tr '\n' '|')'"
+	return 0
+}
+
+expect_err_nonempty() {
+	[ -s "$T_DIR/err" ] || fail "nothing on stderr"
+}
+
+# Fixed-string searches.
+expect_out_has() {
+	grep -qF -- "$1" "$T_DIR/out" || fail "stdout lacks '$1' (got '$(head -c 300 "$T_DIR/out" | tr '\n' '|')')"
+}
+expect_err_has() {
+	grep -qF -- "$1" "$T_DIR/err" || fail "stderr lacks '$1' (got '$(head -c 300 "$T_DIR/err" | tr '\n' '|')')"
+}
+expect_any_has() {
+	cat "$T_DIR/out" "$T_DIR/err" | grep -qF -- "$1" ||
+		fail "output lacks '$1' (got '$(cat "$T_DIR/out" "$T_DIR/err" | head -c 300 | tr '\n' '|')')"
+}
+expect_nowhere() {
+	cat "$T_DIR/out" "$T_DIR/err" | grep -qF -- "$1" && fail "output contains '$1'"
+	return 0
+}
+
+# Files.
+expect_same() {
+	cmp -s "$1" "$2" || fail "${3:-$2} differs from ${1}: $(diff "$1" "$2" | head -8 | tr '\n' '|')"
+}
+expect_mode() {
+	local m
+	m=$(stat -c %a "$1" 2>/dev/null)
+	[ "$m" = "$2" ] || fail "mode of $1 is '$m', expected $2"
+}
+
+# The only entries of a directory, sorted, as one line.
+dir_list() {
+	(cd "$1" && LC_ALL=C ls -A | tr '\n' ' ')
+}
+
+# Write a file from printf-%b text with mode 0600.
+mkfile() {
+	printf '%b' "$2" >"$1"
+	chmod 600 "$1"
+}
+
+# A valid configuration used by many tests.
+VALID_INI='; mailset test configuration
+[basic]
+contact_email = support@example.com
+system_email = noreply@example.com
+system_sender_name = Example Shop
+bcc =
+
+[smtp]
+host = smtp.example.com
+port = 587
+username = noreply@example.com
+password = secret123
+auth = plain
+tls = on
+'
+mkvalid() {
+	printf '%s' "$VALID_INI" >"$1"
+	chmod 600 "$1"
+}
