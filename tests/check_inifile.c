@@ -148,10 +148,14 @@ static char *dir_list(const char *dir)
 	return sb_steal(&sb);
 }
 
+/* Every test's files live under one directory that main() removes after
+ * all tests ran, so that a failing test (whose process ends at the failed
+ * assertion) leaves nothing behind. */
+static char *tmp_root;
+
 static char *tmpdir_new(void)
 {
-	const char *t = getenv("TMPDIR");
-	char *d = xasprintf("%s/check_inifile.XXXXXX", t && *t ? t : "/tmp");
+	char *d = xasprintf("%s/t.XXXXXX", tmp_root);
 	ck_assert_msg(mkdtemp(d) != NULL, "mkdtemp: %s", strerror(errno));
 	return d;
 }
@@ -946,9 +950,20 @@ static Suite *inifile_suite(void)
 
 int main(void)
 {
+	const char *t = getenv("TMPDIR");
+	tmp_root = xasprintf("%s/check_inifile.XXXXXX", t && *t ? t : "/tmp");
+	if (!mkdtemp(tmp_root)) {
+		perror(tmp_root);
+		return EXIT_FAILURE;
+	}
 	SRunner *sr = srunner_create(inifile_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	char *cmd = xasprintf("rm -rf '%s'", tmp_root);
+	if (system(cmd) != 0)
+		fprintf(stderr, "%s: cannot remove %s\n", "check_inifile", tmp_root);
+	free(cmd);
+	free(tmp_root);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -369,6 +369,36 @@ ms -c "$f" get smtp.host
 expect_out smtp.example.com
 end
 
+begin set_new_file_content
+f=$T_DIR/new.ini
+ms -c "$f" set smtp.port=2525 smtp.host=smtp.example.com
+expect_rc 0
+printf '[smtp]\nhost = smtp.example.com\nport = 2525\n' >"$T_DIR/want.ini"
+expect_same "$T_DIR/want.ini" "$f"
+end
+
+begin set_bad_value_creates_nothing
+ms -c "$T_DIR/new.ini" set smtp.port=0
+expect_rc 65
+[ -e "$T_DIR/new.ini" ] && fail "a file was created"
+[ "$(dir_list "$T_DIR")" = "err out " ] || fail "directory holds: $(dir_list "$T_DIR")"
+end
+
+begin set_missing_directory
+ms -c "$T_DIR/nosuchdir/mail.ini" set smtp.host=smtp.example.com
+expect_rc 73
+expect_err_has "$T_DIR/nosuchdir"
+[ -e "$T_DIR/nosuchdir" ] && fail "the directory of a -c path was created"
+end
+
+begin get_no_configuration
+MS_ENV=(HOME="$T_DIR/emptyhome"); mkdir "$T_DIR/emptyhome"
+ms get smtp.host; MS_ENV=()
+expect_rc 66
+expect_out_empty
+expect_err_has "$T_DIR/emptyhome/.config/mailset/mail.ini"
+end
+
 begin set_keeps_mode_0640
 f=$T_DIR/mail.ini; mkvalid "$f"
 chmod 640 "$f"

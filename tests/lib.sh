@@ -10,14 +10,22 @@
 
 # shellcheck shell=bash
 
-: "${MAILSET:?MAILSET must name the mailset binary (run through make check)}"
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$TESTS_DIR/.." && pwd)
+
+# Set by `make check`; these defaults serve a direct `bash tests/cli.sh`.
+: "${MAILSET:=$REPO_DIR/build/asan/mailset}"
+: "${MAILSET_DATADIR:=$REPO_DIR/share/mailset}"
+: "${MAILSET_LOCALEDIR:=$REPO_DIR/build/locale}"
+export MAILSET_DATADIR MAILSET_LOCALEDIR
 case $MAILSET in /*) ;; *) MAILSET=$PWD/$MAILSET ;; esac
+if [ ! -x "$MAILSET" ]; then
+	echo "FAIL $(basename "$0" .sh): $MAILSET is not built"
+	exit 1
+fi
 
 export ASAN_OPTIONS=abort_on_error=0:detect_leaks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-
-TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_DIR=$(cd "$TESTS_DIR/.." && pwd)
 
 TMPROOT=$(mktemp -d "${TMPDIR:-/tmp}/mailset-test.XXXXXX")
 chmod 755 "$TMPROOT"

@@ -14,7 +14,13 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-300}
 
 here=$(cd "$(dirname "$0")" && pwd)
-: "${TESTBIN:=$here/../build/asan/tests}"
+repo=$(cd "$here/.." && pwd)
+# Defaults for a run outside `make check` (after `make all asan`).
+: "${TESTBIN:=$repo/build/asan/tests}"
+: "${MAILSET:=$repo/build/asan/mailset}"
+: "${MAILSET_DATADIR:=$repo/share/mailset}"
+: "${MAILSET_LOCALEDIR:=$repo/build/locale}"
+export MAILSET MAILSET_DATADIR MAILSET_LOCALEDIR
 
 passed=0
 failed=0
