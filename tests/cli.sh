@@ -63,6 +63,16 @@ ms -c "$f" get smtp.host
 expect_out "smtp.example.com"
 end
 
+begin check_warnings_format
+f=$T_DIR/mail.ini; mkvalid "$f"
+sed -i -e 's/^tls = on$/tls = off/' -e 's/^bcc =$/bcc = copy@example.com,copy@example.com/' "$f"
+ms -c "$f" check
+expect_rc 0
+expect_out_has "$f:14: smtp.tls: warning: "
+expect_out_has "$f:6: basic.bcc: warning: "
+[ "$(tail -n 1 "$T_DIR/out")" = "$f: OK" ] || fail "last line is '$(tail -n 1 "$T_DIR/out")', expected '$f: OK'"
+end
+
 begin check_broken_line
 f=$T_DIR/mail.ini; mkvalid "$f"
 sed -i '3i this line has no equals sign' "$f"
@@ -524,6 +534,18 @@ begin unknown_option
 ms --frobnicate check
 expect_rc 64
 expect_err_nonempty
+end
+
+begin extra_arguments
+f=$T_DIR/mail.ini; mkvalid "$f"
+cp "$f" "$T_DIR/orig.ini"
+ms -c "$f" check extra;            expect_rc 64 "check extra"
+ms -c "$f" get smtp.host smtp.port; expect_rc 64 "get with two keys"
+ms presets extra;                  expect_rc 64 "presets extra"
+ms -c "$f" set;                    expect_rc 64 "set without KEY=VALUE"
+ms -c "$f" preset;                 expect_rc 64 "preset without NAME"
+ms -c;                             expect_rc 64 "-c without FILE"
+expect_same "$T_DIR/orig.ini" "$f"
 end
 
 begin help
