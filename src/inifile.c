@@ -381,6 +381,8 @@ const char *inifile_value_problem(const char *key, const char *value, bool may_w
 		room = croom;
 	for (const char *p = value; *p;) {
 		size_t k = strcspn(p, ",\n");
+		if (*p == ';')
+			return _("an item begins with ';', which the INI reader takes for a comment");
 		if (k > room) {
 			snprintf(msg, sizeof msg,
 				 _("an item is %zu bytes long; one line of the INI file holds at most %zu"),
