@@ -558,6 +558,10 @@ char *validate_host(const char *s)
 	}
 	if (!utf8_valid(s, n))
 		return xstrdup(_("the server name is not valid UTF-8 text; retype it"));
+	/* A preset's template: the user has yet to fill in the ◯ part. */
+	if (strstr(s, "\xE2\x97\xAF"))
+		return xstrdup(_("replace the \xE2\x97\xAF part with your server's number or name "
+				 "(see your provider's control panel)"));
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
 		size_t k = utf8_decode(s + i, n - i, &cp);

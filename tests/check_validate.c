@@ -365,6 +365,7 @@ START_TEST(host_ip)
 	ACCEPT(validate_host("2001:db8::25"));
 	ACCEPT(validate_host("[2001:DB8::25]"));
 	ACCEPT(validate_host("::ffff:192.0.2.1"));
+	REFUSE(validate_host("sv\xE2\x97\xAF\xE2\x97\xAF\xE2\x97\xAF.xserver.jp"), "part with your server's");
 	REFUSE(validate_host("1.2.3.999"), "not a valid IPv4 address");
 	REFUSE(validate_host("1.2.3"), "not a valid IPv4 address");
 	REFUSE(validate_host("12345"), "not a valid IPv4 address");
