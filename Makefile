@@ -35,7 +35,7 @@ Q =
 E = @:
 endif
 
-MODEL_SRC = src/util.c src/i18n.c src/inifile.c src/settings.c src/validate.c src/presets.c
+MODEL_SRC = src/util.c src/i18n.c src/inifile.c src/settings.c src/config.c src/validate.c src/presets.c
 CLI_SRC   = src/cli.c
 MAIN_SRC  = src/main.c
 TESTS     = $(patsubst tests/%.c,%,$(wildcard tests/check_*.c))

@@ -13,21 +13,13 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "mailset/config.h"
 #include "mailset/i18n.h"
 #include "mailset/inifile.h"
 #include "mailset/presets.h"
 #include "mailset/settings.h"
 #include "mailset/util.h"
 #include "mailset/validate.h"
-
-/* One loaded configuration file. */
-struct conf {
-	char *path;
-	bool is_default;     /* the XDG default path: its directory may be made */
-	bool exists;
-	struct ini_doc doc;
-	struct settings s;
-};
 
 static void usage(FILE *fp)
 {
@@ -75,66 +67,20 @@ static int version(const struct cli_hooks *hooks)
 	return EX_OK;
 }
 
-/* -c, else $MAILSET_CONFIG, else the XDG default. */
-static char *config_path(const char *opt, bool *is_default)
+static void warn_mode(const struct config *c)
 {
-	*is_default = false;
-	if (opt)
-		return xstrdup(opt);
-	const char *env = getenv("MAILSET_CONFIG");
-	if (env && *env)
-		return xstrdup(env);
-	*is_default = true;
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	if (xdg && *xdg == '/')
-		return xasprintf("%s/mailset/mail.ini", xdg);
-	const char *home = getenv("HOME");
-	if (home && *home)
-		return xasprintf("%s/.config/mailset/mail.ini", home);
-	return NULL;
-}
-
-static int status_of_load(const struct ini_error *e)
-{
-	switch (e->status) {
-	case INI_NOFILE:
-		return EX_NOINPUT;
-	case INI_SYNTAX:
-		return EX_CONFIG;
-	default:
-		return e->err == EACCES || e->err == EPERM ? EX_NOPERM : EX_IOERR;
-	}
-}
-
-static int status_of_save(const struct ini_error *e)
-{
-	if (e->status == INI_VALUE)
-		return EX_SOFTWARE;
-	if (e->err == EACCES || e->err == EPERM)
-		return EX_NOPERM;
-	return e->create ? EX_CANTCREAT : EX_IOERR;
-}
-
-static void warn_mode(const char *path, const struct stat *st)
-{
-	if (st->st_mode & (S_IRGRP | S_IROTH))
+	if (config_too_open(c))
 		fprintf(stderr,
 			_("mailset: %s: warning: readable by group or others (mode %04o); it holds "
 			  "the SMTP password: chmod 600 %s\n"),
-			path, (unsigned)(st->st_mode & 07777), path);
+			c->path, (unsigned)(c->st.st_mode & 07777), c->path);
 }
 
 /* Load c->path. With may_be_missing, a missing file is an empty one. */
-static int conf_load(struct conf *c, bool may_be_missing)
+static int conf_load(struct config *c, bool may_be_missing)
 {
 	struct ini_error e;
-	struct stat st;
-	enum ini_status rc = inifile_load(c->path, &c->doc, &e, &st);
-	if (rc == INI_NOFILE && may_be_missing) {
-		c->exists = false;
-		memset(&c->s, 0, sizeof c->s);
-		return EX_OK;
-	}
+	enum ini_status rc = config_load(c, may_be_missing, &e);
 	if (rc != INI_OK) {
 		if (e.line)
 			fprintf(stderr, "%s:%d: %s\n", c->path, e.line, e.msg);
@@ -143,50 +89,24 @@ static int conf_load(struct conf *c, bool may_be_missing)
 		if (rc == INI_NOFILE)
 			fprintf(stderr, "%s\n",
 				_("mailset: create it with 'mailset set KEY=VALUE...' or 'mailset preset NAME'"));
-		return status_of_load(&e);
+		return config_load_status(&e);
 	}
-	c->exists = true;
-	warn_mode(c->path, &st);
-	settings_from_doc(&c->s, &c->doc);
+	warn_mode(c);
 	return EX_OK;
 }
 
-static void conf_free(struct conf *c)
-{
-	inifile_free(&c->doc);
-	settings_free(&c->s);
-	free(c->path);
-}
-
-static void make_parent(const char *path)
-{
-	char *dir = xstrdup(path);
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-			break;
-		*p = '/';
-	}
-	free(dir);
-}
-
-static int conf_save(struct conf *c)
+static int conf_save(struct config *c)
 {
 	struct ini_error e;
-	if (!c->exists && c->is_default)
-		make_parent(c->path);
-	if (settings_save(c->path, &c->doc, &c->s, &e) < 0) {
+	if (config_save(c, &e) < 0) {
 		fprintf(stderr, "mailset: %s: %s\n", c->path, e.msg);
 		fprintf(stderr, "%s\n", _("mailset: nothing was changed"));
-		return status_of_save(&e);
+		return config_save_status(&e);
 	}
-	c->exists = true;
 	return EX_OK;
 }
 
-static void print_problem(FILE *fp, const struct conf *c, const struct problem *p)
+static void print_problem(FILE *fp, const struct config *c, const struct problem *p)
 {
 	int line = settings_line(&c->doc, p->field);
 	if (line)
@@ -201,7 +121,7 @@ static void print_problem(FILE *fp, const struct conf *c, const struct problem *
 
 /* What only the file shows: known keys set twice or spread over lines, and
  * unknown keys in known sections (likely typos). Printed directly. */
-static size_t file_problems(const struct conf *c, bool *multiline)
+static size_t file_problems(const struct config *c, bool *multiline)
 {
 	size_t errors = 0;
 	for (size_t i = 0; i < c->doc.nentries; i++) {
@@ -229,7 +149,7 @@ static size_t file_problems(const struct conf *c, bool *multiline)
 	return errors;
 }
 
-static int cmd_check(struct conf *c)
+static int cmd_check(struct config *c)
 {
 	int rc = conf_load(c, false);
 	if (rc)
@@ -262,7 +182,7 @@ static int cmd_check(struct conf *c)
 
 /* -------------------------------------------------------------------- get */
 
-static void print_value(const struct conf *c, const struct field *f)
+static void print_value(const struct config *c, const struct field *f)
 {
 	const char *v = settings_get(&c->s, f->id);
 	if (f->kind == FK_ADDRESS_LIST) {
@@ -274,7 +194,7 @@ static void print_value(const struct conf *c, const struct field *f)
 	}
 }
 
-static int cmd_get(struct conf *c, int argc, char **argv)
+static int cmd_get(struct config *c, int argc, char **argv)
 {
 	bool show_secret = false;
 	const char *key = NULL;
@@ -350,7 +270,7 @@ static char *read_secret(const char *name)
 
 /* Print the warnings of rules between fields that involve the fields the
  * command changed. */
-static void warn_after_change(struct conf *c, const bool *changed)
+static void warn_after_change(struct config *c, const bool *changed)
 {
 	struct problems ps = { 0 };
 	for (int i = 0; i < F_COUNT; i++)
@@ -392,7 +312,7 @@ static int app_password_len(const struct settings *s)
 
 /* Validate the changed fields of c->s; print each error as "key: reason".
  * Returns the number of errors. */
-static size_t check_changes(const struct conf *c, const bool *changed)
+static size_t check_changes(const struct config *c, const bool *changed)
 {
 	size_t errors = 0;
 	for (int i = 0; i < F_COUNT; i++) {
@@ -411,7 +331,7 @@ static size_t check_changes(const struct conf *c, const bool *changed)
 	return errors;
 }
 
-static int cmd_set(struct conf *c, int argc, char **argv)
+static int cmd_set(struct config *c, int argc, char **argv)
 {
 	if (argc == 0)
 		return usage_error("%s", _("set: give at least one KEY=VALUE"));
@@ -512,7 +432,7 @@ static void print_hints(const struct preset *p)
 		printf("\n%s\n", preset_notes(p));
 }
 
-static int cmd_preset(struct conf *c, int argc, char **argv)
+static int cmd_preset(struct config *c, int argc, char **argv)
 {
 	const char *name = NULL, *host = NULL;
 	for (int i = 0; i < argc; i++) {
@@ -638,7 +558,7 @@ int cli_main(int argc, char **argv, const struct cli_hooks *hooks)
 	    strcmp(cmd, "preset"))
 		return usage_error(_("unknown command '%s'"), cmd);
 
-	struct conf c = { 0 };
+	struct config c = { 0 };
 	c.path = config_path(copt, &c.is_default);
 	if (!c.path) {
 		fprintf(stderr, "%s\n",
@@ -665,6 +585,6 @@ int cli_main(int argc, char **argv, const struct cli_hooks *hooks)
 	} else {
 		rc = cmd_preset(&c, nargs, args);
 	}
-	conf_free(&c);
+	config_free(&c);
 	return rc;
 }

@@ -1,0 +1,41 @@
+/* config.h - one configuration file: where it is, what it holds, and
+ * loading and saving it. Shared by the command line and the editor. */
+#ifndef MAILSET_CONFIG_H
+#define MAILSET_CONFIG_H
+
+#include <stdbool.h>
+#include <sys/stat.h>
+
+#include "mailset/inifile.h"
+#include "mailset/settings.h"
+
+struct config {
+	char *path;
+	bool is_default;     /* the XDG default: its directory may be created */
+	bool exists;
+	struct stat st;      /* valid when exists */
+	struct ini_doc doc;  /* the file as last loaded or saved */
+	struct settings s;   /* its values (callers change these) */
+};
+
+/* The file to use: opt (-c), else $MAILSET_CONFIG, else
+ * $XDG_CONFIG_HOME/mailset/mail.ini, else ~/.config/mailset/mail.ini.
+ * Returns a new string, or NULL when there is no HOME either. */
+char *config_path(const char *opt, bool *is_default);
+
+/* Fill c from c->path (c->path and c->is_default set, the rest zeroed).
+ * With may_be_missing, a missing file loads as an empty one. Returns
+ * INI_OK, or an error with e filled (e->line names the bad line). */
+enum ini_status config_load(struct config *c, bool may_be_missing, struct ini_error *e);
+/* True when the loaded file can be read by group or others. */
+bool config_too_open(const struct config *c);
+/* Save c->s (see settings_save); creates the XDG directory (0700) for a
+ * new default file. Returns 0, or -1 with e filled; c->s is kept. */
+int config_save(struct config *c, struct ini_error *e);
+void config_free(struct config *c);
+
+/* sysexits.h status for a failed load or save. */
+int config_load_status(const struct ini_error *e);
+int config_save_status(const struct ini_error *e);
+
+#endif
