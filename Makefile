@@ -17,7 +17,7 @@ MSGFMT     ?= msgfmt
 CFLAGS     ?= -O2 -g
 LDFLAGS    ?=
 
-PKGS      = ncursesw libcurl openssl inih libidn2
+PKGS      = ncursesw menuw panelw libcurl openssl inih libidn2
 MODELPKGS = libcurl openssl inih libidn2
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wwrite-strings -Wundef -Werror
@@ -37,6 +37,7 @@ endif
 
 MODEL_SRC = src/util.c src/i18n.c src/inifile.c src/settings.c src/config.c src/validate.c src/presets.c
 CLI_SRC   = src/cli.c
+UI_SRC    = src/ui/term.c src/ui/keys.c src/ui/lineedit.c src/ui/editor.c src/ui/dialog.c src/ui/wizard.c
 MAIN_SRC  = src/main.c
 TESTS     = $(patsubst tests/%.c,%,$(wildcard tests/check_*.c))
 
@@ -75,7 +76,7 @@ $(B)/obj/%.o: src/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(MS_CPPFLAGS) $(WARN) $(CFLAGS) $(PC_CFLAGS) -c -o $@ $<
 
-$(B)/mailset: $(call obj,$(B),$(MODEL_SRC) $(CLI_SRC) $(MAIN_SRC))
+$(B)/mailset: $(call obj,$(B),$(MODEL_SRC) $(CLI_SRC) $(UI_SRC) $(MAIN_SRC))
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PC_LIBS)
 
@@ -85,17 +86,18 @@ $(BA)/obj/%.o: src/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(MS_CPPFLAGS) $(WARN) -O1 -g $(SAN) $(PC_CFLAGS) -c -o $@ $<
 
-$(BA)/mailset: $(call obj,$(BA),$(MODEL_SRC) $(CLI_SRC) $(MAIN_SRC))
+$(BA)/mailset: $(call obj,$(BA),$(MODEL_SRC) $(CLI_SRC) $(UI_SRC) $(MAIN_SRC))
 	$(E) "  LD asan $@"
 	$(Q)$(CC) $(SAN) -o $@ $^ $(PC_LIBS)
 
-# Unit tests link the model alone: no ncurses.
+# Unit tests link the model alone (and the key table, which only names
+# curses key codes): no ncurses.
 $(BA)/tests/%.o: tests/%.c
 	$(E) "  CC test $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(MS_CPPFLAGS) $(WARN) -Wno-missing-prototypes -O1 -g $(SAN) $(PC_CFLAGS) $(shell $(PKG_CONFIG) --cflags check) -c -o $@ $<
 
-$(BA)/tests/%: $(BA)/tests/%.o $(call obj,$(BA),$(MODEL_SRC))
+$(BA)/tests/%: $(BA)/tests/%.o $(call obj,$(BA),$(MODEL_SRC) src/ui/keys.c)
 	$(E) "  LD test $@"
 	$(Q)$(CC) $(SAN) -o $@ $^ $(PC_MODEL_LIBS) $(PC_CHECK)
 
@@ -110,7 +112,7 @@ $(B)/locale/%/LC_MESSAGES/mailset.mo: po/%.po
 pot:
 	xgettext --from-code=UTF-8 -k_ -kN_ --add-comments=Translators \
 	  --package-name=mailset --package-version=$(VERSION) \
-	  -o po/mailset.pot $(MODEL_SRC) $(CLI_SRC) $(MAIN_SRC)
+	  -o po/mailset.pot $(MODEL_SRC) $(CLI_SRC) $(UI_SRC) $(MAIN_SRC)
 
 # --- the two commands of the README ---------------------------------------
 DEMO = $(B)/demo/mail.ini
@@ -154,4 +156,4 @@ uninstall:
 clean:
 	rm -rf $(B)
 
--include $(wildcard $(B)/obj/*.d $(BA)/obj/*.d $(BA)/tests/*.d)
+-include $(wildcard $(B)/obj/*.d $(B)/obj/ui/*.d $(BA)/obj/*.d $(BA)/obj/ui/*.d $(BA)/tests/*.d)

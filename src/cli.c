@@ -568,7 +568,7 @@ int cli_main(int argc, char **argv, const struct cli_hooks *hooks)
 	int rc;
 	if (!cmd) {
 		if (hooks && hooks->editor) {
-			rc = hooks->editor(c.path, wizard);
+			rc = hooks->editor(c.path, c.is_default, wizard);
 		} else {
 			usage(stderr);
 			fprintf(stderr, "%s\n",

@@ -4,12 +4,13 @@
 
 #include "mailset/cli.h"
 #include "mailset/i18n.h"
+#include "mailset/ui.h"
 
 int main(int argc, char **argv)
 {
 	static char versions[128];
 	i18n_init();
 	snprintf(versions, sizeof versions, "%s", curses_version());
-	struct cli_hooks hooks = { .ui_versions = versions, .editor = NULL };
+	struct cli_hooks hooks = { .ui_versions = versions, .editor = ui_run };
 	return cli_main(argc, argv, &hooks);
 }

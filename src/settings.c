@@ -116,7 +116,7 @@ const struct field settings_fields[F_COUNT] = {
 		FK_CHOICE, "on", onoff_choices, FIELD_REQUIRED | FIELD_ADVANCED, NULL },
 	[F_CA_FILE] = {
 		F_CA_FILE, "smtp", "ca_file",
-		"CA証明書ファイル（高度な設定）", "CA file (advanced)",
+		"CAファイル（高度な設定）", "CA file (advanced)",
 		"独自の認証局(テスト用など)の証明書を使う場合のPEMファイルのパスです。"
 		"空欄ならシステムの証明書を使います。",
 		"A PEM file of CA certificates for a private or test CA; empty uses the system's "

@@ -10,8 +10,8 @@ struct cli_hooks {
 	/* Versions of the libraries linked by the caller (ncurses), for
 	 * --version; may be NULL. */
 	const char *ui_versions;
-	/* Opens the editor on path; NULL while there is none. */
-	int (*editor)(const char *path, int wizard);
+	/* Opens the editor on path (see ui.h); NULL when there is none. */
+	int (*editor)(const char *path, int is_default, int wizard);
 };
 
 int cli_main(int argc, char **argv, const struct cli_hooks *hooks);

@@ -1,0 +1,97 @@
+/* editor.h - the editor's state and its screens.
+ *
+ * Screens follow one pattern: draw (reads state only) and key (changes
+ * state only, returns UI_* flags). The loop in ui.c draws the main screen,
+ * then the open dialog on top, and hands each key to the dialog if one is
+ * open, else to the current screen (the form or the wizard). */
+#ifndef MAILSET_UI_EDITOR_H
+#define MAILSET_UI_EDITOR_H
+
+#include <stdbool.h>
+
+#include "mailset/ui/term.h" /* curses with wide characters first */
+#include <menu.h>
+#include <panel.h>
+
+#include "mailset/config.h"
+#include "mailset/presets.h"
+#include "mailset/settings.h"
+#include "mailset/ui/lineedit.h"
+#include "mailset/ui/term.h"
+#include "mailset/validate.h"
+
+/* What a key handler asks of the loop. */
+#define UI_HANDLED 0x1
+#define UI_QUIT    0x2
+
+enum pane { PANE_BASIC, PANE_SMTP, PANE_OPTIONS, PANE_TEST, PANE_DNS, PANE_COUNT };
+
+enum dialog_kind { DLG_NONE, DLG_MESSAGE, DLG_QUIT, DLG_PICKER, DLG_HELP, DLG_ABANDON };
+
+struct dialog {
+	enum dialog_kind kind;
+	char *title;
+	char *text;
+	int top;             /* help: first line shown */
+	WINDOW *win;         /* on its own panel, over the main screen */
+	PANEL *pan;
+	MENU *menu;          /* picker */
+	ITEM **items;
+	char **names;
+	int lines, cols;     /* the terminal size it was laid out for */
+};
+
+struct editor {
+	struct config cfg;            /* cfg.s holds the values being edited */
+	struct settings saved;        /* the values as in the file */
+	struct preset_list presets;
+	struct lineedit edit[F_COUNT];
+	struct problems probs;        /* of cfg.s, recomputed on each change */
+	enum pane pane;
+	int focus;                    /* field id, or -1 when none */
+	bool reveal;                  /* show the password */
+	char status[300];
+	enum style status_style;
+	struct dialog dlg;
+	bool wizard;                  /* the wizard owns the screen */
+	void *wiz;                    /* its state */
+	int exit_status;
+};
+
+/* editor.c */
+void editor_load_edits(struct editor *ed);
+void editor_changed(struct editor *ed, enum field_id id);
+void editor_leave_field(struct editor *ed, enum field_id id);
+bool editor_dirty(const struct editor *ed);
+void editor_status(struct editor *ed, enum style st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Save; on refusal or failure the edits stay and the status says why.
+ * Returns true when saved. */
+bool editor_save(struct editor *ed);
+/* The problem to show for a field (errors first), or NULL. */
+const struct problem *editor_problem(const struct editor *ed, enum field_id id);
+/* Keys that edit a field's value (shared with the wizard). Returns
+ * UI_HANDLED when the key was used. */
+int editor_edit_key(struct editor *ed, enum field_id id, int key);
+/* Draw one field: label in lw cells, value in fw cells, its message on the
+ * next row when there is one. Returns the rows used; *cx receives the
+ * cursor column when the field is focused. */
+int editor_draw_field(const struct editor *ed, WINDOW *w, int y, int x, int lw, int fw,
+		      enum field_id id, bool focused, int *cx);
+void editor_apply_preset(struct editor *ed, const struct preset *p);
+void form_draw(struct editor *ed);
+int form_key(struct editor *ed, int key);
+
+/* dialog.c */
+void dialog_open(struct editor *ed, enum dialog_kind kind, const char *title, const char *text);
+void dialog_close(struct editor *ed);
+void dialog_draw(struct editor *ed);
+int dialog_key(struct editor *ed, int key);
+
+/* wizard.c */
+void wizard_start(struct editor *ed);
+void wizard_free(struct editor *ed);
+void wizard_draw(struct editor *ed);
+int wizard_key(struct editor *ed, int key);
+
+#endif

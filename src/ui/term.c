@@ -1,0 +1,273 @@
+/* term.c - terminal set-up, signals through a self-pipe, drawing helpers. */
+#include "mailset/ui/term.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <term.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "mailset/i18n.h"
+#include "mailset/ui/keys.h"
+#include "mailset/ui/lineedit.h"
+#include "mailset/util.h"
+
+static SCREEN *scr;
+static int sigpipe[2] = { -1, -1 };
+static volatile sig_atomic_t pending;
+static bool colors;
+static attr_t styles[ST_COUNT];
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	pending |= sig == SIGWINCH ? TSIG_WINCH : sig == SIGINT ? TSIG_INT
+		 : sig == SIGHUP ? TSIG_HUP : TSIG_TERM;
+	if (sigpipe[1] >= 0) {
+		char c = 0;
+		ssize_t r = write(sigpipe[1], &c, 1);
+		(void)r; /* a full pipe already wakes the loop */
+	}
+	errno = saved;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+static void setup_styles(void)
+{
+	colors = has_colors() && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
+	if (colors) {
+		start_color();
+		use_default_colors();
+		init_pair(1, COLOR_BLACK, COLOR_CYAN);
+		init_pair(2, COLOR_RED, -1);
+		init_pair(3, COLOR_YELLOW, -1);
+		init_pair(4, COLOR_GREEN, -1);
+		init_pair(5, COLOR_CYAN, -1);
+		styles[ST_TITLE] = COLOR_PAIR(1);
+		styles[ST_SIDE_SEL] = A_REVERSE | A_BOLD;
+		styles[ST_FIELD] = A_UNDERLINE;
+		styles[ST_FIELD_FOCUS] = A_REVERSE;
+		styles[ST_ERROR] = COLOR_PAIR(2) | A_BOLD;
+		styles[ST_WARNING] = COLOR_PAIR(3);
+		styles[ST_INFO] = COLOR_PAIR(5);
+		styles[ST_OK] = COLOR_PAIR(4) | A_BOLD;
+		styles[ST_KEY] = COLOR_PAIR(1);
+		styles[ST_DIALOG] = A_NORMAL;
+		styles[ST_HEADING] = A_BOLD;
+	} else {
+		/* Monochrome or NO_COLOR: attributes only. */
+		styles[ST_TITLE] = A_REVERSE;
+		styles[ST_SIDE_SEL] = A_REVERSE;
+		styles[ST_FIELD] = A_UNDERLINE;
+		styles[ST_FIELD_FOCUS] = A_REVERSE;
+		styles[ST_ERROR] = A_BOLD;
+		styles[ST_WARNING] = A_NORMAL;
+		styles[ST_INFO] = A_NORMAL;
+		styles[ST_OK] = A_BOLD;
+		styles[ST_KEY] = A_REVERSE;
+		styles[ST_DIALOG] = A_NORMAL;
+		styles[ST_HEADING] = A_BOLD;
+	}
+}
+
+int term_open(char *err, size_t errlen)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		snprintf(err, errlen, "%s",
+			 _("the editor needs a terminal; use the commands instead (mailset --help)"));
+		return -1;
+	}
+	const char *t = getenv("TERM");
+	int e = 0;
+	if (!t || !*t || setupterm(NULL, STDOUT_FILENO, &e) != OK) {
+		snprintf(err, errlen,
+			 _("the terminal type '%s' is unknown here; set TERM to your terminal "
+			   "(e.g. TERM=xterm-256color) or use the commands (mailset --help)"),
+			 t && *t ? t : "");
+		return -1;
+	}
+	bool can_move = tigetstr("cup") && tigetstr("cup") != (char *)-1;
+	del_curterm(cur_term);
+	if (!can_move) {
+		snprintf(err, errlen,
+			 _("the terminal type '%s' cannot move the cursor, which the editor needs; "
+			   "set TERM to your terminal (e.g. TERM=xterm-256color) or use the commands"),
+			 t);
+		return -1;
+	}
+	if (pipe2(sigpipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	/* Before newterm(), so that ncurses leaves these signals to us. */
+	catch_signals();
+	scr = newterm(NULL, stdout, stdin);
+	if (!scr) {
+		snprintf(err, errlen, _("cannot start the terminal '%s'"), t);
+		return -1;
+	}
+	atexit(term_close);
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	setup_styles();
+	return 0;
+}
+
+void term_close(void)
+{
+	if (scr) {
+		endwin();
+		delscreen(scr);
+		scr = NULL;
+	}
+	if (sigpipe[0] >= 0) {
+		close(sigpipe[0]);
+		close(sigpipe[1]);
+		sigpipe[0] = sigpipe[1] = -1;
+	}
+}
+
+int term_signal_fd(void)
+{
+	return sigpipe[0];
+}
+
+int term_signals(void)
+{
+	char buf[64];
+	while (read(sigpipe[0], buf, sizeof buf) > 0)
+		;
+	int s = pending;
+	pending = 0;
+	return s;
+}
+
+void term_resize(void)
+{
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+}
+
+int term_key(void)
+{
+	wint_t c;
+	int r = wget_wch(stdscr, &c);
+	if (r == KEY_CODE_YES)
+		return KEY_FN | (int)c;
+	if (r == OK)
+		return (int)c;
+	return -1;
+}
+
+attr_t term_style(enum style s)
+{
+	return styles[s];
+}
+
+bool term_color(void)
+{
+	return colors;
+}
+
+int term_width(const char *s)
+{
+	int w = 0;
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, n - i, &cp);
+		if (!k)
+			cp = '?', k = 1;
+		w += le_width((wchar_t)cp);
+		i += k;
+	}
+	return w;
+}
+
+int term_put(WINDOW *w, int y, int x, const char *s, int maxw, attr_t a)
+{
+	if (maxw <= 0)
+		return 0;
+	int used = 0, total = term_width(s);
+	size_t n = strlen(s);
+	wmove(w, y, x);
+	wattron(w, a);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, n - i, &cp);
+		if (!k)
+			cp = 0xFFFD, k = 1;
+		int cw = le_width((wchar_t)cp);
+		if (total > maxw && used + cw > maxw - 1) {
+			waddwstr(w, L"…");
+			used++;
+			break;
+		}
+		if (used + cw > maxw)
+			break;
+		wchar_t wc[2] = { (wchar_t)cp, 0 };
+		if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+			wc[0] = L'?';
+		waddwstr(w, wc);
+		used += cw;
+		i += k;
+	}
+	wattroff(w, a);
+	return used;
+}
+
+size_t term_wrap(const char *s, int width, char ***out)
+{
+	size_t n = 0;
+	*out = NULL;
+	if (width < 4)
+		width = 4;
+	const char *p = s;
+	while (*p) {
+		const char *start = p, *brk = NULL;
+		int w = 0;
+		while (*p && *p != '\n') {
+			uint32_t cp;
+			size_t k = utf8_decode(p, strlen(p), &cp);
+			if (!k)
+				cp = '?', k = 1;
+			int cw = le_width((wchar_t)cp);
+			if (w + cw > width)
+				break;
+			if (cp == ' ')
+				brk = p;
+			w += cw;
+			p += k;
+		}
+		const char *end = p;
+		if (*p && *p != '\n' && brk && brk > start)
+			end = brk, p = brk + 1;
+		else if (*p == '\n')
+			p++;
+		*out = xrealloc(*out, (n + 1) * sizeof **out);
+		(*out)[n++] = xstrndup(start, (size_t)(end - start));
+		if (!*p && *end == '\n')
+			break;
+	}
+	return n;
+}
