@@ -43,3 +43,4 @@ for n in 1000 10000 100000; do
 		"$(ms "$t0" "$t1")" "$(ms "$t2" "$t3")" "$same" "$(rss "$bin" -c "$f" check)"
 done
 echo "(set_ms: a set that changes nothing; noop_cmp: the file after a real set, vs the original - 'changed' is expected)"
+/usr/bin/python3 "$top/scripts/bench-tui.py" "$top/build/mailset"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Make sure the Debian packages a target needs are installed.
-# Usage: scripts/deps.sh build|check|run
+# Usage: scripts/deps.sh build|check|run|bench
 # As root, installs what is missing with apt-get; otherwise prints the exact
 # apt-get line and fails, so that `make` stops before a confusing error.
 set -eu
@@ -8,12 +8,14 @@ set -eu
 build="gcc make pkg-config libncurses-dev libcurl4-openssl-dev libssl-dev libinih-dev libidn2-dev gettext"
 check="check libsubunit-dev mandoc tmux"
 run=""
+bench="dialog whiptail"
 
 case "${1:-build}" in
 build) want="$build" ;;
 check) want="$build $check" ;;
 run)   want="$build $run" ;;
-*) echo "usage: $0 build|check|run" >&2; exit 64 ;;
+bench) want="$build $bench" ;;
+*) echo "usage: $0 build|check|run|bench" >&2; exit 64 ;;
 esac
 
 missing=""
