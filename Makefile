@@ -53,6 +53,7 @@ PC_CHECK       = $(shell $(PKG_CONFIG) --cflags --libs check 2>/dev/null)
 
 MO = $(B)/locale/ja/LC_MESSAGES/mailset.mo
 
+.SECONDARY:
 .PHONY: FORCE all deps check-deps run check bench install uninstall clean asan pot lint-man
 all: $(B)/mailset $(MO)
 
@@ -119,7 +120,7 @@ DEMO = $(B)/demo/mail.ini
 run:
 	$(Q)scripts/deps.sh run
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)scripts/run-demo.sh
+	$(Q)DEMO_RESET=$(DEMO_RESET) scripts/run-demo.sh
 
 check:
 	$(Q)scripts/deps.sh check

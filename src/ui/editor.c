@@ -343,10 +343,30 @@ int editor_draw_field(const struct editor *ed, WINDOW *w, int y, int x, int lw, 
 	const struct problem *p = editor_problem(ed, id);
 	int mw = lw + 1 + fw - 2;
 	if (p) {
+		/* The focused field's message may take two rows, others one. */
 		char *m = xasprintf("%s %s", p->sev == SEV_ERROR ? "\xE2\x9C\x97" : "!", p->msg);
-		term_put(w, y + 1, x + 2, m, mw, term_style(p->sev == SEV_ERROR ? ST_ERROR : ST_WARNING));
+		attr_t a = term_style(p->sev == SEV_ERROR ? ST_ERROR : ST_WARNING);
+		int rows = 1;
+		if (focused) {
+			char **lines;
+			size_t n = term_wrap(m, mw, &lines);
+			if (n >= 2) {
+				term_put(w, y + 1, x + 2, lines[0], mw, a);
+				/* the rest, indented under the text after the mark */
+				const char *rest = m + strlen(lines[0]);
+				while (*rest == ' ')
+					rest++;
+				term_put(w, y + 2, x + 4, rest, mw - 2, a);
+				rows = 2;
+			}
+			for (size_t i = 0; i < n; i++)
+				free(lines[i]);
+			free(lines);
+		}
+		if (rows == 1)
+			term_put(w, y + 1, x + 2, m, mw, a);
 		free(m);
-		return 2;
+		return 1 + rows;
 	}
 	if (id == F_HOST) {
 		/* Recognise the provider of a typed host, as mail clients do. */

@@ -94,11 +94,17 @@ int term_open(char *err, size_t errlen)
 	}
 	const char *t = getenv("TERM");
 	int e = 0;
-	if (!t || !*t || setupterm(NULL, STDOUT_FILENO, &e) != OK) {
+	if (!t || !*t) {
+		snprintf(err, errlen, "%s",
+			 _("TERM is not set, so the editor cannot draw; set it to your terminal "
+			   "(e.g. TERM=xterm-256color) or use the commands (mailset --help)"));
+		return -1;
+	}
+	if (setupterm(NULL, STDOUT_FILENO, &e) != OK) {
 		snprintf(err, errlen,
 			 _("the terminal type '%s' is unknown here; set TERM to your terminal "
 			   "(e.g. TERM=xterm-256color) or use the commands (mailset --help)"),
-			 t && *t ? t : "");
+			 t);
 		return -1;
 	}
 	bool can_move = tigetstr("cup") && tigetstr("cup") != (char *)-1;
@@ -236,6 +242,15 @@ int term_put(WINDOW *w, int y, int x, const char *s, int maxw, attr_t a)
 	return used;
 }
 
+static bool no_line_start(const char *p)
+{
+	static const char *const marks[] = { "。", "、", "」", "』", "）", "！", "？", "ー", ")", ".", ",", NULL };
+	for (int i = 0; marks[i]; i++)
+		if (!strncmp(p, marks[i], strlen(marks[i])))
+			return true;
+	return false;
+}
+
 size_t term_wrap(const char *s, int width, char ***out)
 {
 	size_t n = 0;
@@ -260,8 +275,17 @@ size_t term_wrap(const char *s, int width, char ***out)
 			p += k;
 		}
 		const char *end = p;
-		if (*p && *p != '\n' && brk && brk > start)
+		if (*p && *p != '\n' && brk && brk > start) {
 			end = brk, p = brk + 1;
+		} else if (*p && *p != '\n' && p > start && no_line_start(p)) {
+			/* Japanese punctuation never starts a line: take the
+			 * character before it along. */
+			const char *q = p - 1;
+			while (q > start && ((unsigned char)*q & 0xC0) == 0x80)
+				q--;
+			if (q > start)
+				end = p = q;
+		}
 		else if (*p == '\n')
 			p++;
 		*out = xrealloc(*out, (n + 1) * sizeof **out);
