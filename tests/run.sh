@@ -20,7 +20,8 @@ repo=$(cd "$here/.." && pwd)
 : "${MAILSET:=$repo/build/asan/mailset}"
 : "${MAILSET_DATADIR:=$repo/share/mailset}"
 : "${MAILSET_LOCALEDIR:=$repo/build/locale}"
-export MAILSET MAILSET_DATADIR MAILSET_LOCALEDIR
+MAILSET_SRCDIR=$repo
+export MAILSET MAILSET_DATADIR MAILSET_LOCALEDIR MAILSET_SRCDIR
 
 passed=0
 failed=0
