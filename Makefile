@@ -133,6 +133,7 @@ lint-man:
 	$(Q)mandoc -T lint -W warning man/mailset.1 man/mailset.ini.5
 
 bench:
+	$(Q)scripts/deps.sh bench
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/bench.sh
 

@@ -296,10 +296,14 @@ static void draw_value(const struct editor *ed, WINDOW *w, int y, int x, int fw,
 {
 	const struct field *f = &settings_fields[id];
 	struct lineedit *le = (struct lineedit *)&ed->edit[id];
-	attr_t a = term_style(focused ? ST_FIELD_FOCUS : ST_FIELD);
-	wattron(w, a);
+	/* The text being typed is in the terminal's own rendition, so that a
+	 * keystroke costs the character alone; the rest of the field stays
+	 * underlined to show its extent. */
+	attr_t a = focused ? A_NORMAL : term_style(ST_FIELD);
+	attr_t fill = term_style(ST_FIELD);
+	wattron(w, fill);
 	mvwhline(w, y, x, ' ', fw);
-	wattroff(w, a);
+	wattroff(w, fill);
 	if (f->kind == FK_CHOICE) {
 		char *v = le_get(le);
 		char *shown = focused ? xasprintf("\xE2\x97\x80 %s \xE2\x96\xB6", v) : xstrdup(v);
@@ -338,7 +342,9 @@ static void draw_value(const struct editor *ed, WINDOW *w, int y, int x, int fw,
 int editor_draw_field(const struct editor *ed, WINDOW *w, int y, int x, int lw, int fw,
 		      enum field_id id, bool focused, int *cx)
 {
-	term_put(w, y, x, settings_label(id), lw, focused ? term_style(ST_HEADING) : A_NORMAL);
+	if (focused)
+		mvwaddwstr(w, y, x - 1, L"\x25B8");
+	term_put(w, y, x, settings_label(id), lw, focused ? term_style(ST_FIELD_FOCUS) : A_NORMAL);
 	draw_value(ed, w, y, x + lw + 1, fw, id, focused, focused ? cx : NULL);
 	const struct problem *p = editor_problem(ed, id);
 	int mw = lw + 1 + fw - 2;

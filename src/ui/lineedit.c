@@ -162,20 +162,27 @@ int le_width(wchar_t c)
 	return w == 2 ? 2 : 1;
 }
 
+/* Cells from character a up to (not including) b. */
+static int cells(const struct lineedit *le, size_t a, size_t b)
+{
+	int w = 0;
+	for (size_t i = a; i < b; i++)
+		w += le_width(le->buf[i]);
+	return w;
+}
+
 void le_scroll(struct lineedit *le, int width)
 {
 	if (width < 2)
 		width = 2;
-	if (le->cur < le->scroll)
-		le->scroll = le->cur;
-	for (;;) {
-		int w = 0;
-		for (size_t i = le->scroll; i < le->cur; i++)
-			w += le_width(le->buf[i]);
-		/* room for the cursor cell itself */
-		w += le->cur < le->len ? le_width(le->buf[le->cur]) : 1;
-		if (w <= width || le->scroll >= le->cur)
-			break;
-		le->scroll++;
-	}
+	/* room for the cursor cell itself */
+	int cur_w = le->cur < le->len ? le_width(le->buf[le->cur]) : 1;
+	if (le->cur >= le->scroll && cells(le, le->scroll, le->cur) + cur_w <= width)
+		return;
+	/* Jump so that the cursor lands mid-field: typing on then redraws
+	 * nothing but the new character for half a field (an SSH link pays
+	 * for every byte). */
+	le->scroll = le->cur;
+	while (le->scroll > 0 && cells(le, le->scroll - 1, le->cur) + cur_w <= width / 2)
+		le->scroll--;
 }

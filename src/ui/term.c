@@ -61,7 +61,7 @@ static void setup_styles(void)
 		styles[ST_TITLE] = COLOR_PAIR(1);
 		styles[ST_SIDE_SEL] = A_REVERSE | A_BOLD;
 		styles[ST_FIELD] = A_UNDERLINE;
-		styles[ST_FIELD_FOCUS] = A_REVERSE;
+		styles[ST_FIELD_FOCUS] = A_BOLD; /* the focused field's label */
 		styles[ST_ERROR] = COLOR_PAIR(2) | A_BOLD;
 		styles[ST_WARNING] = COLOR_PAIR(3);
 		styles[ST_INFO] = COLOR_PAIR(5);
@@ -74,7 +74,7 @@ static void setup_styles(void)
 		styles[ST_TITLE] = A_REVERSE;
 		styles[ST_SIDE_SEL] = A_REVERSE;
 		styles[ST_FIELD] = A_UNDERLINE;
-		styles[ST_FIELD_FOCUS] = A_REVERSE;
+		styles[ST_FIELD_FOCUS] = A_BOLD;
 		styles[ST_ERROR] = A_BOLD;
 		styles[ST_WARNING] = A_NORMAL;
 		styles[ST_INFO] = A_NORMAL;
