@@ -119,6 +119,22 @@ static void print_problem(FILE *fp, const struct config *c, const struct problem
 
 /* ------------------------------------------------------------------ check */
 
+/* Add the warnings about the provider of the SMTP host; a missing presets
+ * directory is reported when loud. */
+static void provider_warnings(const struct settings *s, struct problems *ps, bool loud)
+{
+	struct preset_list pl;
+	char *err;
+	if (presets_load_default(&pl, &err) == 0) {
+		presets_check(&pl, s, ps);
+		presets_free(&pl);
+		return;
+	}
+	if (loud)
+		fprintf(stderr, "mailset: %s\n", err);
+	free(err);
+}
+
 /* What only the file shows: known keys set twice or spread over lines, and
  * unknown keys in known sections (likely typos). Printed directly. */
 static size_t file_problems(const struct config *c, bool *multiline)
@@ -158,15 +174,7 @@ static int cmd_check(struct config *c)
 	size_t errors = file_problems(c, multiline);
 	struct problems ps = { 0 };
 	validate_all(&c->s, &ps);
-	struct preset_list pl;
-	char *err;
-	if (presets_load_default(&pl, &err) == 0) {
-		presets_check(&pl, &c->s, &ps);
-		presets_free(&pl);
-	} else {
-		fprintf(stderr, "mailset: %s\n", err);
-		free(err);
-	}
+	provider_warnings(&c->s, &ps, true);
 	for (size_t i = 0; i < ps.n; i++) {
 		if (multiline[ps.v[i].field])
 			continue;
@@ -276,14 +284,7 @@ static void warn_after_change(struct config *c, const bool *changed)
 	for (int i = 0; i < F_COUNT; i++)
 		if (changed[i])
 			validate_one(&c->s, i, &ps);
-	struct preset_list pl;
-	char *err;
-	if (presets_load_default(&pl, &err) == 0) {
-		presets_check(&pl, &c->s, &ps);
-		presets_free(&pl);
-	} else {
-		free(err);
-	}
+	provider_warnings(&c->s, &ps, false);
 	for (size_t i = 0; i < ps.n; i++) {
 		bool seen = false;
 		for (size_t j = 0; j < i && !seen; j++)

@@ -559,21 +559,27 @@ static void move_pane(struct editor *ed, int dir)
 	ed->focus = pane_fields(ed, ed->pane, ids) ? ids[0] : -1;
 }
 
+int editor_common_key(struct editor *ed, enum action a)
+{
+	if (a == ACT_HELP)
+		dialog_open(ed, DLG_HELP, _("Keys"), NULL);
+	else if (a == ACT_REVEAL)
+		ed->reveal = !ed->reveal;
+	return UI_HANDLED;
+}
+
 int form_key(struct editor *ed, int key)
 {
 	enum action a = keys_action(key);
 	switch (a) {
 	case ACT_HELP:
-		dialog_open(ed, DLG_HELP, _("Keys"), NULL);
-		return UI_HANDLED;
+	case ACT_REVEAL:
+		return editor_common_key(ed, a);
 	case ACT_SAVE:
 		editor_save(ed);
 		return UI_HANDLED;
 	case ACT_PRESETS:
 		dialog_open(ed, DLG_PICKER, _("Provider presets"), NULL);
-		return UI_HANDLED;
-	case ACT_REVEAL:
-		ed->reveal = !ed->reveal;
 		return UI_HANDLED;
 	case ACT_TESTSEND:
 		editor_status(ed, ST_INFO, "%s",

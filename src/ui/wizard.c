@@ -222,19 +222,13 @@ int wizard_key(struct editor *ed, int key)
 	int ids[F_COUNT], n = step_fields(wz, wz->step, ids);
 	switch (a) {
 	case ACT_CANCEL:
-		dialog_open(ed, DLG_ABANDON, _("Quit the setup?"),
-			    _("Nothing has been saved yet. Quit the first-time setup?"));
-		return UI_HANDLED;
 	case ACT_QUIT:
 		dialog_open(ed, DLG_ABANDON, _("Quit the setup?"),
 			    _("Nothing has been saved yet. Quit the first-time setup?"));
 		return UI_HANDLED;
 	case ACT_HELP:
-		dialog_open(ed, DLG_HELP, _("Keys"), NULL);
-		return UI_HANDLED;
 	case ACT_REVEAL:
-		ed->reveal = !ed->reveal;
-		return UI_HANDLED;
+		return editor_common_key(ed, a);
 	case ACT_SAVE:
 		if (wz->step == W_SAVE)
 			finish(ed);

@@ -16,6 +16,7 @@
 #include "mailset/config.h"
 #include "mailset/presets.h"
 #include "mailset/settings.h"
+#include "mailset/ui/keys.h"
 #include "mailset/ui/lineedit.h"
 #include "mailset/ui/term.h"
 #include "mailset/validate.h"
@@ -79,6 +80,8 @@ int editor_edit_key(struct editor *ed, enum field_id id, int key);
 int editor_draw_field(const struct editor *ed, WINDOW *w, int y, int x, int lw, int fw,
 		      enum field_id id, bool focused, int *cx);
 void editor_apply_preset(struct editor *ed, const struct preset *p);
+/* The keys every screen treats alike: F1 help, F4 show/hide password. */
+int editor_common_key(struct editor *ed, enum action a);
 void form_draw(struct editor *ed);
 int form_key(struct editor *ed, int key);
 
