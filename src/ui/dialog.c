@@ -55,23 +55,62 @@ static char *help_text(void)
 	struct strbuf sb = { 0 };
 	for (size_t i = 0; i < keys_count; i++) {
 		const struct binding *b = &keys_table[i];
-		int pad = 18 - term_width(b->keys_label);
-		sb_addf(&sb, "%s%*s %s\n", b->keys_label, pad > 0 ? pad : 0, "",
-			i18n_pick(b->help_ja, b->help_en));
+		sb_addf(&sb, "%s\t%s\n", b->keys_label, i18n_pick(b->help_ja, b->help_en));
 	}
 	sb_adds(&sb, i18n_pick("\n文字を入力すると、フォーカスのある項目を編集します。",
 			       "\nTyping edits the focused field."));
 	return sb_steal(&sb);
 }
 
-static int text_lines(const char *text, int width)
+#define HELP_KEYS_W 19
+
+/* The dialog's text as screen lines: wrapped to width, and a "keys\tdesc"
+ * line (the key help) as two columns with the description hanging. Each
+ * line's indent goes to indent[i]. Returns the count. */
+static size_t text_lines(const char *text, int width, char ***out, int **indent)
 {
-	char **lines;
-	size_t n = term_wrap(text, width, &lines);
+	size_t n = 0;
+	*out = NULL;
+	*indent = NULL;
+	char **para;
+	size_t np = term_wrap(text, 1 << 20, &para);
+	for (size_t i = 0; i < np; i++) {
+		char *tab = strchr(para[i], '\t');
+		char **wl;
+		size_t nw = tab ? term_wrap(tab + 1, width - HELP_KEYS_W, &wl)
+				: term_wrap(para[i], width, &wl);
+		if (!nw) {
+			wl = xmalloc(sizeof *wl);
+			wl[0] = xstrdup("");
+			nw = 1;
+		}
+		*out = xrealloc(*out, (n + nw + 1) * sizeof **out);
+		*indent = xrealloc(*indent, (n + nw + 1) * sizeof **indent);
+		for (size_t j = 0; j < nw; j++) {
+			if (tab && j == 0) {
+				*tab = '\0';
+				int pad = HELP_KEYS_W - term_width(para[i]);
+				(*out)[n] = xasprintf("%s%*s%s", para[i], pad > 0 ? pad : 1, "", wl[0]);
+				free(wl[0]);
+				(*indent)[n++] = 0;
+			} else {
+				(*out)[n] = wl[j];
+				(*indent)[n++] = tab ? HELP_KEYS_W : 0;
+			}
+		}
+		free(wl);
+		free(para[i]);
+	}
+	free(para);
+	return n;
+}
+
+static void free_lines(char **lines, int *indent, size_t n)
+{
 	for (size_t i = 0; i < n; i++)
 		free(lines[i]);
 	free(lines);
-	return (int)n;
+	free(indent);
 }
 
 static void layout(struct editor *ed)
@@ -84,7 +123,11 @@ static void layout(struct editor *ed)
 	if (d->kind == DLG_PICKER) {
 		h = (int)ed->presets.n + 6;
 	} else {
-		h = text_lines(d->text ? d->text : "", w - 4) + 5;
+		char **lines;
+		int *indent;
+		size_t n = text_lines(d->text ? d->text : "", w - 4, &lines, &indent);
+		free_lines(lines, indent, n);
+		h = (int)n + 5;
 	}
 	if (h > LINES - 2)
 		h = LINES - 2;
@@ -167,17 +210,18 @@ void dialog_draw(struct editor *ed)
 	}
 	if (d->text) {
 		char **lines;
-		size_t n = term_wrap(d->text, w - 4, &lines);
+		int *indent;
+		size_t n = text_lines(d->text, w - 4, &lines, &indent);
 		int rows = h - 4;
 		if (d->top > (int)n - rows)
 			d->top = (int)n - rows > 0 ? (int)n - rows : 0;
 		for (size_t i = 0; i < n; i++) {
 			int y = (int)i - d->top;
 			if (y >= 0 && y < rows)
-				term_put(d->win, 2 + y, 2, lines[i], w - 4, A_NORMAL);
-			free(lines[i]);
+				term_put(d->win, 2 + y, 2 + indent[i], lines[i], w - 4 - indent[i],
+					 A_NORMAL);
 		}
-		free(lines);
+		free_lines(lines, indent, n);
 	}
 	term_put(d->win, h - 2, 2, footer(d->kind), w - 4, term_style(ST_INFO));
 	curs_set(0);

@@ -69,8 +69,15 @@ void editor_status(struct editor *ed, enum style st, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(ed->status, sizeof ed->status, fmt, ap);
+	int n = vsnprintf(ed->status, sizeof ed->status, fmt, ap);
 	va_end(ap);
+	/* Cut short: end on a whole character. */
+	if (n >= (int)sizeof ed->status) {
+		size_t k = sizeof ed->status - 1;
+		while (k > 0 && ((unsigned char)ed->status[k] & 0xC0) == 0x80)
+			k--;
+		ed->status[k] = '\0';
+	}
 	ed->status_style = st;
 }
 

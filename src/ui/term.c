@@ -244,7 +244,8 @@ int term_put(WINDOW *w, int y, int x, const char *s, int maxw, attr_t a)
 
 static bool no_line_start(const char *p)
 {
-	static const char *const marks[] = { "。", "、", "」", "』", "）", "！", "？", "ー", ")", ".", ",", NULL };
+	static const char *const marks[] = { "。", "、", "」", "』", "）", "！", "？", "ー", "ッ", "ャ",
+					     "ュ", "ョ", "っ", "ゃ", "ゅ", "ょ", ")", ".", ",", ":", NULL };
 	for (int i = 0; marks[i]; i++)
 		if (!strncmp(p, marks[i], strlen(marks[i])))
 			return true;
@@ -253,45 +254,46 @@ static bool no_line_start(const char *p)
 
 size_t term_wrap(const char *s, int width, char ***out)
 {
-	size_t n = 0;
+	size_t n = 0, len = strlen(s);
 	*out = NULL;
 	if (width < 4)
 		width = 4;
-	const char *p = s;
-	while (*p) {
-		const char *start = p, *brk = NULL;
+	const char *p = s, *end_all = s + len;
+	while (p < end_all) {
+		/* brk: where this line may end; skip: what the next starts after */
+		const char *start = p, *brk = NULL, *skip = NULL;
 		int w = 0;
-		while (*p && *p != '\n') {
+		bool prev_wide = false;
+		while (p < end_all && *p != '\n') {
 			uint32_t cp;
-			size_t k = utf8_decode(p, strlen(p), &cp);
+			size_t k = utf8_decode(p, (size_t)(end_all - p), &cp);
 			if (!k)
 				cp = '?', k = 1;
 			int cw = le_width((wchar_t)cp);
+			bool wide = cw == 2;
+			/* A line may break at a blank, or between characters
+			 * where one is Japanese (no blanks there), but never
+			 * before closing punctuation. */
+			if (cp == ' ') {
+				brk = p, skip = p + 1;
+			} else if ((wide || prev_wide) && p > start && !no_line_start(p)) {
+				brk = p, skip = p;
+			}
 			if (w + cw > width)
 				break;
-			if (cp == ' ')
-				brk = p;
+			prev_wide = wide;
 			w += cw;
 			p += k;
 		}
 		const char *end = p;
-		if (*p && *p != '\n' && brk && brk > start) {
-			end = brk, p = brk + 1;
-		} else if (*p && *p != '\n' && p > start && no_line_start(p)) {
-			/* Japanese punctuation never starts a line: take the
-			 * character before it along. */
-			const char *q = p - 1;
-			while (q > start && ((unsigned char)*q & 0xC0) == 0x80)
-				q--;
-			if (q > start)
-				end = p = q;
-		}
-		else if (*p == '\n')
+		if (p < end_all && *p != '\n' && brk && brk > start) {
+			end = brk;
+			p = skip;
+		} else if (p < end_all && *p == '\n') {
 			p++;
+		}
 		*out = xrealloc(*out, (n + 1) * sizeof **out);
 		(*out)[n++] = xstrndup(start, (size_t)(end - start));
-		if (!*p && *end == '\n')
-			break;
 	}
 	return n;
 }

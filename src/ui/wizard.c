@@ -338,8 +338,9 @@ void wizard_draw(struct editor *ed)
 		char **own = xcalloc(n + 1, sizeof *own);
 		for (size_t i = 0; i < n; i++) {
 			const struct preset *p = &ed->presets.v[i];
-			own[i] = xasprintf("%-24s %s%s", preset_name(p), p->host,
-					   p->supported ? "" : _(" (not supported)"));
+			int pad = 26 - term_width(preset_name(p));
+			own[i] = xasprintf("%s%*s%s%s", preset_name(p), pad > 1 ? pad : 1, "",
+					   p->host, p->supported ? "" : _(" (not supported)"));
 			items[i] = own[i];
 		}
 		items[n] = i18n_pick("その他(自分で入力する)", "Other (enter the values yourself)");

@@ -51,7 +51,7 @@ struct editor {
 	enum pane pane;
 	int focus;                    /* field id, or -1 when none */
 	bool reveal;                  /* show the password */
-	char status[300];
+	char status[1024];
 	enum style status_style;
 	struct dialog dlg;
 	bool wizard;                  /* the wizard owns the screen */
