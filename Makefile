@@ -35,9 +35,11 @@ Q =
 E = @:
 endif
 
-MODEL_SRC = src/util.c src/i18n.c src/inifile.c src/settings.c src/config.c src/validate.c src/presets.c
+MODEL_SRC = src/util.c src/i18n.c src/inifile.c src/settings.c src/config.c src/validate.c src/presets.c \
+            src/message.c src/transcript.c src/smtp.c
 CLI_SRC   = src/cli.c
-UI_SRC    = src/ui/term.c src/ui/keys.c src/ui/lineedit.c src/ui/editor.c src/ui/dialog.c src/ui/wizard.c
+UI_SRC    = src/ui/term.c src/ui/keys.c src/ui/lineedit.c src/ui/editor.c src/ui/dialog.c src/ui/wizard.c \
+            src/ui/sendpanel.c src/ui/testpane.c
 MAIN_SRC  = src/main.c
 TESTS     = $(patsubst tests/%.c,%,$(wildcard tests/check_*.c))
 
@@ -145,6 +147,7 @@ install: all
 	install -m 755 $(B)/mailset $(DESTDIR)$(bindir)/mailset
 	install -m 644 share/mailset/presets/*.ini $(DESTDIR)$(pkgdatadir)/presets/
 	install -m 644 share/mailset/examples/*.ini $(DESTDIR)$(pkgdatadir)/examples/
+	install -m 644 share/mailset/test-mail.txt $(DESTDIR)$(pkgdatadir)/test-mail.txt
 	install -m 644 man/mailset.1 $(DESTDIR)$(mandir)/man1/mailset.1
 	install -m 644 man/mailset.ini.5 $(DESTDIR)$(mandir)/man5/mailset.ini.5
 	install -m 644 $(MO) $(DESTDIR)$(localedir)/ja/LC_MESSAGES/mailset.mo

@@ -3,6 +3,8 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
@@ -16,6 +18,9 @@
 #include "mailset/config.h"
 #include "mailset/i18n.h"
 #include "mailset/inifile.h"
+#include "mailset/message.h"
+#include "mailset/smtp.h"
+#include "mailset/transcript.h"
 #include "mailset/presets.h"
 #include "mailset/settings.h"
 #include "mailset/util.h"
@@ -33,6 +38,8 @@ static void usage(FILE *fp)
 		  "  set smtp.password         read the password from standard input\n"
 		  "  presets                   list the provider presets\n"
 		  "  preset NAME [--host HOST] apply a provider preset\n"
+		  "  test-send [--to ADDR] [--save FILE]\n"
+		  "                            send a test message, show the SMTP dialogue\n"
 		  "\n"
 		  "Options:\n"
 		  "  -c, --config FILE         the configuration file\n"
@@ -515,6 +522,119 @@ out:
 	return rc;
 }
 
+/* -------------------------------------------------------------- test-send */
+
+static volatile sig_atomic_t send_cancel;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	send_cancel = 1;
+}
+
+struct live {
+	struct strbuf saved;
+};
+
+static void print_line(void *ctx, const struct smtp_line *l)
+{
+	struct live *lv = ctx;
+	char *row = transcript_row(l->kind, l->ms, l->text);
+	fputs(row, stdout);
+	fflush(stdout);
+	sb_adds(&lv->saved, row);
+	free(row);
+}
+
+static int save_transcript(const char *file, const char *text)
+{
+	int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) || close(fd) < 0) {
+		fprintf(stderr, _("mailset: %s: cannot save the transcript: %s\n"), file,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int cmd_test_send(struct config *c, int argc, char **argv)
+{
+	const char *to = NULL, *save = NULL;
+	for (int i = 0; i < argc; i++) {
+		const char **dst = !strcmp(argv[i], "--to") ? &to : !strcmp(argv[i], "--save") ? &save
+			: NULL;
+		if (dst) {
+			if (++i == argc)
+				return usage_error(_("test-send: %s needs a value"), argv[i - 1]);
+			*dst = argv[i];
+		} else if (!strncmp(argv[i], "--to=", 5)) {
+			to = argv[i] + 5;
+		} else if (!strncmp(argv[i], "--save=", 7)) {
+			save = argv[i] + 7;
+		} else {
+			return usage_error(_("test-send: unexpected '%s'"), argv[i]);
+		}
+	}
+	int rc = conf_load(c, false);
+	if (rc)
+		return rc;
+	/* Nothing goes out while a setting is wrong. */
+	struct problems ps = { 0 };
+	validate_all(&c->s, &ps);
+	size_t errors = 0;
+	for (size_t i = 0; i < ps.n; i++)
+		if (ps.v[i].sev == SEV_ERROR) {
+			print_problem(stderr, c, &ps.v[i]);
+			errors++;
+		}
+	problems_free(&ps);
+	if (errors) {
+		fprintf(stderr, "%s\n", _("mailset: fix the settings first; nothing was sent"));
+		return EX_DATAERR;
+	}
+	if (!to)
+		to = settings_get(&c->s, F_CONTACT_EMAIL);
+	char *why = validate_address(to);
+	if (why) {
+		fprintf(stderr, "mailset: --to %s: %s\n", to, why);
+		free(why);
+		return EX_DATAERR;
+	}
+	char *err = NULL, *tmpl = message_template(&err), *msg = NULL;
+	if (tmpl)
+		msg = message_build(&c->s, to, tmpl, time(NULL), &err);
+	free(tmpl);
+	if (!msg) {
+		fprintf(stderr, "mailset: %s\n", err);
+		free(err);
+		return EX_DATAERR;
+	}
+	struct sigaction sa = { 0 }, old_int, old_term;
+	sa.sa_handler = on_interrupt;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	struct live lv = { { 0 } };
+	struct smtp_job job = { .s = &c->s, .to = to, .message = msg, .cancel = &send_cancel,
+				.on_line = print_line, .ctx = &lv };
+	struct smtp_result res;
+	rc = smtp_send(&job, &res);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	char *last = xasprintf("%s %s\n", res.status ? "\xE2\x9C\x97" : "\xE2\x9C\x93", res.verdict);
+	if (res.status && res.phase != PH_DONE)
+		sb_addf(&lv.saved, "(%s: %s)\n", _("failed during"), smtp_phase_name(res.phase));
+	sb_adds(&lv.saved, last);
+	printf("%s", last);
+	free(last);
+	if (save && save_transcript(save, lv.saved.buf) < 0 && !rc)
+		rc = EX_CANTCREAT;
+	sb_free(&lv.saved);
+	smtp_result_free(&res);
+	explicit_bzero(msg, strlen(msg));
+	free(msg);
+	return rc;
+}
+
 /* ------------------------------------------------------------------- main */
 
 int cli_main(int argc, char **argv, const struct cli_hooks *hooks)
@@ -556,7 +676,7 @@ int cli_main(int argc, char **argv, const struct cli_hooks *hooks)
 		return cmd_presets();
 	}
 	if (cmd && strcmp(cmd, "check") && strcmp(cmd, "get") && strcmp(cmd, "set") &&
-	    strcmp(cmd, "preset"))
+	    strcmp(cmd, "preset") && strcmp(cmd, "test-send"))
 		return usage_error(_("unknown command '%s'"), cmd);
 
 	struct config c = { 0 };
@@ -583,6 +703,8 @@ int cli_main(int argc, char **argv, const struct cli_hooks *hooks)
 		rc = cmd_get(&c, nargs, args);
 	} else if (!strcmp(cmd, "set")) {
 		rc = cmd_set(&c, nargs, args);
+	} else if (!strcmp(cmd, "test-send")) {
+		rc = cmd_test_send(&c, nargs, args);
 	} else {
 		rc = cmd_preset(&c, nargs, args);
 	}

@@ -226,24 +226,19 @@ static void cycle_choice(struct editor *ed, enum field_id id, int dir)
 	editor_changed(ed, id);
 }
 
-int editor_edit_key(struct editor *ed, enum field_id id, int key)
+static bool printable(int key)
 {
-	struct lineedit *le = &ed->edit[id];
-	bool choice = settings_fields[id].kind == FK_CHOICE;
-	enum action a = keys_action(key);
-	bool changed = false;
-	switch (a) {
+	return !(key & KEY_FN) && key >= 0x20 && key != 0x7f && !(key >= 0x80 && key < 0xa0);
+}
+
+int editor_text_key(struct lineedit *le, int key)
+{
+	switch (keys_action(key)) {
 	case ACT_LEFT:
-		if (choice)
-			cycle_choice(ed, id, -1);
-		else
-			le_left(le);
+		le_left(le);
 		return UI_HANDLED;
 	case ACT_RIGHT:
-		if (choice)
-			cycle_choice(ed, id, 1);
-		else
-			le_right(le);
+		le_right(le);
 		return UI_HANDLED;
 	case ACT_HOME:
 		le_home(le);
@@ -252,21 +247,46 @@ int editor_edit_key(struct editor *ed, enum field_id id, int key)
 		le_end(le);
 		return UI_HANDLED;
 	case ACT_BACKSPACE:
-		changed = !choice && le_backspace(le);
-		break;
+		return le_backspace(le) ? UI_HANDLED | UI_CHANGED : UI_HANDLED;
 	case ACT_DELETE:
-		changed = !choice && le_delete(le);
-		break;
+		return le_delete(le) ? UI_HANDLED | UI_CHANGED : UI_HANDLED;
 	case ACT_KILL:
-		changed = !choice && le_kill(le);
-		break;
+		return le_kill(le) ? UI_HANDLED | UI_CHANGED : UI_HANDLED;
 	case ACT_CLEAR:
-		changed = !choice && le_clear(le);
-		break;
+		return le_clear(le) ? UI_HANDLED | UI_CHANGED : UI_HANDLED;
 	case ACT_NONE:
-		if (key & KEY_FN || key < 0x20 || key == 0x7f || (key >= 0x80 && key < 0xa0))
+		if (!printable(key))
 			return 0;
-		if (choice) {
+		/* Typing over a preset's ◯ replaces the whole run of them. */
+		if ((le->cur < le->len && le->buf[le->cur] == PLACEHOLDER) ||
+		    (le->cur > 0 && le->buf[le->cur - 1] == PLACEHOLDER))
+			le_take_run(le, PLACEHOLDER);
+		le_insert(le, (wchar_t)key);
+		return UI_HANDLED | UI_CHANGED;
+	default:
+		return 0;
+	}
+}
+
+int editor_edit_key(struct editor *ed, enum field_id id, int key)
+{
+	struct lineedit *le = &ed->edit[id];
+	enum action a = keys_action(key);
+	if (settings_fields[id].kind != FK_CHOICE) {
+		int r = editor_text_key(le, key);
+		if (r & UI_CHANGED)
+			editor_changed(ed, id);
+		return r & UI_HANDLED;
+	}
+	switch (a) {
+	case ACT_LEFT:
+	case ACT_RIGHT:
+		cycle_choice(ed, id, a == ACT_LEFT ? -1 : 1);
+		return UI_HANDLED;
+	case ACT_NONE:
+		if (!printable(key))
+			return 0;
+		{
 			/* Space cycles; a letter picks the value it starts. */
 			if (key == ' ') {
 				cycle_choice(ed, id, 1);
@@ -281,19 +301,11 @@ int editor_edit_key(struct editor *ed, enum field_id id, int key)
 				}
 			return UI_HANDLED;
 		}
-		/* Typing over a preset's ◯ replaces the whole run of them. */
-		if ((le->cur < le->len && le->buf[le->cur] == PLACEHOLDER) ||
-		    (le->cur > 0 && le->buf[le->cur - 1] == PLACEHOLDER))
-			le_take_run(le, PLACEHOLDER);
-		le_insert(le, (wchar_t)key);
-		changed = true;
-		break;
 	default:
-		return 0;
+		/* Home, End, deleting: nothing to do on a choice. */
+		return a == ACT_HOME || a == ACT_END || a == ACT_BACKSPACE || a == ACT_DELETE ||
+		       a == ACT_KILL || a == ACT_CLEAR ? UI_HANDLED : 0;
 	}
-	if (changed)
-		editor_changed(ed, id);
-	return UI_HANDLED;
 }
 
 /* ------------------------------------------------------------- drawing */
@@ -303,15 +315,12 @@ static void draw_value(const struct editor *ed, WINDOW *w, int y, int x, int fw,
 {
 	const struct field *f = &settings_fields[id];
 	struct lineedit *le = (struct lineedit *)&ed->edit[id];
-	/* The text being typed is in the terminal's own rendition, so that a
-	 * keystroke costs the character alone; the rest of the field stays
-	 * underlined to show its extent. */
-	attr_t a = focused ? A_NORMAL : term_style(ST_FIELD);
-	attr_t fill = term_style(ST_FIELD);
-	wattron(w, fill);
-	mvwhline(w, y, x, ' ', fw);
-	wattroff(w, fill);
 	if (f->kind == FK_CHOICE) {
+		attr_t a = focused ? A_NORMAL : term_style(ST_FIELD);
+		attr_t fill = term_style(ST_FIELD);
+		wattron(w, fill);
+		mvwhline(w, y, x, ' ', fw);
+		wattroff(w, fill);
 		char *v = le_get(le);
 		char *shown = focused ? xasprintf("\xE2\x97\x80 %s \xE2\x96\xB6", v) : xstrdup(v);
 		term_put(w, y, x, shown, fw, a);
@@ -321,7 +330,17 @@ static void draw_value(const struct editor *ed, WINDOW *w, int y, int x, int fw,
 			*cx = x;
 		return;
 	}
-	bool mask = (f->flags & FIELD_SECRET) && !ed->reveal;
+	editor_draw_edit(w, y, x, fw, le, (f->flags & FIELD_SECRET) && !ed->reveal, focused, cx);
+}
+
+void editor_draw_edit(WINDOW *w, int y, int x, int fw, struct lineedit *le, bool mask,
+		      bool focused, int *cx)
+{
+	attr_t a = focused ? A_NORMAL : term_style(ST_FIELD);
+	attr_t fill = term_style(ST_FIELD);
+	wattron(w, fill);
+	mvwhline(w, y, x, ' ', fw);
+	wattroff(w, fill);
 	le_scroll(le, fw);
 	int used = 0;
 	wmove(w, y, x);
@@ -522,12 +541,18 @@ void form_draw(struct editor *ed)
 			cx = fx, cy = y;
 		y += used;
 	}
-	if (!n) {
+	const char *help = ed->focus >= 0 && n ? settings_help(ed->focus) : "";
+	if (ed->pane == PANE_TEST) {
+		testpane_draw(ed, stdscr, 2, x, pw - 4, box_h - 2, &cy, &cx);
+		help = i18n_pick("現在の画面の設定値(未保存でも)でテストメールを送り、SMTP のやりとりをそのまま表示します。"
+				 "パスワードは表示されません。",
+				 "Sends a test message with the values on the screen (saved or not) and shows the "
+				 "SMTP dialogue as it happens. The password is never shown.");
+	} else if (!n) {
 		const char *m = i18n_pick("この機能は次のバージョンで使えるようになります。",
 					  "This comes in a later version of mailset.");
 		term_put(stdscr, 3, x, m, pw - 4, term_style(ST_INFO));
 	}
-	const char *help = ed->focus >= 0 && n ? settings_help(ed->focus) : "";
 	draw_help(ed, lines - 4, 3, cols, help);
 	draw_keybar(stdscr, lines - 1, cols);
 	if (cy >= 0) {
@@ -564,6 +589,8 @@ static void move_pane(struct editor *ed, int dir)
 	ed->pane = (enum pane)(((int)ed->pane + dir + PANE_COUNT) % PANE_COUNT);
 	int ids[F_COUNT];
 	ed->focus = pane_fields(ed, ed->pane, ids) ? ids[0] : -1;
+	if (ed->pane == PANE_TEST)
+		testpane_open(ed);
 }
 
 int editor_common_key(struct editor *ed, enum action a)
@@ -578,6 +605,16 @@ int editor_common_key(struct editor *ed, enum action a)
 int form_key(struct editor *ed, int key)
 {
 	enum action a = keys_action(key);
+	/* The test pane has its own Enter, Tab and Esc; the function keys and
+	 * moving between panes stay the form's. */
+	bool global = a == ACT_QUIT || a == ACT_HELP || a == ACT_SAVE || a == ACT_PRESETS ||
+		      a == ACT_REVEAL || a == ACT_TESTSEND || a == ACT_NEXT_SECTION ||
+		      a == ACT_PREV_SECTION;
+	if (ed->pane == PANE_TEST && !global) {
+		int r = testpane_key(ed, key);
+		if (r)
+			return r;
+	}
 	switch (a) {
 	case ACT_HELP:
 	case ACT_REVEAL:
@@ -589,11 +626,14 @@ int form_key(struct editor *ed, int key)
 		dialog_open(ed, DLG_PICKER, _("Provider presets"), NULL);
 		return UI_HANDLED;
 	case ACT_TESTSEND:
-		editor_status(ed, ST_INFO, "%s",
-			      i18n_pick("送信テストは次のバージョンで使えるようになります。",
-					"Test send comes in a later version of mailset."));
+		if (ed->focus >= 0)
+			editor_leave_field(ed, ed->focus);
+		ed->focus = -1;
+		ed->pane = PANE_TEST;
+		testpane_open(ed);
 		return UI_HANDLED;
 	case ACT_QUIT:
+		sp_cancel(&ed->sp);
 		if (!editor_dirty(ed))
 			return UI_QUIT;
 		dialog_open(ed, DLG_QUIT, _("Unsaved changes"),
@@ -675,16 +715,21 @@ static int loop(struct editor *ed)
 {
 	for (;;) {
 		draw(ed);
-		struct pollfd fds[2] = {
+		struct pollfd fds[3] = {
 			{ .fd = 0, .events = POLLIN },
 			{ .fd = term_signal_fd(), .events = POLLIN },
+			{ .fd = ed->sp.fd, .events = POLLIN },
 		};
-		if (poll(fds, 2, -1) < 0 && errno != EINTR)
+		if (poll(fds, ed->sp.fd >= 0 ? 3 : 2, -1) < 0 && errno != EINTR)
 			return EX_IOERR;
+		if (ed->sp.fd >= 0 && fds[2].revents)
+			sp_read(&ed->sp);
 		if (fds[1].revents & POLLIN) {
 			int sig = term_signals();
-			if (sig & (TSIG_INT | TSIG_TERM | TSIG_HUP))
+			if (sig & (TSIG_INT | TSIG_TERM | TSIG_HUP)) {
+				sp_cancel(&ed->sp);
 				return EX_TEMPFAIL;
+			}
 			if (sig & TSIG_WINCH) {
 				term_resize();
 				if (ed->dlg.kind != DLG_NONE)
@@ -712,6 +757,7 @@ int ui_run(const char *path, int is_default, int wizard)
 	ed.cfg.path = xstrdup(path);
 	ed.cfg.is_default = is_default;
 	ed.focus = -1;
+	sp_init(&ed.sp);
 	struct ini_error e;
 	if (config_load(&ed.cfg, true, &e) != INI_OK) {
 		if (e.line)
@@ -755,6 +801,7 @@ int ui_run(const char *path, int is_default, int wizard)
 			printf("mailset: %s\n", ed.status);
 	}
 	wizard_free(&ed);
+	sp_free(&ed.sp);
 	for (int i = 0; i < F_COUNT; i++)
 		le_free(&ed.edit[i]);
 	problems_free(&ed.probs);

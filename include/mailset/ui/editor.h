@@ -18,12 +18,14 @@
 #include "mailset/settings.h"
 #include "mailset/ui/keys.h"
 #include "mailset/ui/lineedit.h"
+#include "mailset/ui/sendpanel.h"
 #include "mailset/ui/term.h"
 #include "mailset/validate.h"
 
 /* What a key handler asks of the loop. */
 #define UI_HANDLED 0x1
 #define UI_QUIT    0x2
+#define UI_CHANGED 0x4  /* editor_text_key(): the text changed */
 
 enum pane { PANE_BASIC, PANE_SMTP, PANE_OPTIONS, PANE_TEST, PANE_DNS, PANE_COUNT };
 
@@ -54,6 +56,7 @@ struct editor {
 	char status[1024];
 	enum style status_style;
 	struct dialog dlg;
+	struct sendpanel sp;          /* the test send */
 	bool wizard;                  /* the wizard owns the screen */
 	void *wiz;                    /* its state */
 	int exit_status;
@@ -74,6 +77,14 @@ const struct problem *editor_problem(const struct editor *ed, enum field_id id);
 /* Keys that edit a field's value (shared with the wizard). Returns
  * UI_HANDLED when the key was used. */
 int editor_edit_key(struct editor *ed, enum field_id id, int key);
+/* Keys that edit any text (cursor, delete, typing); UI_HANDLED, with
+ * UI_CHANGED when the text changed. */
+int editor_text_key(struct lineedit *le, int key);
+/* Draw a text in fw cells at y, x: the text being typed in the terminal's
+ * own rendition (a keystroke then costs the character alone), the rest of
+ * the field underlined to show its extent. *cx gets the cursor column. */
+void editor_draw_edit(WINDOW *w, int y, int x, int fw, struct lineedit *le, bool mask,
+		      bool focused, int *cx);
 /* Draw one field: label in lw cells, value in fw cells, its message on the
  * next row when there is one. Returns the rows used; *cx receives the
  * cursor column when the field is focused. */
@@ -90,6 +101,12 @@ void dialog_open(struct editor *ed, enum dialog_kind kind, const char *title, co
 void dialog_close(struct editor *ed);
 void dialog_draw(struct editor *ed);
 int dialog_key(struct editor *ed, int key);
+
+/* testpane.c: the test send panel (the 送信テスト pane, a wizard step) */
+void testpane_open(struct editor *ed);
+/* Draw in the h rows from y; *cy, *cx get the cursor when it is there. */
+void testpane_draw(struct editor *ed, WINDOW *w, int y, int x, int wd, int h, int *cy, int *cx);
+int testpane_key(struct editor *ed, int key);
 
 /* wizard.c */
 void wizard_start(struct editor *ed);

@@ -1,0 +1,167 @@
+/* transcript.c - redaction and safe rendering of SMTP dialogue lines. */
+#include "mailset/transcript.h"
+
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mailset/util.h"
+
+static char *b64(const unsigned char *p, size_t n)
+{
+	char *out = xmalloc(4 * ((n + 2) / 3) + 1);
+	EVP_EncodeBlock((unsigned char *)out, p, (int)n);
+	return out;
+}
+
+static int by_length(const void *a, const void *b)
+{
+	size_t x = strlen(*(char *const *)a), y = strlen(*(char *const *)b);
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+void redactor_init(struct redactor *r, const char *user, const char *pass)
+{
+	memset(r, 0, sizeof *r);
+	if (!pass || !*pass)
+		return;
+	size_t ul = user ? strlen(user) : 0, pl = strlen(pass);
+	r->forms[r->nforms++] = xstrdup(pass);
+	r->forms[r->nforms++] = b64((const unsigned char *)pass, pl);
+	/* SASL PLAIN: authzid \0 authcid \0 password, authzid empty or not */
+	unsigned char *buf = xmalloc(2 * ul + pl + 2);
+	buf[0] = '\0';
+	memcpy(buf + 1, user ? user : "", ul);
+	buf[1 + ul] = '\0';
+	memcpy(buf + 2 + ul, pass, pl);
+	r->forms[r->nforms++] = b64(buf, ul + pl + 2);
+	memcpy(buf, user ? user : "", ul);
+	buf[ul] = '\0';
+	memcpy(buf + ul + 1, user ? user : "", ul);
+	buf[2 * ul + 1] = '\0';
+	memcpy(buf + 2 * ul + 2, pass, pl);
+	r->forms[r->nforms++] = b64(buf, 2 * ul + pl + 2);
+	explicit_bzero(buf, 2 * ul + pl + 2);
+	free(buf);
+	qsort(r->forms, r->nforms, sizeof *r->forms, by_length);
+}
+
+void redactor_free(struct redactor *r)
+{
+	for (size_t i = 0; i < r->nforms; i++) {
+		explicit_bzero(r->forms[i], strlen(r->forms[i]));
+		free(r->forms[i]);
+	}
+	memset(r, 0, sizeof *r);
+}
+
+/* Replace every occurrence of every form by REDACTED, in place of a copy. */
+static char *hide(const struct redactor *r, const char *s, size_t n)
+{
+	char *out = xstrndup(s, n);
+	/* A NUL inside the bytes would hide what follows from strstr(). */
+	for (size_t i = 0; i < n; i++)
+		if (!out[i])
+			out[i] = '\x01';
+	for (size_t f = 0; f < r->nforms; f++) {
+		const char *form = r->forms[f];
+		size_t fl = strlen(form);
+		if (!fl)
+			continue;
+		struct strbuf sb = { 0 };
+		const char *p = out, *hit;
+		bool any = false;
+		while ((hit = strstr(p, form)) != NULL) {
+			sb_add(&sb, p, (size_t)(hit - p));
+			sb_adds(&sb, REDACTED);
+			p = hit + fl;
+			any = true;
+		}
+		if (!any) {
+			sb_free(&sb);
+			continue;
+		}
+		sb_adds(&sb, p);
+		explicit_bzero(out, strlen(out));
+		free(out);
+		out = sb_steal(&sb);
+	}
+	return out;
+}
+
+char *transcript_row(char kind, long ms, const char *text)
+{
+	return xasprintf("%7ld ms  %c%s %s\n", ms, kind, kind == '*' ? "" : ":", text);
+}
+
+char *transcript_safe(const char *s, size_t n, size_t cap)
+{
+	struct strbuf sb = { 0 };
+	size_t shown = 0;
+	for (size_t i = 0; i < n;) {
+		if (shown >= cap) {
+			sb_adds(&sb, "\xE2\x80\xA6");
+			break;
+		}
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, n - i, &cp);
+		if (!k) {
+			sb_addf(&sb, "\\x%02X", (unsigned char)s[i]);
+			i++;
+		} else if (cp < 0x20 || cp == 0x7F) {
+			sb_addf(&sb, "^%c", cp == 0x7F ? '?' : (char)(cp + '@'));
+			i += k;
+		} else if (cp >= 0x80 && cp < 0xA0) {
+			sb_addf(&sb, "\\u%04X", (unsigned)cp);
+			i += k;
+		} else {
+			sb_add(&sb, s + i, k);
+			i += k;
+		}
+		shown++;
+	}
+	return sb_steal(&sb);
+}
+
+static char *finish(const struct redactor *r, const char *s, size_t n)
+{
+	char *hidden = hide(r, s, n);
+	char *safe = transcript_safe(hidden, strlen(hidden), TRANSCRIPT_LINE_MAX);
+	explicit_bzero(hidden, strlen(hidden));
+	free(hidden);
+	return safe;
+}
+
+char *redact_client(struct redactor *r, const char *line, size_t n)
+{
+	if (r->answer_334) {
+		/* Whatever answers a challenge is a credential. */
+		r->answer_334 = false;
+		return xstrdup(REDACTED);
+	}
+	if (n >= 5 && !strncasecmp(line, "AUTH ", 5)) {
+		/* "AUTH MECH [initial-response]" */
+		const char *mech = line + 5, *end = line + n;
+		const char *sp = memchr(mech, ' ', (size_t)(end - mech));
+		if (sp) {
+			char *safe_mech = transcript_safe(mech, (size_t)(sp - mech), 32);
+			char *out = xasprintf("AUTH %s " REDACTED, safe_mech);
+			free(safe_mech);
+			return out;
+		}
+	}
+	return finish(r, line, n);
+}
+
+char *redact_server(struct redactor *r, const char *line, size_t n)
+{
+	/* A 334 continuation asks the client for a credential. */
+	r->answer_334 = n >= 3 && !strncmp(line, "334", 3);
+	return finish(r, line, n);
+}
+
+char *redact_text(const struct redactor *r, const char *line, size_t n)
+{
+	return finish(r, line, n);
+}
