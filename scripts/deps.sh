@@ -6,9 +6,12 @@
 set -eu
 
 build="gcc make pkg-config libncurses-dev libcurl4-openssl-dev libssl-dev libinih-dev libidn2-dev gettext"
-check="check libsubunit-dev mandoc tmux"
-run=""
-bench="dialog whiptail"
+# The demo and the tests run a real SMTP server (aiosmtpd, certificates
+# made with openssl); the tests also compare with curl's CLI.
+server="python3 python3-aiosmtpd openssl"
+check="check libsubunit-dev mandoc tmux curl $server"
+run="$server"
+bench="dialog whiptail curl swaks $server"
 
 case "${1:-build}" in
 build) want="$build" ;;

@@ -499,6 +499,9 @@ def parse_args(argv):
     p.add_argument("--user", help="the only valid user name; with it AUTH is "
                                   "offered and required before MAIL")
     p.add_argument("--password", help="the only valid password (with --user)")
+    p.add_argument("--password-file", metavar="FILE",
+                   help="read the password from the first line of FILE, so that "
+                        "it is not on a command line")
     p.add_argument("--google-app-password", action="store_true",
                    help="like Gmail with 2-step verification: a password that "
                         "is not exactly 16 letters gets 534-5.7.9 "
@@ -574,6 +577,9 @@ def parse_args(argv):
                        % (m, ", ".join(MECHANISMS)))
     cfg.mechs = list(dict.fromkeys(mechs))
 
+    if cfg.password_file is not None:
+        with open(cfg.password_file, encoding="utf-8") as f:
+            cfg.password = f.readline().rstrip("\r\n")
     if (cfg.user is None) != (cfg.password is None):
         fail_usage("--user and --password go together")
     cfg.user_b = cfg.user.encode("utf-8") if cfg.user is not None else None
