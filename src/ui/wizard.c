@@ -9,7 +9,7 @@
 #include "mailset/ui/keys.h"
 #include "mailset/util.h"
 
-enum step { W_PATTERN, W_ADDRESSES, W_NAME, W_PROVIDER, W_SERVER, W_LOGIN, W_SAVE, W_COUNT };
+enum step { W_PATTERN, W_ADDRESSES, W_NAME, W_PROVIDER, W_SERVER, W_LOGIN, W_TEST, W_SAVE, W_COUNT };
 
 struct wizard {
 	enum step step;
@@ -27,6 +27,7 @@ static const char *const step_title[W_COUNT][2] = {
 	[W_PROVIDER] = { "メールサーバー(SMTP)の事業者", "Mail provider (SMTP)" },
 	[W_SERVER] = { "送信サーバー", "SMTP server" },
 	[W_LOGIN] = { "ユーザー名とパスワード", "User name and password" },
+	[W_TEST] = { "送信テスト", "Test send" },
 	[W_SAVE] = { "確認して保存", "Check and save" },
 };
 
@@ -138,6 +139,8 @@ static void enter_step(struct editor *ed, enum step s)
 	ed->focus = step_fields(wz, s, ids) ? ids[0] : -1;
 	if (s == W_SERVER)
 		ed->focus = F_HOST;
+	if (s == W_TEST)
+		testpane_open(ed);
 }
 
 /* True when the fields of the current step are valid; else the status
@@ -220,9 +223,16 @@ int wizard_key(struct editor *ed, int key)
 	struct wizard *wz = wiz(ed);
 	enum action a = keys_action(key);
 	int ids[F_COUNT], n = step_fields(wz, wz->step, ids);
+	if (wz->step == W_TEST && a != ACT_QUIT && a != ACT_HELP && a != ACT_NEXT_SECTION &&
+	    a != ACT_PREV_SECTION && (a != ACT_CANCEL || sp_running(&ed->sp))) {
+		int r = testpane_key(ed, key);
+		if (r)
+			return r;
+	}
 	switch (a) {
 	case ACT_CANCEL:
 	case ACT_QUIT:
+		sp_cancel(&ed->sp);
 		dialog_open(ed, DLG_ABANDON, _("Quit the setup?"),
 			    _("Nothing has been saved yet. Quit the first-time setup?"));
 		return UI_HANDLED;
@@ -354,12 +364,20 @@ void wizard_draw(struct editor *ed)
 		free(items);
 		break;
 	}
+	case W_TEST:
+		y = draw_text(y, x, w, maxy, i18n_pick("入力した設定でテストメールを送ります(Enter)。"
+						       "届いたことを確かめたら PgDn で次へ進みます。",
+						       "Send a test message with these settings (Enter). "
+						       "Once it arrived, PgDn goes on."),
+			      A_NORMAL) + 1;
+		testpane_draw(ed, stdscr, y, x, w, maxy - y, &cy, &cx);
+		break;
 	case W_SAVE: {
 		y = draw_text(y, x, w, maxy, i18n_pick("次の内容で保存します。Enter で保存します。",
 						       "These values will be saved. Enter saves."),
 			      A_NORMAL) + 1;
 		for (int i = 0; i < F_COUNT && y < maxy; i++) {
-			if (!settings_has(&ed->cfg.s, i) || !settings_visible(&ed->cfg.s, i))
+			if (!*settings_get(&ed->cfg.s, i) || !settings_visible(&ed->cfg.s, i))
 				continue;
 			const char *v = settings_get(&ed->cfg.s, i);
 			term_put(stdscr, y, x, settings_label(i), 26, A_NORMAL);
@@ -406,7 +424,9 @@ void wizard_draw(struct editor *ed)
 	const char *text = ed->status[0] ? ed->status : help;
 	attr_t a = ed->status[0] ? term_style(ed->status_style) : A_NORMAL;
 	draw_text(lines - 4, 1, cols - 2, lines - 1, text, a);
-	const char *keys = _("Enter: next  PgUp: back  Esc: quit setup  F1: keys");
+	const char *keys = wz->step == W_TEST
+		? _("Enter: send  PgDn: next  PgUp: back  Esc: quit setup  F1: keys")
+		: _("Enter: next  PgUp: back  Esc: quit setup  F1: keys");
 	term_put(stdscr, lines - 1, 0, keys, cols, term_style(ST_KEY));
 	if (cy >= 0) {
 		curs_set(1);
