@@ -30,7 +30,10 @@ struct send {
 	bool body_announced;
 	size_t rcpt_at;          /* index of the RCPT being answered, or nrcpt */
 	bool data_sent;          /* the message went: the next reply is final */
-	char last_reply[512];    /* last server line, safe */
+	bool quitting;           /* QUIT sent: its reply explains nothing */
+	char last_reply[512];    /* last server line before QUIT, safe */
+	int mail_code;           /* the reply to MAIL FROM, 0 if none */
+	char mail_reply[512];
 	bool implicit_tls;
 };
 
@@ -85,14 +88,21 @@ static void client_phase(struct send *sd, const char *line, size_t n)
 		sd->rcpt_at = sd->rcpt_at == sd->res->nrcpt ? 0 : sd->rcpt_at + 1;
 	} else if (n >= 4 && !strncasecmp(line, "DATA", 4))
 		sd->phase = PH_DATA;
+	else if (n >= 4 && !strncasecmp(line, "QUIT", 4))
+		sd->quitting = true;
 }
 
 static void server_line(struct send *sd, const char *line, size_t n)
 {
 	char *safe = redact_server(&sd->red, line, n);
-	snprintf(sd->last_reply, sizeof sd->last_reply, "%s", safe);
+	if (!sd->quitting)
+		snprintf(sd->last_reply, sizeof sd->last_reply, "%s", safe);
 	int code = n >= 3 ? atoi(line) : 0;
 	bool final_line = n < 4 || line[3] != '-';
+	if (sd->phase == PH_MAIL && final_line && !sd->quitting) {
+		sd->mail_code = code;
+		snprintf(sd->mail_reply, sizeof sd->mail_reply, "%s", safe);
+	}
 	if (sd->phase == PH_RCPT && sd->rcpt_at < sd->res->nrcpt && final_line) {
 		struct smtp_rcpt *r = &sd->res->rcpt[sd->rcpt_at];
 		r->code = code;
@@ -343,11 +353,11 @@ static void judge(struct send *sd, CURLcode cc, const char *errbuf)
 	default:
 		break;
 	}
-	if (sd->phase == PH_MAIL) {
-		set_verdict(res, EX_DATAERR,
+	if (sd->phase == PH_MAIL && sd->mail_code >= 400) {
+		set_verdict(res, sd->mail_code >= 500 ? EX_DATAERR : EX_TEMPFAIL,
 			    xasprintf(_("The server refused the sender %s (%s): the system mail "
 					"sender must be an address this account may send from."),
-				      settings_get(s, F_SYSTEM_EMAIL), reply));
+				      settings_get(s, F_SYSTEM_EMAIL), sd->mail_reply));
 		return;
 	}
 	if (sd->phase == PH_RCPT && refused) {
