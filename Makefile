@@ -17,7 +17,7 @@ MSGFMT     ?= msgfmt
 CFLAGS     ?= -O2 -g
 LDFLAGS    ?=
 
-PKGS      = ncursesw menuw panelw libcurl openssl inih libidn2
+PKGS      = ncursesw menuw libcurl openssl inih libidn2
 MODELPKGS = libcurl openssl inih libidn2
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wwrite-strings -Wundef -Werror

@@ -90,27 +90,7 @@ ui_stop() {
 		sleep 0.05
 		i=$((i + 1))
 	done
-	ncurses_leak_filter "$T_DIR/err"
 	sanitizer_check "$T_DIR/err" "mailset (tmux session $S)"
-}
-
-# ncurses' panel library (Debian 12, built without NO_LEAKS) never frees
-# the pseudo panel of stdscr that the first new_panel() allocates: any
-# program that opens a panel has this one 32-byte leak at exit (a minimal
-# newterm/new_panel/del_panel/delscreen program shows it too). When it is
-# the only report, it is removed; a leaked dialog panel of mailset's own
-# comes from the same stack and makes the count 2 objects, which stays.
-ncurses_leak_filter() {
-	local err=$1
-	grep -q 'ERROR: LeakSanitizer' "$err" || return 0
-	[ "$(grep -cE '^(Direct|Indirect) leak' "$err")" = 1 ] || return 0
-	grep -q '^Direct leak of 32 byte(s) in 1 object(s) allocated from:' "$err" || return 0
-	grep -A2 '^Direct leak' "$err" | grep -qE '#1 0x[0-9a-f]+ in new_panel ' || return 0
-	grep -q 'SUMMARY: AddressSanitizer: 32 byte(s) leaked in 1 allocation(s)' "$err" || return 0
-	grep -qE 'ERROR: AddressSanitizer|runtime error:|ERROR: UndefinedBehaviorSanitizer' "$err" && return 0
-	mv "$err" "$err.full"
-	sed '/^==[0-9]*==ERROR: LeakSanitizer/,/^SUMMARY: AddressSanitizer/d; /^=================================================================$/d' \
-		"$err.full" >"$err"
 }
 
 # capture-pane -p shows the DEC line-drawing characters of ncurses' ACS

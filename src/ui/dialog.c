@@ -1,4 +1,4 @@
-/* dialog.c - dialogs over the main screen, each in a panel: a message,
+/* dialog.c - dialogs over the main screen, in a window of their own: a message,
  * the quit question, the preset picker (a menu) and the key help. */
 #include "mailset/ui/editor.h"
 
@@ -30,10 +30,6 @@ static void free_window(struct dialog *d)
 			free(d->names[i]);
 		free(d->names);
 		d->names = NULL;
-	}
-	if (d->pan) {
-		del_panel(d->pan);
-		d->pan = NULL;
 	}
 	if (d->win) {
 		delwin(d->win);
@@ -135,7 +131,6 @@ static void layout(struct editor *ed)
 		h = 5;
 	d->win = newwin(h, w, (LINES - h) / 2, (COLS - w) / 2);
 	keypad(d->win, TRUE);
-	d->pan = new_panel(d->win);
 	d->lines = LINES;
 	d->cols = COLS;
 	if (d->kind == DLG_PICKER) {
@@ -225,8 +220,9 @@ void dialog_draw(struct editor *ed)
 	}
 	term_put(d->win, h - 2, 2, footer(d->kind), w - 4, term_style(ST_INFO));
 	curs_set(0);
-	show_panel(d->pan);
-	update_panels();
+	/* stdscr was just drawn over this area: copy all of the dialog. */
+	touchwin(d->win);
+	wnoutrefresh(d->win);
 }
 
 static int pick(struct editor *ed)

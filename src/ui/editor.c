@@ -671,9 +671,6 @@ static void draw(struct editor *ed)
 		draw_too_small();
 		curs_set(0);
 		wnoutrefresh(stdscr);
-		if (ed->dlg.pan)
-			hide_panel(ed->dlg.pan);
-		update_panels();
 		doupdate();
 		return;
 	}
@@ -681,16 +678,11 @@ static void draw(struct editor *ed)
 		wizard_draw(ed);
 	else
 		form_draw(ed);
-	int y, x;
-	getyx(stdscr, y, x);
+	/* The whole screen is drawn anew each time, the dialog last, on top;
+	 * curses sends only what changed. */
 	wnoutrefresh(stdscr);
-	if (ed->dlg.kind != DLG_NONE) {
+	if (ed->dlg.kind != DLG_NONE)
 		dialog_draw(ed);
-	} else {
-		update_panels();
-		wmove(stdscr, y, x);
-		wnoutrefresh(stdscr);
-	}
 	doupdate();
 }
 

@@ -11,7 +11,6 @@
 
 #include "mailset/ui/term.h" /* curses with wide characters first */
 #include <menu.h>
-#include <panel.h>
 
 #include "mailset/config.h"
 #include "mailset/presets.h"
@@ -36,8 +35,7 @@ struct dialog {
 	char *title;
 	char *text;
 	int top;             /* help: first line shown */
-	WINDOW *win;         /* on its own panel, over the main screen */
-	PANEL *pan;
+	WINDOW *win;         /* drawn over the main screen */
 	MENU *menu;          /* picker */
 	ITEM **items;
 	char **names;
