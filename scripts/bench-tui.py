@@ -74,6 +74,7 @@ class Session:
         self.status = None
         self.rusage = None
         self.tail = b""
+        self.first_byte = None
         LIVE.append(self)
 
     def write(self, data):
@@ -104,6 +105,8 @@ class Session:
                 self.eof = True
                 break
             last = time.monotonic()
+            if not n:
+                self.first_byte = last
             n += len(data)
             self.answer(data)
         return n, last
@@ -300,6 +303,70 @@ ROWS_SHOWN = [  # key, label, format, mailset target
 ]
 
 
+def echo_during_send(mailset, env, top, tmp):
+    """Keystrokes typed while a test send talks to a slow server (500 ms per
+    reply): milliseconds from each key to the first byte of its echo."""
+    import subprocess
+    certs = os.path.join(tmp, "certs")
+    port_file = os.path.join(tmp, "slow.port")
+    pw = os.path.join(tmp, "slow.pw")
+    with open(pw, "w") as f:
+        f.write("bench-pass\n")
+    if subprocess.call([os.path.join(top, "scripts", "make-test-certs.sh"), certs],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+        return None, "echo during a send: no certificates (openssl?)"
+    server = subprocess.Popen(
+        ["/usr/bin/python3", os.path.join(top, "scripts", "test-smtpd.py"), "--port", "0",
+         "--certs", certs, "--user", "bench@example.com", "--password-file", pw,
+         "--delay", "500", "--ready-file", port_file, "--max-seconds", "60"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            if os.path.exists(port_file) and os.path.getsize(port_file):
+                break
+            time.sleep(0.1)
+        else:
+            return None, "echo during a send: the test server did not start"
+        port = open(port_file).read().strip()
+        ini = os.path.join(tmp, "slow.ini")
+        with open(ini, "w") as f:
+            f.write("[basic]\ncontact_email = to@example.com\nsystem_email = from@example.com\n"
+                    "[smtp]\nhost = 127.0.0.1\nport = %s\nusername = bench@example.com\n"
+                    "password = bench-pass\nauth = plain\ntls = on\nca_file = %s/ca.pem\n"
+                    % (port, certs))
+        os.chmod(ini, 0o600)
+        s = Session([mailset, "-c", ini], env)
+        s.collect(FIRST_QUIET, START_WAIT, 10)
+        s.write(b"\x1b[15~")          # F5: the test send pane
+        s.collect(KEY_QUIET, KEY_FIRST_WAIT, 2)
+        s.write(b"\r")                # send: about 5 s against this server
+        s.collect(KEY_QUIET, KEY_FIRST_WAIT, 2)
+        s.write(b"\x1b[5~")           # PgUp twice: the SMTP pane, host field
+        s.collect(KEY_QUIET, KEY_FIRST_WAIT, 2)
+        s.write(b"\x1b[5~")
+        s.collect(KEY_QUIET, KEY_FIRST_WAIT, 2)
+        lat = []
+        for ch in "abcdefghij":
+            t0 = time.monotonic()
+            s.write(ch.encode())
+            n, last = s.collect(KEY_QUIET, 1.0, 2)
+            if n and last is not None:
+                # the first byte came at most KEY_QUIET before the last
+                lat.append(first_byte_ms(s, t0))
+        s.quit([b"\x1b[21~", b"d"])
+        s.close()
+        if not lat:
+            return None, "echo during a send: no echo seen"
+        return (statistics.median(lat), max(lat)), None
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def first_byte_ms(session, t0):
+    return (session.first_byte - t0) * 1000.0 if session.first_byte else float("nan")
+
+
 def table(names, results):
     head = "%-40s" % "" + "".join("%11s" % n for n in names) + "%16s" % "mailset target"
     lines = [head]
@@ -379,6 +446,17 @@ def main():
     print(table(names, results))
     print("(typed, one character at a time: %r, %d characters; %d Tab presses; "
           "dialog/whiptail: --inputbox 8 60)" % (TEXT, len(TEXT), MOVES))
+    if os.access(mailset, os.X_OK):
+        tmp2 = tempfile.mkdtemp(prefix="mailset-bench-send.")
+        try:
+            figs, why = echo_during_send(mailset, env, top, tmp2)
+        finally:
+            shutil.rmtree(tmp2, ignore_errors=True)
+        if figs:
+            print("keystroke echo while a test send waits on a slow server (500 ms/reply): "
+                  "median %.1f ms, max %.1f ms (target <= 50)" % figs)
+        else:
+            notes.append(why)
     for n in notes:
         print("note: " + n)
     return 0
