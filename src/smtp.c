@@ -103,7 +103,7 @@ static void server_line(struct send *sd, const char *line, size_t n)
 		sd->mail_code = code;
 		snprintf(sd->mail_reply, sizeof sd->mail_reply, "%s", safe);
 	}
-	if (sd->phase == PH_RCPT && sd->rcpt_at < sd->res->nrcpt && final_line) {
+	if (sd->phase == PH_RCPT && sd->rcpt_at < sd->res->nrcpt && final_line && !sd->quitting) {
 		struct smtp_rcpt *r = &sd->res->rcpt[sd->rcpt_at];
 		r->code = code;
 		free(r->reply);

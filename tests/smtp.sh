@@ -121,6 +121,7 @@ start untrusted "${A[@]}" --cert untrusted
 start wrongname "${A[@]}" --cert wrongname
 start expired "${A[@]}" --cert expired
 start bcc "${A[@]}" --reject-rcpt 'bad*@*'
+start onlyrcpt "${A[@]}" --reject-rcpt "$CONTACT"
 start silent "${A[@]}" --silent
 start drop "${A[@]}" --drop-after MAIL
 start dropeod "${A[@]}" --drop-after EOD
@@ -130,7 +131,7 @@ start rejectfrom "${A[@]}" --reject-from "$SYSTEM"
 start to "${A[@]}"
 start invalid "${A[@]}"
 
-for n in plain login wrongpw nostarttls untrusted wrongname expired bcc silent drop dropeod \
+for n in plain login wrongpw nostarttls untrusted wrongname expired bcc onlyrcpt silent drop dropeod \
 	evil google rejectfrom to invalid; do
 	if ! wait_ready "$n"; then
 		echo "FAIL smtp-server-$n: did not start: $(head -c 300 "$W/srv/$n.stderr" | tr '\n' '|')"
@@ -397,6 +398,17 @@ verdict_lacks "good1@example.com"
 expect_mails bcc 1
 check_message bcc "$CONTACT" "$CONTACT" good1@example.com
 log_has bcc "> RCPT TO:<bad@example.com>"
+end
+
+# The only recipient refused: nothing sent, and said so (not "connection
+# closed": the server's 221 to QUIT is not an answer to RCPT).
+begin smtp-only-recipient-refused
+conf onlyrcpt
+send onlyrcpt
+expect_exit 65
+expect_verdict fail "$CONTACT" "550 5.1.1"
+verdict_lacks "closed the connection"
+expect_mails onlyrcpt 0
 end
 
 # --- 9. connection dropped after MAIL ------------------------------------------------------
