@@ -783,6 +783,126 @@ t_help() {
 	expect_same "$FIXTURE" "$f" "the file"
 }
 
+# ------------------------------------------------- test send from the panel
+
+SMTPD=$REPO_DIR/scripts/test-smtpd.py
+CERTS=$WORK/certs
+SERVERS=()
+send_cleanup() {
+	for p in "${SERVERS[@]}"; do kill "$p" 2>/dev/null; done
+	ui_cleanup
+}
+trap send_cleanup EXIT
+
+# start_smtpd NAME ARGS...: a test server on 127.0.0.1; its port in $PORT.
+start_smtpd() {
+	local name=$1 ready=$WORK/$1.port
+	shift
+	"$REPO_DIR/scripts/make-test-certs.sh" "$CERTS" >/dev/null 2>&1 || return 1
+	printf 'p@ss w0rd!#x\n' >"$WORK/$name.pw"
+	/usr/bin/python3 "$SMTPD" --port 0 --certs "$CERTS" --user shop@example.com \
+		--password-file "$WORK/$name.pw" --ready-file "$ready" --max-seconds 120 \
+		"$@" >/dev/null 2>"$WORK/$name.err" &
+	SERVERS+=($!)
+	local i=0
+	while [ ! -s "$ready" ] && [ $i -lt 150 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	PORT=$(cat "$ready" 2>/dev/null)
+	[ -n "$PORT" ] || { fail "the test SMTP server did not start: $(head -c 300 "$WORK/$name.err")"; return 1; }
+}
+
+send_config() { # FILE PORT
+	cat >"$1" <<INI
+[basic]
+contact_email = support@example.com
+system_email = noreply@example.com
+system_sender_name = ショップ窓口
+[smtp]
+host = 127.0.0.1
+port = $2
+username = shop@example.com
+password = p@ss w0rd!#x
+auth = plain
+tls = on
+ca_file = $CERTS/ca.pem
+INI
+	chmod 600 "$1"
+}
+
+t_send_panel() {
+	local lang=$1 f=$T_DIR/mail.ini
+	LANG_UI=$lang
+	start_smtpd "ok-$lang" --maildir "$T_DIR/received" || return
+	send_config "$f" "$PORT"
+	ui_start "$lang" 80 24 -- -c "$f"
+	wait_for "$KEYBAR_LAST" || return
+	keys F5
+	wait_for "$(msg 宛先 Recipient)" || return
+	keys Enter
+	# the dialogue appears line by line, then the verdict
+	wait_for "C MAIL FROM:<noreply@example.com>" || return
+	wait_for "queued as" || return
+	wait_for "✓" || return
+	not_on_screen "p@ss" "the password"
+	# scrolled back, the AUTH line shows, redacted
+	local i=0
+	screen
+	while ! grep -qF "C AUTH PLAIN ********" "$T_DIR/screen" && [ $i -lt 40 ]; do
+		keys Up
+		sleep 0.05
+		screen
+		i=$((i + 1))
+	done
+	on_screen "C AUTH PLAIN ********" || fail "scrolling the dialogue never showed AUTH PLAIN ********: $(screen_flat)"
+	not_on_screen "p@ss" "the password"
+	ls "$T_DIR/received"/*.eml >/dev/null 2>&1 || fail "the server received no message"
+	# s saves the dialogue next to the configuration file
+	keys s
+	wait_for "mailset-test-send-" || return
+	local saved
+	saved=$(ls "$T_DIR"/mailset-test-send-*.txt 2>/dev/null | head -n 1)
+	if [ -z "$saved" ]; then
+		fail "no saved dialogue in $T_DIR"
+	else
+		[ "$(stat -c %a "$saved")" = 600 ] || fail "the saved dialogue is mode $(stat -c %a "$saved")"
+		grep -q "queued as" "$saved" || fail "the saved dialogue lacks the server's answer"
+		grep -q "p@ss" "$saved" && fail "the saved dialogue holds the password"
+		grep -q "$(printf 'p@ss w0rd!#x' | base64)" "$saved" && fail "the saved dialogue holds the base64 password"
+	fi
+	keys F10
+	wait_exit || return
+	expect_rc 0
+}
+
+t_send_cancel() {
+	local f=$T_DIR/mail.ini
+	LANG_UI=en
+	start_smtpd silent --silent || return
+	send_config "$f" "$PORT"
+	ui_start en 80 24 MAILSET_SMTP_TIMEOUT=60 -- -c "$f"
+	wait_for "$KEYBAR_LAST" || return
+	keys F5
+	wait_for "Recipient" || return
+	keys Enter
+	wait_for "Connected to" || return
+	wait_for "Esc or Ctrl-C stops it" || return
+	local t0 t1
+	t0=$(date +%s%N)
+	keys Escape
+	wait_for "Cancelled" 2 || return
+	t1=$(date +%s%N)
+	local ms=$(( (t1 - t0) / 1000000 ))
+	[ "$ms" -le 1000 ] || fail "the send stopped only after $ms ms"
+	# control is back: the panes respond at once
+	keys PPage
+	wait_for "Contract options" 1 || return
+	keys F10
+	wait_exit || return
+	expect_rc 0
+}
+
 # ------------------------------------------------------------- the list
 
 START=$(date +%s.%N)
@@ -825,6 +945,10 @@ run_test color_by_default t_color
 
 run_test help_f1_ja t_help ja
 run_test help_f1_en t_help en
+
+run_test send_panel_ja t_send_panel ja
+run_test send_panel_en t_send_panel en
+run_test send_cancel_silent_server t_send_cancel
 
 END=$(date +%s.%N)
 echo "# ui.sh took $(awk -v a="$START" -v b="$END" 'BEGIN { printf "%.1f", b - a }') s" >&2
