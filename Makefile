@@ -87,7 +87,7 @@ $(B)/mailset: $(call obj,$(B),$(MODEL_SRC) $(CLI_SRC) $(UI_SRC) $(MAIN_SRC))
 $(BA)/obj/%.o: src/%.c
 	$(E) "  CC asan $@"
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(MS_CPPFLAGS) $(WARN) -O1 -g $(SAN) $(PC_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(MS_CPPFLAGS) $(WARN) -O1 -g $(SAN) -DMAILSET_FAULTS $(PC_CFLAGS) -c -o $@ $<
 
 $(BA)/mailset: $(call obj,$(BA),$(MODEL_SRC) $(CLI_SRC) $(UI_SRC) $(MAIN_SRC))
 	$(E) "  LD asan $@"

@@ -8,6 +8,7 @@
 #include "mailset/inifile.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
@@ -675,10 +676,18 @@ enum ini_status inifile_render(const struct ini_doc *doc,
 
 /* ----------------------------------------------------------------- saving */
 
+static const struct ini_io real_io = { mkostemp, write, fsync, close, rename, fsync };
+static const struct ini_io *io = &real_io;
+
+void inifile_set_io(const struct ini_io *with)
+{
+	io = with ? with : &real_io;
+}
+
 static int write_all(int fd, const char *p, size_t n)
 {
 	while (n) {
-		ssize_t w = write(fd, p, n);
+		ssize_t w = io->write(fd, p, n);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
@@ -703,7 +712,7 @@ enum ini_status inifile_write_atomic(const char *path, const char *data,
 	const char *dir = dirname(dcopy), *base = basename(bcopy);
 	char *tmp = xasprintf("%s/.%s.XXXXXX", dir, base);
 	enum ini_status rc = INI_OK;
-	int fd = mkostemp(tmp, O_CLOEXEC);
+	int fd = io->mkstemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		int err = errno;
 		seterr(e, INI_IOERR, 0, err, _("cannot create a temporary file in %s: %s"),
@@ -731,26 +740,26 @@ enum ini_status inifile_write_atomic(const char *path, const char *data,
 		seterr(e, INI_IOERR, 0, err, _("cannot write the new contents: %s"), strerror(err));
 		goto fail;
 	}
-	if (fsync(fd) < 0) {
+	if (io->fsync(fd) < 0) {
 		int err = errno;
 		seterr(e, INI_IOERR, 0, err, _("cannot flush the new contents to disk: %s"),
 		       strerror(err));
 		goto fail;
 	}
-	if (close(fd) < 0) {
+	if (io->close(fd) < 0) {
 		int err = errno;
 		fd = -1;
 		seterr(e, INI_IOERR, 0, err, _("cannot write the new contents: %s"), strerror(err));
 		goto fail;
 	}
 	fd = -1;
-	if (rename(tmp, target) < 0) {
+	if (io->rename(tmp, target) < 0) {
 		int err = errno;
 		seterr(e, INI_IOERR, 0, err, _("cannot replace the file: %s"), strerror(err));
 		goto fail;
 	}
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || fsync(dfd) < 0) {
+	if (dfd < 0 || io->fsync_dir(dfd) < 0) {
 		int err = errno;
 		seterr(e, INI_IOERR, 0, err,
 		       _("the file was replaced, but its directory could not be flushed to disk: %s"),
@@ -771,4 +780,32 @@ out:
 	free(bcopy);
 	free(real);
 	return rc;
+}
+
+int inifile_clean_temps(const char *path)
+{
+	char *real = realpath(path, NULL);
+	const char *target = real ? real : path;
+	char *dcopy = xstrdup(target), *bcopy = xstrdup(target);
+	const char *dir = dirname(dcopy), *base = basename(bcopy);
+	size_t blen = strlen(base);
+	int n = 0;
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d)) != NULL) {
+		/* exactly ".BASE." and the six characters mkostemp() chose */
+		const char *name = de->d_name;
+		if (name[0] != '.' || strncmp(name + 1, base, blen) || name[1 + blen] != '.' ||
+		    strlen(name + 2 + blen) != 6)
+			continue;
+		char *p = xasprintf("%s/%s", dir, name);
+		n += unlink(p) == 0;
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	free(dcopy);
+	free(bcopy);
+	free(real);
+	return n;
 }

@@ -124,13 +124,33 @@ char *transcript_safe(const char *s, size_t n, size_t cap)
 	return sb_steal(&sb);
 }
 
+static bool holds_secret(const struct redactor *r, const char *s)
+{
+	for (size_t f = 0; f < r->nforms; f++)
+		if (*r->forms[f] && strstr(s, r->forms[f]))
+			return true;
+	return false;
+}
+
+/* Hidden, made safe, and hidden again: rendering (ESC as "^[") or the
+ * marker itself could spell a short password. Should a form still show,
+ * the whole line goes. */
 static char *finish(const struct redactor *r, const char *s, size_t n)
 {
 	char *hidden = hide(r, s, n);
 	char *safe = transcript_safe(hidden, strlen(hidden), TRANSCRIPT_LINE_MAX);
 	explicit_bzero(hidden, strlen(hidden));
 	free(hidden);
-	return safe;
+	if (!holds_secret(r, safe))
+		return safe;
+	char *again = hide(r, safe, strlen(safe));
+	explicit_bzero(safe, strlen(safe));
+	free(safe);
+	if (!holds_secret(r, again))
+		return again;
+	explicit_bzero(again, strlen(again));
+	free(again);
+	return xstrdup(holds_secret(r, "(hidden)") ? "" : "(hidden)");
 }
 
 char *redact_client(struct redactor *r, const char *line, size_t n)
@@ -138,17 +158,17 @@ char *redact_client(struct redactor *r, const char *line, size_t n)
 	if (r->answer_334) {
 		/* Whatever answers a challenge is a credential. */
 		r->answer_334 = false;
-		return xstrdup(REDACTED);
+		return finish(r, REDACTED, strlen(REDACTED));
 	}
 	if (n >= 5 && !strncasecmp(line, "AUTH ", 5)) {
 		/* "AUTH MECH [initial-response]" */
 		const char *mech = line + 5, *end = line + n;
 		const char *sp = memchr(mech, ' ', (size_t)(end - mech));
 		if (sp) {
-			char *safe_mech = transcript_safe(mech, (size_t)(sp - mech), 32);
-			char *out = xasprintf("AUTH %s " REDACTED, safe_mech);
-			free(safe_mech);
-			return out;
+			char *out = xasprintf("AUTH %.*s " REDACTED, (int)(sp - mech), mech);
+			char *safe = finish(r, out, strlen(out));
+			free(out);
+			return safe;
 		}
 	}
 	return finish(r, line, n);

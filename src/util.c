@@ -4,16 +4,52 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
 
-static void util_oom(size_t n)
+static void (*oom_hook)(void);
+
+void util_on_oom(void (*hook)(void))
 {
-	fprintf(stderr, "mailset: out of memory (%zu bytes)\n", n);
-	abort();
+	oom_hook = hook;
 }
+
+static _Noreturn void util_oom(size_t n)
+{
+	static const char msg[] = "mailset: out of memory; nothing was saved half-way\n";
+	(void)n;
+	if (oom_hook) {
+		void (*h)(void) = oom_hook;
+		oom_hook = NULL; /* once */
+		h();
+	}
+	ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+	(void)w;
+	_exit(EX_OSERR);
+}
+
+#ifdef MAILSET_FAULTS
+/* The Nth allocation fails ($MAILSET_FAIL_ALLOC), to prove every site is
+ * survived. */
+static bool fail_now(void)
+{
+	static long at = -2, count;
+	if (at == -2) {
+		const char *e = getenv("MAILSET_FAIL_ALLOC");
+		at = e && *e ? atol(e) : -1;
+	}
+	return at > 0 && ++count == at;
+}
+#else
+static bool fail_now(void)
+{
+	return false;
+}
+#endif
 
 void *xmalloc(size_t n)
 {
-	void *p = malloc(n ? n : 1);
+	void *p = fail_now() ? NULL : malloc(n ? n : 1);
 	if (!p)
 		util_oom(n);
 	return p;
@@ -21,7 +57,7 @@ void *xmalloc(size_t n)
 
 void *xcalloc(size_t n, size_t size)
 {
-	void *p = calloc(n ? n : 1, size ? size : 1);
+	void *p = fail_now() ? NULL : calloc(n ? n : 1, size ? size : 1);
 	if (!p)
 		util_oom(n * size);
 	return p;
@@ -29,7 +65,7 @@ void *xcalloc(size_t n, size_t size)
 
 void *xrealloc(void *p, size_t n)
 {
-	void *q = realloc(p, n ? n : 1);
+	void *q = fail_now() ? NULL : realloc(p, n ? n : 1);
 	if (!q)
 		util_oom(n);
 	return q;

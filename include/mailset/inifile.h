@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include "mailset/util.h"
 
@@ -114,5 +115,23 @@ enum ini_status inifile_render(const struct ini_doc *doc,
  * which step failed and why. */
 enum ini_status inifile_write_atomic(const char *path, const char *data,
 				     size_t len, struct ini_error *e);
+
+/* Remove what a save killed half-way left behind: the temporary files
+ * ".NAME.XXXXXX" next to path. Call it only while holding the file's lock
+ * (no save of another process can be running). Returns how many went. */
+int inifile_clean_temps(const char *path);
+
+/* The system calls of inifile_write_atomic(), replaceable so that tests can
+ * make each step fail (ENOSPC, EIO, EROFS, EXDEV...) or kill the process
+ * there. NULL restores the real ones. */
+struct ini_io {
+	int (*mkstemp)(char *tmpl, int flags);
+	ssize_t (*write)(int fd, const void *buf, size_t n);
+	int (*fsync)(int fd);
+	int (*close)(int fd);
+	int (*rename)(const char *from, const char *to);
+	int (*fsync_dir)(int fd);
+};
+void inifile_set_io(const struct ini_io *io);
 
 #endif

@@ -12,6 +12,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Out of memory: the hook set here runs first (the editor saves the user's
+ * edits and restores the terminal; it must not allocate), then a message,
+ * then the process exits with EX_OSERR without running exit handlers.
+ * Nothing half-written is left: saves replace files atomically. */
+void util_on_oom(void (*hook)(void));
+/* Tests only (MAILSET_FAULTS builds): $MAILSET_FAIL_ALLOC=N makes the Nth
+ * allocation fail. */
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
