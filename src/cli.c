@@ -18,6 +18,7 @@
 #include "mailset/config.h"
 #include "mailset/i18n.h"
 #include "mailset/inifile.h"
+#include "mailset/lock.h"
 #include "mailset/message.h"
 #include "mailset/smtp.h"
 #include "mailset/transcript.h"
@@ -105,7 +106,7 @@ static int conf_load(struct config *c, bool may_be_missing)
 static int conf_save(struct config *c)
 {
 	struct ini_error e;
-	if (config_save(c, &e) < 0) {
+	if (config_save(c, false, &e) < 0) {
 		fprintf(stderr, "mailset: %s: %s\n", c->path, e.msg);
 		fprintf(stderr, "%s\n", _("mailset: nothing was changed"));
 		return config_save_status(&e);
@@ -635,6 +636,48 @@ static int cmd_test_send(struct config *c, int argc, char **argv)
 	return rc;
 }
 
+/* ------------------------------------------------------------------- lock */
+
+/* Commands that write take the file's lock, as the editor does: a live
+ * editor makes them wait (exit 75); a lock left by a dead process goes. */
+static char *held_lock; /* for the out-of-memory path */
+
+static void release_on_oom(void)
+{
+	if (held_lock)
+		unlink(held_lock);
+}
+
+static int cli_lock(struct config *c, bool *locked)
+{
+	struct lock_owner o;
+	*locked = false;
+	enum lock_status st = lock_take(c->path, &o);
+	if (st == LOCK_ERROR && errno == ENOENT && c->is_default) {
+		config_make_dir(c);
+		st = lock_take(c->path, &o);
+	}
+	if (st == LOCK_STALE) {
+		fprintf(stderr, _("mailset: %s: removing the lock left by %s, which is no longer "
+				  "running\n"), c->path, lock_describe(&o));
+		st = lock_break(c->path, &o);
+	}
+	if (st == LOCK_HELD) {
+		fprintf(stderr, _("mailset: %s is being edited by %s; nothing was changed: try "
+				  "again when they are done\n"), c->path, lock_describe(&o));
+		return EX_TEMPFAIL;
+	}
+	/* LOCK_ERROR: no lock can be made here (a read-only directory...);
+	 * the save will say why it fails. */
+	*locked = st == LOCK_TAKEN;
+	if (*locked) {
+		inifile_clean_temps(c->path);
+		held_lock = lock_path(c->path);
+		util_on_oom(release_on_oom);
+	}
+	return EX_OK;
+}
+
 /* ------------------------------------------------------------------- main */
 
 int cli_main(int argc, char **argv, const struct cli_hooks *hooks)
@@ -701,12 +744,19 @@ int cli_main(int argc, char **argv, const struct cli_hooks *hooks)
 		rc = nargs ? usage_error(_("check: unexpected '%s'"), args[0]) : cmd_check(&c);
 	} else if (!strcmp(cmd, "get")) {
 		rc = cmd_get(&c, nargs, args);
-	} else if (!strcmp(cmd, "set")) {
-		rc = cmd_set(&c, nargs, args);
 	} else if (!strcmp(cmd, "test-send")) {
 		rc = cmd_test_send(&c, nargs, args);
 	} else {
-		rc = cmd_preset(&c, nargs, args);
+		bool locked;
+		rc = cli_lock(&c, &locked);
+		if (rc == EX_OK)
+			rc = !strcmp(cmd, "set") ? cmd_set(&c, nargs, args) : cmd_preset(&c, nargs, args);
+		if (locked) {
+			util_on_oom(NULL);
+			lock_release(c.path);
+			free(held_lock);
+			held_lock = NULL;
+		}
 	}
 	config_free(&c);
 	return rc;

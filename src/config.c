@@ -2,11 +2,16 @@
 #include "mailset/config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
 
+#include "mailset/i18n.h"
 #include "mailset/util.h"
 
 char *config_path(const char *opt, bool *is_default)
@@ -27,6 +32,33 @@ char *config_path(const char *opt, bool *is_default)
 	return NULL;
 }
 
+/* SHA-256 of the file's bytes; all zero when it does not exist. */
+static void file_hash(const char *path, unsigned char out[32])
+{
+	memset(out, 0, 32);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	if (md && EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+		char buf[65536];
+		ssize_t n;
+		while ((n = read(fd, buf, sizeof buf)) > 0)
+			EVP_DigestUpdate(md, buf, (size_t)n);
+		unsigned int len = 32;
+		EVP_DigestFinal_ex(md, out, &len);
+	}
+	EVP_MD_CTX_free(md);
+	close(fd);
+}
+
+bool config_changed_on_disk(const struct config *c)
+{
+	unsigned char now[32];
+	file_hash(c->path, now);
+	return memcmp(now, c->hash, sizeof now) != 0;
+}
+
 enum ini_status config_load(struct config *c, bool may_be_missing, struct ini_error *e)
 {
 	enum ini_status rc = inifile_load(c->path, &c->doc, e, &c->st);
@@ -38,6 +70,7 @@ enum ini_status config_load(struct config *c, bool may_be_missing, struct ini_er
 	if (rc != INI_OK)
 		return rc;
 	c->exists = true;
+	file_hash(c->path, c->hash);
 	settings_from_doc(&c->s, &c->doc);
 	return INI_OK;
 }
@@ -61,14 +94,43 @@ static void make_parent(const char *path)
 	free(dir);
 }
 
-int config_save(struct config *c, struct ini_error *e)
+void config_make_dir(const struct config *c)
 {
+	if (c->is_default)
+		make_parent(c->path);
+}
+
+int config_save(struct config *c, bool force, struct ini_error *e)
+{
+	if (!force && config_changed_on_disk(c)) {
+		memset(e, 0, sizeof *e);
+		e->status = INI_CHANGED;
+		snprintf(e->msg, sizeof e->msg, "%s",
+			 _("the file was changed by someone else since it was read; nothing was "
+			   "saved"));
+		return -1;
+	}
 	if (!c->exists && c->is_default)
 		make_parent(c->path);
 	if (settings_save(c->path, &c->doc, &c->s, e) < 0)
 		return -1;
 	c->exists = true;
+	file_hash(c->path, c->hash);
+	if (stat(c->path, &c->st) < 0)
+		memset(&c->st, 0, sizeof c->st);
 	return 0;
+}
+
+int config_save_copy(const struct config *c, const char *path, struct ini_error *e)
+{
+	struct strbuf out;
+	struct ini_doc nd;
+	if (settings_render(&c->doc, &c->s, &out, &nd, e) < 0)
+		return -1;
+	inifile_free(&nd);
+	enum ini_status rc = inifile_write_atomic(path, out.buf ? out.buf : "", out.len, e);
+	sb_free(&out);
+	return rc == INI_OK ? 0 : -1;
 }
 
 void config_free(struct config *c)
@@ -95,6 +157,10 @@ int config_save_status(const struct ini_error *e)
 {
 	if (e->status == INI_VALUE)
 		return EX_SOFTWARE;
+	if (e->status == INI_CHANGED)
+		return EX_TEMPFAIL;
+	if (e->status == INI_SYNTAX)
+		return EX_CONFIG;
 	if (e->err == EACCES || e->err == EPERM)
 		return EX_NOPERM;
 	return e->create ? EX_CANTCREAT : EX_IOERR;

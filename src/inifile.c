@@ -639,10 +639,21 @@ enum ini_status inifile_render(const struct ini_doc *doc,
 		}
 	}
 
+	/* The last line may have no line ending and be as long as inih
+	 * allows: a line after it would push it over. */
+	enum ini_status rc = INI_OK;
+	if (nl && doc->lines[nl - 1].eol == INI_EOL_NONE && !repl[nl - 1] &&
+	    (after[nl - 1].len || tail.len) &&
+	    doc->lines[nl - 1].len + (nl == 1 && doc->bom ? 3 : 0) + strlen(neol) > INI_LINE_MAX) {
+		seterr(e, INI_SYNTAX, (int)nl, 0, "%s",
+		       _("the last line has no line ending and is as long as the INI reader "
+			 "allows, so nothing can be added after it: shorten it, then try again"));
+		rc = INI_SYNTAX;
+	}
 	memset(out, 0, sizeof *out);
 	if (doc->bom)
 		sb_add(out, "\xEF\xBB\xBF", 3);
-	for (size_t i = 0; i < nl; i++) {
+	for (size_t i = 0; i < nl && rc == INI_OK; i++) {
 		const struct ini_line *l = &doc->lines[i];
 		bool more = after[i].len || (i + 1 == nl && tail.len);
 		/* A line that gains a follower needs a line ending. */
@@ -671,7 +682,9 @@ enum ini_status inifile_render(const struct ini_doc *doc,
 	free(drop);
 	free(after);
 	sb_free(&tail);
-	return INI_OK;
+	if (rc != INI_OK)
+		sb_free(out);
+	return rc;
 }
 
 /* ----------------------------------------------------------------- saving */

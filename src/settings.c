@@ -249,8 +249,8 @@ static bool same_value(enum field_id id, const char *a, const char *b)
 	}
 }
 
-int settings_save(const char *path, struct ini_doc *doc,
-		  const struct settings *s, struct ini_error *e)
+int settings_render(const struct ini_doc *doc, const struct settings *s,
+		    struct strbuf *out, struct ini_doc *nd, struct ini_error *e)
 {
 	struct ini_change ch[F_COUNT];
 	size_t n = 0;
@@ -264,45 +264,49 @@ int settings_save(const char *path, struct ini_doc *doc,
 		ch[n++] = (struct ini_change){ f->section, f->key, s->value[i],
 					       f->kind == FK_ADDRESS_LIST };
 	}
-
-	struct strbuf out = { 0 };
-	enum ini_status rc = inifile_render(doc, ch, n, &out, e);
-	if (rc != INI_OK) {
-		sb_free(&out);
+	memset(out, 0, sizeof *out);
+	if (inifile_render(doc, ch, n, out, e) != INI_OK) {
+		sb_free(out);
 		return -1;
 	}
 
 	/* Prove that the shop's reader gets back exactly what was meant. */
-	struct ini_doc nd;
 	struct ini_error pe;
-	if (inifile_parse(out.buf ? out.buf : "", out.len, &nd, &pe) != INI_OK) {
+	if (inifile_parse(out->buf ? out->buf : "", out->len, nd, &pe) != INI_OK) {
 		snprintf(e->msg, sizeof e->msg,
 			 _("internal error: the new file would not parse (line %d: %s); nothing was saved"),
 			 pe.line, pe.msg);
 		e->status = INI_VALUE;
-		sb_free(&out);
+		sb_free(out);
 		return -1;
 	}
 	struct settings back = { { 0 } };
-	settings_from_doc(&back, &nd);
+	settings_from_doc(&back, nd);
 	for (int i = 0; i < F_COUNT; i++) {
 		const char *want = s->value[i];
-		if (!want)
-			continue;
-		if (!back.value[i] || !same_value(i, back.value[i], want)) {
+		if (want && (!back.value[i] || !same_value(i, back.value[i], want))) {
 			snprintf(e->msg, sizeof e->msg,
 				 _("internal error: %s would not read back as written; nothing was saved"),
 				 settings_field_name(i));
 			e->status = INI_VALUE;
 			settings_free(&back);
-			inifile_free(&nd);
-			sb_free(&out);
+			inifile_free(nd);
+			sb_free(out);
 			return -1;
 		}
 	}
 	settings_free(&back);
+	return 0;
+}
 
-	rc = inifile_write_atomic(path, out.buf ? out.buf : "", out.len, e);
+int settings_save(const char *path, struct ini_doc *doc,
+		  const struct settings *s, struct ini_error *e)
+{
+	struct strbuf out;
+	struct ini_doc nd;
+	if (settings_render(doc, s, &out, &nd, e) < 0)
+		return -1;
+	enum ini_status rc = inifile_write_atomic(path, out.buf ? out.buf : "", out.len, e);
 	sb_free(&out);
 	if (rc != INI_OK) {
 		inifile_free(&nd);

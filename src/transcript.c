@@ -98,28 +98,32 @@ char *transcript_row(char kind, long ms, const char *text)
 char *transcript_safe(const char *s, size_t n, size_t cap)
 {
 	struct strbuf sb = { 0 };
-	size_t shown = 0;
+	size_t shown = 0; /* characters of the output */
 	for (size_t i = 0; i < n;) {
-		if (shown >= cap) {
+		char esc[16];
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, n - i, &cp), w;
+		if (!k) {
+			w = (size_t)snprintf(esc, sizeof esc, "\\x%02X", (unsigned char)s[i]);
+			k = 1;
+		} else if (cp < 0x20 || cp == 0x7F) {
+			w = (size_t)snprintf(esc, sizeof esc, "^%c", cp == 0x7F ? '?' : (char)(cp + '@'));
+		} else if (cp >= 0x80 && cp < 0xA0) {
+			w = (size_t)snprintf(esc, sizeof esc, "\\u%04X", (unsigned)cp);
+		} else {
+			w = 1;
+			esc[0] = '\0';
+		}
+		if (shown + w > cap) {
 			sb_adds(&sb, "\xE2\x80\xA6");
 			break;
 		}
-		uint32_t cp;
-		size_t k = utf8_decode(s + i, n - i, &cp);
-		if (!k) {
-			sb_addf(&sb, "\\x%02X", (unsigned char)s[i]);
-			i++;
-		} else if (cp < 0x20 || cp == 0x7F) {
-			sb_addf(&sb, "^%c", cp == 0x7F ? '?' : (char)(cp + '@'));
-			i += k;
-		} else if (cp >= 0x80 && cp < 0xA0) {
-			sb_addf(&sb, "\\u%04X", (unsigned)cp);
-			i += k;
-		} else {
+		if (esc[0])
+			sb_adds(&sb, esc);
+		else
 			sb_add(&sb, s + i, k);
-			i += k;
-		}
-		shown++;
+		shown += w;
+		i += k;
 	}
 	return sb_steal(&sb);
 }

@@ -16,6 +16,7 @@ struct config {
 	struct stat st;      /* valid when exists */
 	struct ini_doc doc;  /* the file as last loaded or saved */
 	struct settings s;   /* its values (callers change these) */
+	unsigned char hash[32]; /* SHA-256 of the bytes last loaded or saved */
 };
 
 /* The file to use: opt (-c), else $MAILSET_CONFIG, else
@@ -27,11 +28,21 @@ char *config_path(const char *opt, bool *is_default);
  * With may_be_missing, a missing file loads as an empty one. Returns
  * INI_OK, or an error with e filled (e->line names the bad line). */
 enum ini_status config_load(struct config *c, bool may_be_missing, struct ini_error *e);
+/* Create the directory of a default (XDG) path, mode 0700. */
+void config_make_dir(const struct config *c);
 /* True when the loaded file can be read by group or others. */
 bool config_too_open(const struct config *c);
+/* True when the file on disk is not what was last loaded or saved (its
+ * bytes differ, or it appeared or went away). */
+bool config_changed_on_disk(const struct config *c);
 /* Save c->s (see settings_save); creates the XDG directory (0700) for a
- * new default file. Returns 0, or -1 with e filled; c->s is kept. */
-int config_save(struct config *c, struct ini_error *e);
+ * new default file. A file changed on disk meanwhile is not overwritten:
+ * INI_CHANGED (unless force). Returns 0, or -1 with e filled; c->s is
+ * kept. */
+int config_save(struct config *c, bool force, struct ini_error *e);
+/* Write c's values, as a save would, to another file (new: 0600). c and
+ * its file are left as they are. */
+int config_save_copy(const struct config *c, const char *path, struct ini_error *e);
 void config_free(struct config *c);
 
 /* sysexits.h status for a failed load or save. */

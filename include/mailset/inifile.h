@@ -61,7 +61,8 @@ enum ini_status {
 	INI_NOFILE,          /* the file does not exist */
 	INI_IOERR,           /* it could not be read or written; e.err says why */
 	INI_SYNTAX,          /* it does not parse; e.line names the line */
-	INI_VALUE            /* a value cannot be written so inih reads it back */
+	INI_VALUE,           /* a value cannot be written so inih reads it back */
+	INI_CHANGED          /* saving: the file changed on disk since it was read */
 };
 
 struct ini_error {

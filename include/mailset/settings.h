@@ -111,11 +111,16 @@ bool settings_on(const struct settings *s, enum field_id id);
  * the key's last occurrence, else the line of its section header, else 0. */
 int settings_line(const struct ini_doc *doc, enum field_id id);
 
-/* Render doc with the values of s that differ from doc's, re-read the
- * result through inih to prove every value reads back exactly, then save it
- * atomically to path (see inifile_write_atomic). On success doc is replaced
- * by the saved document and 0 is returned; on failure the file on disk and
- * doc are unchanged, e is filled and -1 is returned. */
+/* Render doc with the values of s that differ from doc's, and re-read the
+ * result through inih to prove every value reads back exactly. Returns 0
+ * with the bytes in out and the document they make in nd (both the
+ * caller's), or -1 with e filled. */
+int settings_render(const struct ini_doc *doc, const struct settings *s,
+		    struct strbuf *out, struct ini_doc *nd, struct ini_error *e);
+/* settings_render(), then save atomically to path (see
+ * inifile_write_atomic). On success doc is replaced by the saved document
+ * and 0 is returned; on failure the file on disk and doc are unchanged, e
+ * is filled and -1 is returned. */
 int settings_save(const char *path, struct ini_doc *doc,
 		  const struct settings *s, struct ini_error *e);
 

@@ -123,7 +123,7 @@ static void layout(struct editor *ed)
 		int *indent;
 		size_t n = text_lines(d->text ? d->text : "", w - 4, &lines, &indent);
 		free_lines(lines, indent, n);
-		h = (int)n + 5;
+		h = (int)n + 5 + (d->kind == DLG_SAVEAS ? 2 : 0);
 	}
 	if (h > LINES - 2)
 		h = LINES - 2;
@@ -175,6 +175,16 @@ void dialog_open(struct editor *ed, enum dialog_kind kind, const char *title, co
 static const char *footer(enum dialog_kind k)
 {
 	switch (k) {
+	case DLG_LOCKED:
+		return _("[R] Open read-only   [Q] Quit");
+	case DLG_STALE:
+		return _("[B] Remove the old lock and edit   [R] Read-only   [Q] Quit");
+	case DLG_RECOVER:
+		return _("[R] Restore these edits   [D] Discard them");
+	case DLG_CHANGED:
+		return _("[R] Reload, keep my edits  [O] Overwrite  [E] Elsewhere  [C] Cancel");
+	case DLG_SAVEAS:
+		return _("Enter: save a copy there   Esc: cancel");
 	case DLG_QUIT:
 		return _("[S] Save and quit   [D] Discard and quit   [C] Cancel");
 	case DLG_ABANDON:
@@ -219,6 +229,19 @@ void dialog_draw(struct editor *ed)
 		free_lines(lines, indent, n);
 	}
 	term_put(d->win, h - 2, 2, footer(d->kind), w - 4, term_style(ST_INFO));
+	if (d->kind == DLG_SAVEAS) {
+		int cx = 2;
+		editor_draw_edit(d->win, h - 4, 2, w - 4, &ed->saveas, false, true, &cx);
+		touchwin(d->win);
+		wnoutrefresh(d->win);
+		curs_set(1);
+		/* the cursor in the dialog's field, in screen coordinates */
+		int by, bx;
+		getbegyx(d->win, by, bx);
+		wmove(stdscr, by + h - 4, bx + cx);
+		wnoutrefresh(stdscr);
+		return;
+	}
 	curs_set(0);
 	/* stdscr was just drawn over this area: copy all of the dialog. */
 	touchwin(d->win);
@@ -268,10 +291,73 @@ int dialog_key(struct editor *ed, int key)
 		}
 		if (lower == 'd') {
 			dialog_close(ed);
+			safety_forget_recovery(ed);
 			return UI_QUIT;
 		}
 		if (lower == 'c' || a == ACT_CANCEL)
 			dialog_close(ed);
+		return UI_HANDLED;
+	case DLG_LOCKED:
+	case DLG_STALE:
+		if (lower == 'q') {
+			dialog_close(ed);
+			return UI_QUIT;
+		}
+		if (lower == 'r') {
+			ed->read_only = true;
+			dialog_close(ed);
+			editor_status(ed, ST_WARNING, _("Read-only: %s is being edited by %s."),
+				      ed->cfg.path, lock_describe(&ed->owner));
+		} else if (lower == 'b' && d->kind == DLG_STALE) {
+			dialog_close(ed);
+			safety_break_lock(ed);
+		}
+		return UI_HANDLED;
+	case DLG_RECOVER:
+		if (lower == 'r') {
+			dialog_close(ed);
+			safety_restore(ed);
+		} else if (lower == 'd') {
+			dialog_close(ed);
+			safety_forget_recovery(ed);
+			settings_free(&ed->recovered);
+		}
+		return UI_HANDLED;
+	case DLG_CHANGED:
+		if (lower == 'r') {
+			dialog_close(ed);
+			safety_reload(ed);
+		} else if (lower == 'o') {
+			dialog_close(ed);
+			editor_save_as_is(ed, true);
+		} else if (lower == 'e') {
+			dialog_close(ed);
+			char *guess = xasprintf("%s.mine", ed->cfg.path);
+			le_set(&ed->saveas, guess);
+			free(guess);
+			dialog_open(ed, DLG_SAVEAS, _("Save your version elsewhere"),
+				    _("Save a copy of your version to this file (mode 0600); the "
+				      "original is left as it is:"));
+		} else if (lower == 'c' || a == ACT_CANCEL) {
+			dialog_close(ed);
+		}
+		return UI_HANDLED;
+	case DLG_SAVEAS:
+		if (a == ACT_CANCEL) {
+			dialog_close(ed);
+		} else if (a == ACT_ENTER) {
+			char *path = le_get(&ed->saveas);
+			struct ini_error e;
+			dialog_close(ed);
+			if (config_save_copy(&ed->cfg, path, &e) == 0)
+				editor_status(ed, ST_OK, _("Your version was saved to %s; %s was left as "
+							   "it is."), path, ed->cfg.path);
+			else
+				editor_status(ed, ST_ERROR, _("Not saved to %s: %s"), path, e.msg);
+			free(path);
+		} else {
+			editor_text_key(&ed->saveas, key);
+		}
 		return UI_HANDLED;
 	case DLG_ABANDON:
 		if (lower == 'y') {

@@ -81,7 +81,7 @@ void editor_status(struct editor *ed, enum style st, const char *fmt, ...)
 	ed->status_style = st;
 }
 
-static void recheck(struct editor *ed)
+void editor_recheck(struct editor *ed)
 {
 	problems_free(&ed->probs);
 	validate_all(&ed->cfg.s, &ed->probs);
@@ -92,7 +92,7 @@ void editor_load_edits(struct editor *ed)
 {
 	for (int i = 0; i < F_COUNT; i++)
 		le_set(&ed->edit[i], settings_get(&ed->cfg.s, i));
-	recheck(ed);
+	editor_recheck(ed);
 }
 
 static bool same(const char *a, const char *b)
@@ -112,7 +112,7 @@ void editor_changed(struct editor *ed, enum field_id id)
 		settings_set(&ed->cfg.s, id, v);
 	}
 	free(v);
-	recheck(ed);
+	editor_recheck(ed);
 }
 
 static int app_password_len(const struct editor *ed)
@@ -167,6 +167,11 @@ bool editor_save(struct editor *ed)
 {
 	if (ed->focus >= 0)
 		editor_leave_field(ed, ed->focus);
+	if (ed->read_only) {
+		editor_status(ed, ST_ERROR, _("Not saved: %s is being edited by %s (read-only here)."),
+			      ed->cfg.path, lock_describe(&ed->owner));
+		return false;
+	}
 	for (int i = 0; i < F_COUNT; i++) {
 		const struct problem *p = editor_problem(ed, i);
 		if (p && p->sev == SEV_ERROR && settings_visible(&ed->cfg.s, i)) {
@@ -176,14 +181,24 @@ bool editor_save(struct editor *ed)
 			return false;
 		}
 	}
+	return editor_save_as_is(ed, false);
+}
+
+bool editor_save_as_is(struct editor *ed, bool overwrite)
+{
 	struct ini_error e;
-	if (config_save(&ed->cfg, &e) < 0) {
+	if (config_save(&ed->cfg, overwrite, &e) < 0) {
+		if (e.status == INI_CHANGED) {
+			safety_changed(ed);
+			return false;
+		}
 		editor_status(ed, ST_ERROR, _("Not saved: %s: %s (your edits are kept)"),
 			      ed->cfg.path, e.msg);
 		return false;
 	}
 	settings_free(&ed->saved);
 	settings_copy(&ed->saved, &ed->cfg.s);
+	safety_forget_recovery(ed);
 	editor_status(ed, ST_OK, _("Saved %s"), ed->cfg.path);
 	return true;
 }
@@ -199,7 +214,7 @@ void editor_apply_preset(struct editor *ed, const struct preset *p)
 		le_set(&ed->edit[set[i].id], set[i].v);
 		settings_set(&ed->cfg.s, set[i].id, set[i].v);
 	}
-	recheck(ed);
+	editor_recheck(ed);
 	if (!ed->wizard)
 		focus_field(ed, F_HOST);
 	/* The cursor goes on what the user must complete. */
@@ -720,6 +735,7 @@ static int loop(struct editor *ed)
 			int sig = term_signals();
 			if (sig & (TSIG_INT | TSIG_TERM | TSIG_HUP)) {
 				sp_cancel(&ed->sp);
+				safety_hangup(ed);
 				return EX_TEMPFAIL;
 			}
 			if (sig & TSIG_WINCH) {
@@ -728,8 +744,12 @@ static int loop(struct editor *ed)
 					dialog_open(ed, ed->dlg.kind, NULL, NULL); /* lay out again */
 			}
 		}
-		if (fds[0].revents & (POLLHUP | POLLERR))
+		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			/* The terminal went away (an SSH drop): keep the edits. */
+			sp_cancel(&ed->sp);
+			safety_hangup(ed);
 			return EX_IOERR;
+		}
 		if (fds[0].revents & POLLIN) {
 			int key;
 			while ((key = term_key()) != -1) {
@@ -786,9 +806,11 @@ int ui_run(const char *path, int is_default, int wizard)
 			wizard_start(&ed);
 		else
 			focus_field(&ed, F_CONTACT_EMAIL);
+		safety_start(&ed);
 		rc = loop(&ed);
 		dialog_close(&ed);
 		term_close();
+		safety_release(&ed);
 		if (ed.status_style == ST_OK && rc == EX_OK && ed.status[0])
 			printf("mailset: %s\n", ed.status);
 	}

@@ -13,6 +13,7 @@
 #include <menu.h>
 
 #include "mailset/config.h"
+#include "mailset/lock.h"
 #include "mailset/presets.h"
 #include "mailset/settings.h"
 #include "mailset/ui/keys.h"
@@ -28,7 +29,14 @@
 
 enum pane { PANE_BASIC, PANE_SMTP, PANE_OPTIONS, PANE_TEST, PANE_DNS, PANE_COUNT };
 
-enum dialog_kind { DLG_NONE, DLG_MESSAGE, DLG_QUIT, DLG_PICKER, DLG_HELP, DLG_ABANDON };
+enum dialog_kind {
+	DLG_NONE, DLG_MESSAGE, DLG_QUIT, DLG_PICKER, DLG_HELP, DLG_ABANDON,
+	DLG_LOCKED,     /* another editor has the file: read-only or quit */
+	DLG_STALE,      /* a dead editor's lock: break it, read-only or quit */
+	DLG_RECOVER,    /* edits kept by a hang-up: restore or discard */
+	DLG_CHANGED,    /* the file changed on disk: reload, overwrite, elsewhere */
+	DLG_SAVEAS      /* a path to save a copy to */
+};
 
 struct dialog {
 	enum dialog_kind kind;
@@ -55,6 +63,15 @@ struct editor {
 	enum style status_style;
 	struct dialog dlg;
 	struct sendpanel sp;          /* the test send */
+	/* safety.c: one editor per file, edits kept through a hang-up */
+	char *lockpath;               /* FILE.lock, ours when have_lock */
+	bool have_lock;
+	bool read_only;               /* someone else has the file */
+	struct lock_owner owner;      /* the lock we could not take */
+	char *recpath;                /* FILE.recover */
+	struct settings recovered;    /* offered by DLG_RECOVER */
+	bool rec_password;
+	struct lineedit saveas;       /* DLG_SAVEAS */
 	bool wizard;                  /* the wizard owns the screen */
 	void *wiz;                    /* its state */
 	int exit_status;
@@ -62,6 +79,8 @@ struct editor {
 
 /* editor.c */
 void editor_load_edits(struct editor *ed);
+/* Validate the values again (after they changed other than by typing). */
+void editor_recheck(struct editor *ed);
 void editor_changed(struct editor *ed, enum field_id id);
 void editor_leave_field(struct editor *ed, enum field_id id);
 bool editor_dirty(const struct editor *ed);
@@ -70,6 +89,9 @@ void editor_status(struct editor *ed, enum style st, const char *fmt, ...)
 /* Save; on refusal or failure the edits stay and the status says why.
  * Returns true when saved. */
 bool editor_save(struct editor *ed);
+/* Save without the checks of the screen; overwrite a file changed on disk
+ * when asked to, else say what changed (DLG_CHANGED). */
+bool editor_save_as_is(struct editor *ed, bool overwrite);
 /* The problem to show for a field (errors first), or NULL. */
 const struct problem *editor_problem(const struct editor *ed, enum field_id id);
 /* Keys that edit a field's value (shared with the wizard). Returns
@@ -105,6 +127,23 @@ void testpane_open(struct editor *ed);
 /* Draw in the h rows from y; *cy, *cx get the cursor when it is there. */
 void testpane_draw(struct editor *ed, WINDOW *w, int y, int x, int wd, int h, int *cy, int *cx);
 int testpane_key(struct editor *ed, int key);
+
+/* safety.c */
+/* Take the lock (or ask what to do), then offer recovered edits. */
+void safety_start(struct editor *ed);
+/* The startup question after a lock dialog: recovered edits. */
+void safety_offer_recovery(struct editor *ed);
+void safety_restore(struct editor *ed);
+/* The user saved or discarded: the recovery file goes. */
+void safety_forget_recovery(struct editor *ed);
+/* The terminal went away or a signal came: keep the unsaved edits. */
+void safety_hangup(struct editor *ed);
+/* Break a stale lock and edit. */
+void safety_break_lock(struct editor *ed);
+/* Say what changed on disk (DLG_CHANGED); reload keeping our edits. */
+void safety_changed(struct editor *ed);
+void safety_reload(struct editor *ed);
+void safety_release(struct editor *ed);
 
 /* wizard.c */
 void wizard_start(struct editor *ed);

@@ -1,0 +1,185 @@
+/* recover.c - the recovery file: "section.key=value" lines, escaped. */
+#include "mailset/recover.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mailset/util.h"
+
+#define MAGIC "mailset-recover 1"
+
+char *recover_path(const char *config)
+{
+	char *real = realpath(config, NULL);
+	char *p = xasprintf("%s.recover", real ? real : config);
+	free(real);
+	return p;
+}
+
+/* A small buffered writer on a stack buffer: no allocation. */
+struct out {
+	int fd;
+	char buf[4096];
+	size_t n;
+	bool failed;
+};
+
+static void flush(struct out *o)
+{
+	const char *p = o->buf;
+	while (o->n && !o->failed) {
+		ssize_t w = write(o->fd, p, o->n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			o->failed = true;
+			break;
+		}
+		p += w;
+		o->n -= (size_t)w;
+	}
+	o->n = 0;
+}
+
+static void put(struct out *o, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (o->n == sizeof o->buf)
+			flush(o);
+		o->buf[o->n++] = s[i];
+	}
+}
+
+static void puts_(struct out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+/* Backslash escapes for what a line cannot hold. */
+static void put_escaped(struct out *o, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\\') {
+			puts_(o, "\\\\");
+		} else if (c == '\n') {
+			puts_(o, "\\n");
+		} else if (c < 0x20 || c == 0x7f) {
+			char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+			put(o, e, 4);
+		} else {
+			put(o, s, 1);
+		}
+	}
+}
+
+static bool differs(const char *a, const char *b)
+{
+	return (a == NULL) != (b == NULL) || (a && strcmp(a, b));
+}
+
+int recover_write(const char *rpath, const struct settings *s, const struct settings *saved)
+{
+	int fd = open(rpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -1;
+	/* 0600 whatever the umask, and whatever an old file had */
+	if (fchmod(fd, 0600) < 0) {
+		int err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	struct out o = { .fd = fd };
+	char line[64];
+	puts_(&o, MAGIC "\n");
+	snprintf(line, sizeof line, "time=%lld\n", (long long)time(NULL));
+	puts_(&o, line);
+	for (int i = 0; i < F_COUNT; i++) {
+		if (!s->value[i] || !differs(s->value[i], saved->value[i]))
+			continue;
+		if (settings_fields[i].flags & FIELD_SECRET) {
+			puts_(&o, "password-changed=1\n");
+			continue;
+		}
+		puts_(&o, settings_fields[i].section);
+		puts_(&o, ".");
+		puts_(&o, settings_fields[i].key);
+		puts_(&o, "=");
+		put_escaped(&o, s->value[i]);
+		puts_(&o, "\n");
+	}
+	flush(&o);
+	int rc = o.failed || fsync(fd) < 0 ? -1 : 0;
+	int err = errno;
+	if (close(fd) < 0)
+		rc = -1;
+	errno = err;
+	return rc;
+}
+
+static char *unescape(const char *s)
+{
+	struct strbuf sb = { 0 };
+	for (; *s; s++) {
+		if (*s != '\\' || !s[1]) {
+			sb_addc(&sb, *s);
+		} else if (s[1] == 'n') {
+			sb_addc(&sb, '\n');
+			s++;
+		} else if (s[1] == 'x' && s[2] && s[3]) {
+			char hex[3] = { s[2], s[3], 0 };
+			sb_addc(&sb, (char)strtol(hex, NULL, 16));
+			s += 3;
+		} else {
+			sb_addc(&sb, s[1]);
+			s++;
+		}
+	}
+	return sb_steal(&sb);
+}
+
+int recover_read(const char *rpath, struct settings *out, time_t *when, bool *password_changed)
+{
+	memset(out, 0, sizeof *out);
+	*when = 0;
+	*password_changed = false;
+	FILE *fp = fopen(rpath, "r");
+	if (!fp)
+		return errno == ENOENT ? 0 : -1;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	bool ok = false;
+	while ((n = getline(&line, &cap, fp)) > 0) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!ok) {
+			ok = !strcmp(line, MAGIC);
+			if (!ok)
+				break;
+		} else if (!strncmp(line, "time=", 5)) {
+			*when = (time_t)atoll(line + 5);
+		} else if (!strcmp(line, "password-changed=1")) {
+			*password_changed = true;
+		} else {
+			char *eq = strchr(line, '=');
+			if (!eq)
+				continue;
+			*eq = '\0';
+			const struct field *f = settings_field_by_name(line);
+			if (f && !(f->flags & FIELD_SECRET)) {
+				free(out->value[f->id]);
+				out->value[f->id] = unescape(eq + 1);
+			}
+		}
+	}
+	free(line);
+	fclose(fp);
+	return ok ? 1 : -1;
+}
