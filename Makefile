@@ -36,7 +36,7 @@ E = @:
 endif
 
 MODEL_SRC = src/util.c src/i18n.c src/inifile.c src/settings.c src/config.c src/validate.c src/presets.c \
-            src/message.c src/transcript.c src/smtp.c src/lock.c src/recover.c
+            src/message.c src/transcript.c src/smtp.c src/lock.c src/recover.c src/dns.c
 CLI_SRC   = src/cli.c
 UI_SRC    = src/ui/term.c src/ui/keys.c src/ui/lineedit.c src/ui/editor.c src/ui/dialog.c src/ui/wizard.c \
             src/ui/sendpanel.c src/ui/testpane.c src/ui/safety.c
@@ -49,8 +49,8 @@ BA = build/asan
 obj  = $(patsubst src/%.c,$(1)/obj/%.o,$(2))
 
 PC_CFLAGS      = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PC_LIBS        = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
-PC_MODEL_LIBS  = $(shell $(PKG_CONFIG) --libs $(MODELPKGS) 2>/dev/null)
+PC_LIBS        = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lresolv
+PC_MODEL_LIBS  = $(shell $(PKG_CONFIG) --libs $(MODELPKGS) 2>/dev/null) -lresolv
 PC_CHECK       = $(shell $(PKG_CONFIG) --cflags --libs check 2>/dev/null)
 
 MO = $(B)/locale/ja/LC_MESSAGES/mailset.mo

@@ -31,7 +31,7 @@ static char **slot(struct preset *p, const char *key)
 #define S(k) { #k, offsetof(struct preset, k) }
 		S(name_ja), S(name_en), S(host), S(host_pattern), S(port), S(auth), S(tls),
 		S(username_ja), S(username_en), S(password_ja), S(password_en),
-		S(notes_ja), S(notes_en),
+		S(notes_ja), S(notes_en), S(mx_pattern), S(dkim_selectors), S(spf_include),
 #undef S
 	};
 	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
@@ -67,7 +67,8 @@ static void preset_free(struct preset *p)
 {
 	char *const *all[] = { &p->id, &p->name_ja, &p->name_en, &p->host, &p->host_pattern,
 			       &p->port, &p->auth, &p->tls, &p->username_ja, &p->username_en,
-			       &p->password_ja, &p->password_en, &p->notes_ja, &p->notes_en };
+			       &p->password_ja, &p->password_en, &p->notes_ja, &p->notes_en,
+			       &p->mx_pattern, &p->dkim_selectors, &p->spf_include };
 	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
 		free(*all[i]);
 }
@@ -154,15 +155,27 @@ const struct preset *presets_find(const struct preset_list *l, const char *name)
 	return NULL;
 }
 
-bool preset_host_matches(const struct preset *p, const char *host)
+static bool globs_match(const char *pat, const char *host)
 {
-	const char *pat = p->host_pattern ? p->host_pattern : p->host;
 	bool hit = false;
 	char *copy = xstrdup(pat), *save = NULL;
 	for (char *g = strtok_r(copy, ", \n", &save); g && !hit; g = strtok_r(NULL, ", \n", &save))
 		hit = fnmatch(g, host, FNM_CASEFOLD) == 0;
 	free(copy);
 	return hit;
+}
+
+bool preset_host_matches(const struct preset *p, const char *host)
+{
+	return globs_match(p->host_pattern ? p->host_pattern : p->host, host);
+}
+
+const struct preset *presets_match_mx(const struct preset_list *l, const char *mx)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].mx_pattern && globs_match(l->v[i].mx_pattern, mx))
+			return &l->v[i];
+	return NULL;
 }
 
 const struct preset *presets_match_host(const struct preset_list *l, const char *host)

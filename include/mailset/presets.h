@@ -9,6 +9,9 @@
  *   app_password_len    >0: the provider wants an app password that long
  *   username_ja/_en, password_ja/_en, notes_ja/_en
  *                       the guide's "where to find these values"
+ *   mx_pattern          globs of its mail servers (MX), to recognise a domain
+ *   dkim_selectors      DKIM selectors it uses (comma-separated)
+ *   spf_include         the domain its SPF record includes
  * Long texts use inih continuation lines (joined with "\n"). */
 #ifndef MAILSET_PRESETS_H
 #define MAILSET_PRESETS_H
@@ -27,6 +30,7 @@ struct preset {
 	char *username_ja, *username_en;
 	char *password_ja, *password_en;
 	char *notes_ja, *notes_en;
+	char *mx_pattern, *dkim_selectors, *spf_include; /* may be NULL */
 	int order;           /* display order */
 };
 
@@ -52,6 +56,8 @@ bool preset_needs_host(const struct preset *p);
 size_t preset_host_cursor(const struct preset *p);
 /* True when host matches one of p's patterns. */
 bool preset_host_matches(const struct preset *p, const char *host);
+/* The preset whose mx_pattern matches an MX host, or NULL. */
+const struct preset *presets_match_mx(const struct preset_list *l, const char *mx);
 
 const char *preset_name(const struct preset *p);
 struct settings;

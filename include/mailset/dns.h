@@ -1,0 +1,64 @@
+/* dns.h - the DNS check of the sending domain: MX, SPF, DKIM, DMARC.
+ *
+ * dns_check() asks the system's resolver, or the server named in the
+ * options, about the system email's domain and judges what it finds
+ * against the Gmail sender guidelines the admin guide points to: SPF or
+ * DKIM for every sender, SPF, DKIM and DMARC for bulk senders. Each record
+ * gets a verdict, a reason and, where something is missing or wrong, the
+ * record to add. It blocks (a few seconds at most per question): run it off
+ * the UI thread. */
+#ifndef MAILSET_DNS_H
+#define MAILSET_DNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mailset/presets.h"
+#include "mailset/settings.h"
+
+enum dns_verdict {
+	DV_OK,
+	DV_MISSING,
+	DV_WRONG,
+	DV_UNKNOWN,          /* cannot tell: say so rather than guess */
+	DV_INFO
+};
+
+struct dns_item {
+	const char *what;    /* "MX", "SPF", "DKIM", "DMARC" */
+	enum dns_verdict v;
+	char *detail;        /* what was found, or "" */
+	char *reason;        /* why this verdict (translated) */
+	char *suggest;       /* a record to add, or NULL */
+};
+
+struct dns_report {
+	char *domain;
+	char *server;        /* "system resolver" or ADDR:PORT */
+	struct dns_item *items;
+	size_t n;
+	const struct preset *provider; /* detected, or NULL */
+	char *provider_why;
+	bool required_met;   /* SPF or DKIM */
+	bool bulk_met;       /* SPF, DKIM and DMARC */
+	int status;          /* sysexits.h: 0, 65 required missing, 69/75 DNS */
+	char *verdict;       /* one sentence */
+	char **labels;       /* storage of the items' "DKIM selector" names */
+	size_t nlabels;
+};
+
+struct dns_opts {
+	const char *server;          /* "ADDR[:PORT]", NULL: the system's */
+	const char *const *selectors; /* DKIM selectors to look at */
+	size_t nselectors;
+	long timeout_ms;             /* per question; 0: 2000 */
+};
+
+/* Check the domain of s's system email. Returns r->status. */
+int dns_check(const struct settings *s, const struct preset_list *pl,
+	      const struct dns_opts *o, struct dns_report *r);
+/* The report as text, as the command prints it and the panel saves it. */
+char *dns_report_text(const struct dns_report *r);
+void dns_report_free(struct dns_report *r);
+
+#endif
