@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "mailset/config.h"
+#include "mailset/dns.h"
 #include "mailset/i18n.h"
 #include "mailset/inifile.h"
 #include "mailset/lock.h"
@@ -41,6 +42,8 @@ static void usage(FILE *fp)
 		  "  preset NAME [--host HOST] apply a provider preset\n"
 		  "  test-send [--to ADDR] [--save FILE]\n"
 		  "                            send a test message, show the SMTP dialogue\n"
+		  "  dns [--selector S]... [--server ADDR[:PORT]]\n"
+		  "                            check MX, SPF, DKIM and DMARC of the sender domain\n"
 		  "\n"
 		  "Options:\n"
 		  "  -c, --config FILE         the configuration file\n"
@@ -636,6 +639,67 @@ static int cmd_test_send(struct config *c, int argc, char **argv)
 	return rc;
 }
 
+/* -------------------------------------------------------------------- dns */
+
+/* Split "a, b" into the selectors list (pointers into copy). */
+static size_t split_selectors(char *copy, const char **out, size_t max)
+{
+	size_t n = 0;
+	char *save = NULL;
+	for (char *t = strtok_r(copy, ", ", &save); t && n < max; t = strtok_r(NULL, ", ", &save))
+		out[n++] = t;
+	return n;
+}
+
+static int cmd_dns(struct config *c, int argc, char **argv)
+{
+	const char *sel[16], *server = NULL;
+	size_t nsel = 0;
+	for (int i = 0; i < argc; i++) {
+		bool is_sel = !strcmp(argv[i], "--selector"), is_srv = !strcmp(argv[i], "--server");
+		if (is_sel || is_srv) {
+			if (++i == argc)
+				return usage_error(_("dns: %s needs a value"), argv[i - 1]);
+			if (is_srv)
+				server = argv[i];
+			else if (nsel < sizeof sel / sizeof *sel)
+				sel[nsel++] = argv[i];
+		} else if (!strncmp(argv[i], "--selector=", 11)) {
+			if (nsel < sizeof sel / sizeof *sel)
+				sel[nsel++] = argv[i] + 11;
+		} else if (!strncmp(argv[i], "--server=", 9)) {
+			server = argv[i] + 9;
+		} else {
+			return usage_error(_("dns: unexpected '%s'"), argv[i]);
+		}
+	}
+	int rc = conf_load(c, false);
+	if (rc)
+		return rc;
+	if (!server && *settings_get(&c->s, F_DNS_SERVER))
+		server = settings_get(&c->s, F_DNS_SERVER);
+	char *copy = xstrdup(settings_get(&c->s, F_DNS_SELECTORS));
+	if (!nsel)
+		nsel = split_selectors(copy, sel, sizeof sel / sizeof *sel);
+	struct preset_list pl;
+	char *err;
+	if (presets_load_default(&pl, &err) < 0) {
+		fprintf(stderr, "mailset: %s\n", err);
+		free(err);
+		pl.v = NULL, pl.n = 0;
+	}
+	struct dns_opts o = { .server = server, .selectors = sel, .nselectors = nsel };
+	struct dns_report r;
+	rc = dns_check(&c->s, &pl, &o, &r);
+	char *text = dns_report_text(&r);
+	fputs(text, stdout);
+	free(text);
+	dns_report_free(&r);
+	presets_free(&pl);
+	free(copy);
+	return rc;
+}
+
 /* ------------------------------------------------------------------- lock */
 
 /* Commands that write take the file's lock, as the editor does: a live
@@ -719,7 +783,7 @@ int cli_main(int argc, char **argv, const struct cli_hooks *hooks)
 		return cmd_presets();
 	}
 	if (cmd && strcmp(cmd, "check") && strcmp(cmd, "get") && strcmp(cmd, "set") &&
-	    strcmp(cmd, "preset") && strcmp(cmd, "test-send"))
+	    strcmp(cmd, "preset") && strcmp(cmd, "test-send") && strcmp(cmd, "dns"))
 		return usage_error(_("unknown command '%s'"), cmd);
 
 	struct config c = { 0 };
@@ -746,6 +810,8 @@ int cli_main(int argc, char **argv, const struct cli_hooks *hooks)
 		rc = cmd_get(&c, nargs, args);
 	} else if (!strcmp(cmd, "test-send")) {
 		rc = cmd_test_send(&c, nargs, args);
+	} else if (!strcmp(cmd, "dns")) {
+		rc = cmd_dns(&c, nargs, args);
 	} else {
 		bool locked;
 		rc = cli_lock(&c, &locked);

@@ -792,6 +792,7 @@ int dns_check(const struct settings *s, const struct preset_list *pl,
 		if ((p = presets_match_mx(pl, m.v[i].host)) != NULL)
 			r->provider_why = xasprintf(_("its mail server (MX) %s"), m.v[i].host);
 	r->provider = p;
+	r->offer_preset = p && !*settings_get(s, F_HOST);
 
 	if (!nxdomain && !res.dead) {
 		check_spf(&res, r, r->domain, s, p);
@@ -866,8 +867,12 @@ char *dns_report_text(const struct dns_report *r)
 	sb_addf(&sb, _("DNS check of %s (asked: %s)\n\n"), r->domain, r->server);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct dns_item *it = &r->items[i];
+		/* a DKIM key is hundreds of characters: its start says enough */
+		char *shown = strlen(it->detail) > 90 ? xasprintf("%.80s\xE2\x80\xA6", it->detail)
+			: xstrdup(it->detail);
 		sb_addf(&sb, "%-14s %-12s %s\n", it->what, verdict_word(it->v),
-			*it->detail ? it->detail : it->reason);
+			*shown ? shown : it->reason);
+		free(shown);
 		if (*it->detail && *it->reason)
 			sb_addf(&sb, "%-14s %-12s %s\n", "", "", it->reason);
 		if (it->suggest)
@@ -876,6 +881,10 @@ char *dns_report_text(const struct dns_report *r)
 	if (r->provider)
 		sb_addf(&sb, _("\nProvider: this looks like %s (from %s).\n"),
 			preset_name(r->provider), r->provider_why);
+	if (r->provider && r->offer_preset)
+		sb_addf(&sb, _("The SMTP settings are empty: the preset %s fills them in ('mailset "
+			       "preset %s', or F3 in the editor).\n"),
+			preset_name(r->provider), r->provider->id);
 	sb_addf(&sb, "\n%s\n", r->verdict ? r->verdict : "");
 	return sb_steal(&sb);
 }

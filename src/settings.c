@@ -24,6 +24,7 @@ const struct section_info settings_sections[] = {
 	{ "basic", "基本設定", "Basic settings" },
 	{ "smtp", "SMTP 設定", "SMTP settings" },
 	{ "options", "契約オプション", "Contract options" },
+	{ "dns", "DNS チェック", "DNS check" },
 };
 const size_t settings_nsections = sizeof settings_sections / sizeof *settings_sections;
 
@@ -134,6 +135,22 @@ const struct field settings_fields[F_COUNT] = {
 		"「設定 > 外部連携アカウント管理 > Twilio」で「Twilioを使用する:ON」の場合は on にします。",
 		"On when \"Use Twilio\" is ON under Settings > External accounts > Twilio.",
 		FK_CHOICE, "off", onoff_choices, FIELD_REQUIRED, NULL },
+	[F_DNS_SERVER] = {
+		F_DNS_SERVER, "dns", "server",
+		"DNSサーバー", "DNS server",
+		"DNS チェックで問い合わせる DNS サーバー(IPv4 アドレス、:ポート番号も可)です。"
+		"空欄ならシステムの設定を使います。",
+		"The DNS server the DNS check asks (an IPv4 address, optionally :port); empty "
+		"uses the system's.",
+		FK_NAMESERVER, "", NULL, 0, NULL },
+	[F_DNS_SELECTORS] = {
+		F_DNS_SELECTORS, "dns", "dkim_selectors",
+		"DKIMセレクタ", "DKIM selectors",
+		"DKIM の鍵を探すセレクタ(カンマ区切り)です。鍵は セレクタ._domainkey.ドメイン にあります。"
+		"空欄ならプロバイダの既定を試します。",
+		"Where the DNS check looks for DKIM keys (comma-separated selectors; the key is at "
+		"SELECTOR._domainkey.DOMAIN); empty tries the provider's usual one.",
+		FK_SELECTORS, "", NULL, 0, NULL },
 };
 
 const struct field *settings_field_by_name(const char *dotted)

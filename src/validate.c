@@ -679,6 +679,35 @@ static char *check_text(const char *s, bool secret)
 	return NULL;
 }
 
+char *validate_nameserver(const char *s)
+{
+	char host[64];
+	const char *colon = strchr(s, ':');
+	size_t hl = colon ? (size_t)(colon - s) : strlen(s);
+	struct in_addr a;
+	if (hl >= sizeof host)
+		return xstrdup(_("write an IPv4 address, optionally with :port, e.g. 127.0.0.1:5353"));
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	if (inet_pton(AF_INET, host, &a) != 1)
+		return xstrdup(_("write an IPv4 address, optionally with :port, e.g. 127.0.0.1:5353"));
+	if (colon) {
+		char *port = validate_port(colon + 1);
+		if (port)
+			return port;
+	}
+	return NULL;
+}
+
+char *validate_selectors(const char *s)
+{
+	for (const char *p = s; *p; p++)
+		if (!is_alnum(*p) && !strchr("-_., ", *p))
+			return xasprintf(_("the character '%c' cannot be in a DKIM selector; separate "
+					   "several with commas"), *p);
+	return NULL;
+}
+
 static char *required_msg(const struct field *f)
 {
 	switch (f->kind) {
@@ -730,6 +759,12 @@ char *validate_field(enum field_id id, const char *value)
 		break;
 	case FK_SECRET:
 		m = check_text(value, true);
+		break;
+	case FK_NAMESERVER:
+		m = validate_nameserver(value);
+		break;
+	case FK_SELECTORS:
+		m = validate_selectors(value);
 		break;
 	}
 	if (m)

@@ -38,6 +38,7 @@ struct dns_report {
 	struct dns_item *items;
 	size_t n;
 	const struct preset *provider; /* detected, or NULL */
+	bool offer_preset;   /* ... and the SMTP settings are empty */
 	char *provider_why;
 	bool required_met;   /* SPF or DKIM */
 	bool bulk_met;       /* SPF, DKIM and DMARC */

@@ -28,6 +28,8 @@ enum field_id {
 	F_CA_FILE,
 	F_SMS_AUTH,
 	F_TWILIO,
+	F_DNS_SERVER,
+	F_DNS_SELECTORS,
 	F_COUNT
 };
 
@@ -40,7 +42,9 @@ enum field_kind {
 	FK_TEXT,         /* free text (user name) */
 	FK_SECRET,       /* free text, never shown or printed by default */
 	FK_CHOICE,       /* one of field.choices */
-	FK_PATH          /* a file name */
+	FK_PATH,         /* a file name */
+	FK_NAMESERVER,   /* IPv4 address and optional :port */
+	FK_SELECTORS     /* comma-separated DKIM selectors */
 };
 
 #define FIELD_REQUIRED  0x1u /* must not be empty */

@@ -22,6 +22,8 @@ char *validate_display_name(const char *s);
 char *validate_host(const char *s);
 char *validate_port(const char *s);
 char *validate_choice(const char *s, const char *const *choices);
+char *validate_nameserver(const char *s);
+char *validate_selectors(const char *s);
 
 /* The field's own rule, including whether inih can carry the value and
  * whether a required field is empty. */

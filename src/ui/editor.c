@@ -29,7 +29,7 @@ static const struct {
 	[PANE_SMTP] = { "smtp", NULL, NULL },
 	[PANE_OPTIONS] = { "options", NULL, NULL },
 	[PANE_TEST] = { NULL, "送信テスト", "Test send" },
-	[PANE_DNS] = { NULL, "DNS チェック", "DNS check" },
+	[PANE_DNS] = { "dns", NULL, NULL },
 };
 
 static const char *pane_label(enum pane p)
@@ -557,6 +557,8 @@ void form_draw(struct editor *ed)
 		y += used;
 	}
 	const char *help = ed->focus >= 0 && n ? settings_help(ed->focus) : "";
+	if (ed->pane == PANE_DNS)
+		dnspane_draw(ed, stdscr, y + 1, x, pw - 4, box_h);
 	if (ed->pane == PANE_TEST) {
 		testpane_draw(ed, stdscr, 2, x, pw - 4, box_h - 2, &cy, &cx);
 		help = i18n_pick("現在の画面の設定値(未保存でも)でテストメールを送り、SMTP のやりとりをそのまま表示します。"
@@ -630,6 +632,11 @@ int form_key(struct editor *ed, int key)
 		if (r)
 			return r;
 	}
+	if (ed->pane == PANE_DNS && !global) {
+		int r = dnspane_key(ed, key);
+		if (r)
+			return r;
+	}
 	switch (a) {
 	case ACT_HELP:
 	case ACT_REVEAL:
@@ -649,6 +656,7 @@ int form_key(struct editor *ed, int key)
 		return UI_HANDLED;
 	case ACT_QUIT:
 		sp_cancel(&ed->sp);
+		sp_cancel(&ed->dns);
 		if (!editor_dirty(ed))
 			return UI_QUIT;
 		dialog_open(ed, DLG_QUIT, _("Unsaved changes"),
@@ -722,19 +730,29 @@ static int loop(struct editor *ed)
 {
 	for (;;) {
 		draw(ed);
-		struct pollfd fds[3] = {
+		/* the terminal, signals, and the children's pipes (fd -1: none,
+		 * which poll() skips) */
+		struct pollfd fds[4] = {
 			{ .fd = 0, .events = POLLIN },
 			{ .fd = term_signal_fd(), .events = POLLIN },
 			{ .fd = ed->sp.fd, .events = POLLIN },
+			{ .fd = ed->dns.fd, .events = POLLIN },
 		};
-		if (poll(fds, ed->sp.fd >= 0 ? 3 : 2, -1) < 0 && errno != EINTR)
+		if (poll(fds, 4, -1) < 0 && errno != EINTR)
 			return EX_IOERR;
 		if (ed->sp.fd >= 0 && fds[2].revents)
 			sp_read(&ed->sp);
+		if (ed->dns.fd >= 0 && fds[3].revents && sp_read(&ed->dns) &&
+		    !sp_running(&ed->dns) && ed->pane == PANE_DNS && ed->focus >= 0) {
+			/* the report is in: keys go to it (s saves it) */
+			editor_leave_field(ed, ed->focus);
+			ed->focus = -1;
+		}
 		if (fds[1].revents & POLLIN) {
 			int sig = term_signals();
 			if (sig & (TSIG_INT | TSIG_TERM | TSIG_HUP)) {
 				sp_cancel(&ed->sp);
+				sp_cancel(&ed->dns);
 				safety_hangup(ed);
 				return EX_TEMPFAIL;
 			}
@@ -747,6 +765,7 @@ static int loop(struct editor *ed)
 		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
 			/* The terminal went away (an SSH drop): keep the edits. */
 			sp_cancel(&ed->sp);
+			sp_cancel(&ed->dns);
 			safety_hangup(ed);
 			return EX_IOERR;
 		}
@@ -770,6 +789,7 @@ int ui_run(const char *path, int is_default, int wizard)
 	ed.cfg.is_default = is_default;
 	ed.focus = -1;
 	sp_init(&ed.sp);
+	sp_init(&ed.dns);
 	struct ini_error e;
 	if (config_load(&ed.cfg, true, &e) != INI_OK) {
 		if (e.line)
@@ -816,6 +836,7 @@ int ui_run(const char *path, int is_default, int wizard)
 	}
 	wizard_free(&ed);
 	sp_free(&ed.sp);
+	sp_free(&ed.dns);
 	for (int i = 0; i < F_COUNT; i++)
 		le_free(&ed.edit[i]);
 	problems_free(&ed.probs);

@@ -73,39 +73,51 @@ static void write_all(int fd, const char *p, size_t n)
 
 static void child_line(void *ctx, const struct smtp_line *l)
 {
-	int fd = *(int *)ctx;
-	char *rec = xasprintf("L%c\t%ld\t%s\n", l->kind, l->ms, l->text);
+	sp_child_line(*(int *)ctx, l->kind, l->ms, l->text);
+}
+
+void sp_child_line(int fd, char kind, long ms, const char *text)
+{
+	char *rec = xasprintf("L%c\t%ld\t%s\n", kind, ms, text);
 	write_all(fd, rec, strlen(rec));
 	free(rec);
 }
 
-static void child(int fd, const struct settings *s, const char *to, const char *message)
+void sp_child_end(int fd, int status, const char *verdict)
 {
-	/* The editor's handlers would wake the editor's loop: not ours. */
-	int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH };
-	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
-		signal(sigs[i], SIG_DFL);
-	struct smtp_job job = { .s = s, .to = to, .message = message, .on_line = child_line,
-				.ctx = &fd };
-	struct smtp_result res;
-	smtp_send(&job, &res);
-	char *rec = xasprintf("V\t%d\t%s\n", res.status, res.verdict ? res.verdict : "");
+	char *rec = xasprintf("V\t%d\t%s\n", status, verdict ? verdict : "");
 	write_all(fd, rec, strlen(rec));
-	/* No exit handlers: they belong to the editor (its terminal). */
+	free(rec);
+	/* No exit handlers: they belong to the editor (its terminal, its
+	 * lock). */
 	_exit(0);
 }
 
-bool sp_start(struct sendpanel *sp, const struct settings *s, const char *message, char **err)
+struct send_args {
+	const struct settings *s;
+	const char *to;
+	const char *message;
+};
+
+static void send_job(int fd, void *arg)
+{
+	struct send_args *a = arg;
+	struct smtp_job job = { .s = a->s, .to = a->to, .message = a->message,
+				.on_line = child_line, .ctx = &fd };
+	struct smtp_result res;
+	smtp_send(&job, &res);
+	sp_child_end(fd, res.status, res.verdict);
+}
+
+bool sp_start_job(struct sendpanel *sp, void (*job)(int fd, void *arg), void *arg, char **err)
 {
 	*err = NULL;
 	if (sp_running(sp))
 		return false;
 	clear_lines(sp);
-	char *to = le_get(&sp->to);
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		*err = xasprintf("pipe: %s", strerror(errno));
-		free(to);
 		return false;
 	}
 	fflush(NULL);
@@ -114,21 +126,33 @@ bool sp_start(struct sendpanel *sp, const struct settings *s, const char *messag
 		*err = xasprintf("fork: %s", strerror(errno));
 		close(p[0]);
 		close(p[1]);
-		free(to);
 		return false;
 	}
 	if (pid == 0) {
+		/* The editor's handlers would wake the editor's loop: not ours. */
+		int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH };
+		for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+			signal(sigs[i], SIG_DFL);
 		close(p[0]);
-		child(p[1], s, to, message);
+		job(p[1], arg);
+		_exit(0);
 	}
 	close(p[1]);
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
-	free(to);
 	sp->pid = pid;
 	sp->fd = p[0];
 	sp->status = -1;
 	sp->focus_log = false;
 	return true;
+}
+
+bool sp_start(struct sendpanel *sp, const struct settings *s, const char *message, char **err)
+{
+	char *to = le_get(&sp->to);
+	struct send_args a = { s, to, message };
+	bool ok = sp_start_job(sp, send_job, &a, err);
+	free(to);
+	return ok;
 }
 
 static void reap(struct sendpanel *sp)

@@ -63,6 +63,7 @@ struct editor {
 	enum style status_style;
 	struct dialog dlg;
 	struct sendpanel sp;          /* the test send */
+	struct sendpanel dns;         /* the DNS check (same machinery) */
 	/* safety.c: one editor per file, edits kept through a hang-up */
 	char *lockpath;               /* FILE.lock, ours when have_lock */
 	bool have_lock;
@@ -127,6 +128,10 @@ void testpane_open(struct editor *ed);
 /* Draw in the h rows from y; *cy, *cx get the cursor when it is there. */
 void testpane_draw(struct editor *ed, WINDOW *w, int y, int x, int wd, int h, int *cy, int *cx);
 int testpane_key(struct editor *ed, int key);
+
+/* dnspane.c: the report of the DNS チェック pane, below its fields */
+void dnspane_draw(struct editor *ed, WINDOW *w, int y, int x, int wd, int bottom);
+int dnspane_key(struct editor *ed, int key);
 
 /* safety.c */
 /* Take the lock (or ask what to do), then offer recovered edits. */

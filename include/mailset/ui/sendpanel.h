@@ -40,6 +40,11 @@ bool sp_running(const struct sendpanel *sp);
 /* Start a send of message to the recipient with settings s. Returns false
  * (with *err, a new string) when it could not start. */
 bool sp_start(struct sendpanel *sp, const struct settings *s, const char *message, char **err);
+/* Run job(fd, arg) in a child process; it reports with sp_child_line()
+ * and ends with sp_child_end(). The DNS check runs this way too. */
+bool sp_start_job(struct sendpanel *sp, void (*job)(int fd, void *arg), void *arg, char **err);
+void sp_child_line(int fd, char kind, long ms, const char *text);
+_Noreturn void sp_child_end(int fd, int status, const char *verdict);
 /* Stop a running send (the child is killed; the dialogue says so). */
 void sp_cancel(struct sendpanel *sp);
 /* Read what the child wrote; true when something changed. */
