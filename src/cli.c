@@ -716,6 +716,10 @@ static int cli_lock(struct config *c, bool *locked)
 {
 	struct lock_owner o;
 	*locked = false;
+	/* Ready before the lock exists: running out of memory from then on
+	 * must still remove it (the hook allocates nothing). */
+	held_lock = lock_path(c->path);
+	util_on_oom(release_on_oom);
 	enum lock_status st = lock_take(c->path, &o);
 	if (st == LOCK_ERROR && errno == ENOENT && c->is_default) {
 		config_make_dir(c);
@@ -727,6 +731,7 @@ static int cli_lock(struct config *c, bool *locked)
 		st = lock_break(c->path, &o);
 	}
 	if (st == LOCK_HELD) {
+		util_on_oom(NULL);
 		fprintf(stderr, _("mailset: %s is being edited by %s; nothing was changed: try "
 				  "again when they are done\n"), c->path, lock_describe(&o));
 		return EX_TEMPFAIL;
@@ -734,11 +739,10 @@ static int cli_lock(struct config *c, bool *locked)
 	/* LOCK_ERROR: no lock can be made here (a read-only directory...);
 	 * the save will say why it fails. */
 	*locked = st == LOCK_TAKEN;
-	if (*locked) {
+	if (*locked)
 		inifile_clean_temps(c->path);
-		held_lock = lock_path(c->path);
-		util_on_oom(release_on_oom);
-	}
+	else
+		util_on_oom(NULL);
 	return EX_OK;
 }
 
@@ -817,12 +821,11 @@ int cli_main(int argc, char **argv, const struct cli_hooks *hooks)
 		rc = cli_lock(&c, &locked);
 		if (rc == EX_OK)
 			rc = !strcmp(cmd, "set") ? cmd_set(&c, nargs, args) : cmd_preset(&c, nargs, args);
-		if (locked) {
-			util_on_oom(NULL);
-			lock_release(c.path);
-			free(held_lock);
-			held_lock = NULL;
-		}
+		if (locked)
+			unlink(held_lock); /* ours: taken above, allocation-free */
+		util_on_oom(NULL);
+		free(held_lock);
+		held_lock = NULL;
 	}
 	config_free(&c);
 	return rc;

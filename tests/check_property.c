@@ -573,6 +573,33 @@ static char *gen_path(const char *dir)
 	return path;
 }
 
+static char *gen_nameserver(void)
+{
+	static const char *const odd[] = {
+		"127.0.0.1:0", "::1", "dns.example.com", "127.0.0.1:", " 127.0.0.1", "1.2.3.4:5353 ;x",
+		"256.1.1.1", "",
+	};
+	int r = (int)rnd(100);
+	if (r < 50)
+		return xasprintf("%u.%u.%u.%u", rnd(256), rnd(256), rnd(256), rnd(256));
+	if (r < 80)
+		return xasprintf("127.0.0.%u:%u", rnd(256), 1 + rnd(65535));
+	return xstrdup(PICK(odd));
+}
+
+static char *gen_selectors(void)
+{
+	static const char *const some[] = { "default", "google", "selector1", "k1", "s-2024",
+					    "mail_dkim", "a.b" };
+	static const char *const odd[] = { "sel;x", " default", "default ", "日本", "a b ;c", "" };
+	int r = (int)rnd(100);
+	if (r < 40)
+		return xstrdup(PICK(some));
+	if (r < 80)
+		return xasprintf("%s,%s", PICK(some), PICK(some));
+	return xstrdup(PICK(odd));
+}
+
 static char *gen(const struct field *f, const char *dir)
 {
 	switch (f->kind) {
@@ -594,6 +621,10 @@ static char *gen(const struct field *f, const char *dir)
 		return gen_choice(f);
 	case FK_PATH:
 		return gen_path(dir);
+	case FK_NAMESERVER:
+		return gen_nameserver();
+	case FK_SELECTORS:
+		return gen_selectors();
 	}
 	return xstrdup("");
 }
