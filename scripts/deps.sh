@@ -9,7 +9,7 @@ build="gcc make pkg-config libncurses-dev libcurl4-openssl-dev libssl-dev libini
 # The demo and the tests run a real SMTP server (aiosmtpd, certificates
 # made with openssl); the tests also compare with curl's CLI.
 server="python3 python3-aiosmtpd openssl"
-check="check libsubunit-dev mandoc tmux curl $server"
+check="check libsubunit-dev mandoc tmux curl dnsmasq-base valgrind clang libclang-rt-14-dev $server"
 run="$server"
 bench="dialog whiptail curl swaks $server"
 
