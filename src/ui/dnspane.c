@@ -30,6 +30,9 @@ static void dns_job(int fd, void *arg)
 	struct dns_opts o = { .server = *server ? server : NULL, .selectors = sel, .nselectors = n };
 	struct dns_report r;
 	dns_check(a->s, a->pl, &o, &r);
+	/* not part of the report: which preset 'p' may apply */
+	if (r.offer_preset)
+		sp_child_line(fd, 'P', 0, r.provider->id);
 	char *text = dns_report_text(&r);
 	for (char *line = text, *nl; *line; line = nl + 1) {
 		nl = strchr(line, '\n');
@@ -72,7 +75,8 @@ static void save_report(struct editor *ed)
 	char *path = xasprintf("%s/mailset-dns-%s.txt", *dir ? dir : "/", stamp);
 	struct strbuf sb = { 0 };
 	for (size_t i = 0; i < ed->dns.nlines; i++)
-		sb_addf(&sb, "%s\n", ed->dns.lines[i].text);
+		if (ed->dns.lines[i].kind != 'P')
+			sb_addf(&sb, "%s\n", ed->dns.lines[i].text);
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd >= 0 && write(fd, sb.buf, sb.len) == (ssize_t)sb.len && close(fd) == 0) {
 		editor_status(ed, ST_OK, _("The DNS report was saved to %s (send it to support as "
@@ -94,16 +98,9 @@ static const struct preset *offered(const struct editor *ed)
 {
 	if (*settings_get(&ed->cfg.s, F_HOST))
 		return NULL;
-	for (size_t i = 0; i < ed->dns.nlines; i++) {
-		const char *t = ed->dns.lines[i].text;
-		for (size_t k = 0; k < ed->presets.n; k++) {
-			char *needle = xasprintf("'mailset preset %s'", ed->presets.v[k].id);
-			bool hit = strstr(t, needle) != NULL;
-			free(needle);
-			if (hit)
-				return &ed->presets.v[k];
-		}
-	}
+	for (size_t i = 0; i < ed->dns.nlines; i++)
+		if (ed->dns.lines[i].kind == 'P')
+			return presets_find(&ed->presets, ed->dns.lines[i].text);
 	return NULL;
 }
 
@@ -166,6 +163,8 @@ void dnspane_draw(struct editor *ed, WINDOW *w, int y, int x, int wd, int bottom
 	for (size_t i = 0; i < sp->nlines; i++) {
 		const char *t = sp->lines[i].text;
 		attr_t a = A_NORMAL;
+		if (sp->lines[i].kind == 'P')
+			continue;
 		if (strstr(t, _("MISSING")) || strstr(t, _("WRONG")))
 			a = term_style(ST_ERROR);
 		else if (strstr(t, _("CANNOT TELL")))
