@@ -68,6 +68,28 @@ static int usage_error(const char *fmt, ...)
 	return EX_USAGE;
 }
 
+/* "--name VALUE" or "--name=VALUE" at argv[*i]: 1 and *val set (*i moved
+ * past the value), 0 when argv[*i] is something else, -1 when the value is
+ * missing (a usage error has been printed). */
+static int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
+{
+	size_t n = strlen(name);
+	if (strncmp(argv[*i], name, n))
+		return 0;
+	if (argv[*i][n] == '=') {
+		*val = argv[*i] + n + 1;
+		return 1;
+	}
+	if (argv[*i][n])
+		return 0;
+	if (++*i == argc) {
+		usage_error(_("%s needs a value"), name);
+		return -1;
+	}
+	*val = argv[*i];
+	return 1;
+}
+
 static int version(const struct cli_hooks *hooks)
 {
 	const curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
@@ -448,20 +470,17 @@ static int cmd_preset(struct config *c, int argc, char **argv)
 {
 	const char *name = NULL, *host = NULL;
 	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--host")) {
-			if (++i == argc)
-				return usage_error("%s", _("preset: --host needs a value"));
-			host = argv[i];
-		} else if (!strncmp(argv[i], "--host=", 7)) {
-			host = argv[i] + 7;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
+		int o = opt_value(argc, argv, &i, "--host", &host);
+		if (o < 0)
+			return EX_USAGE;
+		if (o)
+			continue;
+		if (argv[i][0] == '-' && argv[i][1])
 			return usage_error(_("preset: unknown option '%s'"), argv[i]);
-		} else if (!name) {
-			name = argv[i];
-		} else {
+		if (name)
 			return usage_error(_("preset: one NAME at a time ('%s' is one too many)"),
 					   argv[i]);
-		}
+		name = argv[i];
 	}
 	if (!name)
 		return usage_error("%s", _("preset: which one? 'mailset presets' lists them"));
@@ -565,19 +584,13 @@ static int cmd_test_send(struct config *c, int argc, char **argv)
 {
 	const char *to = NULL, *save = NULL;
 	for (int i = 0; i < argc; i++) {
-		const char **dst = !strcmp(argv[i], "--to") ? &to : !strcmp(argv[i], "--save") ? &save
-			: NULL;
-		if (dst) {
-			if (++i == argc)
-				return usage_error(_("test-send: %s needs a value"), argv[i - 1]);
-			*dst = argv[i];
-		} else if (!strncmp(argv[i], "--to=", 5)) {
-			to = argv[i] + 5;
-		} else if (!strncmp(argv[i], "--save=", 7)) {
-			save = argv[i] + 7;
-		} else {
+		int o = opt_value(argc, argv, &i, "--to", &to);
+		if (!o)
+			o = opt_value(argc, argv, &i, "--save", &save);
+		if (o < 0)
+			return EX_USAGE;
+		if (!o)
 			return usage_error(_("test-send: unexpected '%s'"), argv[i]);
-		}
 	}
 	int rc = conf_load(c, false);
 	if (rc)
@@ -653,25 +666,17 @@ static size_t split_selectors(char *copy, const char **out, size_t max)
 
 static int cmd_dns(struct config *c, int argc, char **argv)
 {
-	const char *sel[16], *server = NULL;
+	const char *sel[16], *server = NULL, *one;
 	size_t nsel = 0;
 	for (int i = 0; i < argc; i++) {
-		bool is_sel = !strcmp(argv[i], "--selector"), is_srv = !strcmp(argv[i], "--server");
-		if (is_sel || is_srv) {
-			if (++i == argc)
-				return usage_error(_("dns: %s needs a value"), argv[i - 1]);
-			if (is_srv)
-				server = argv[i];
-			else if (nsel < sizeof sel / sizeof *sel)
-				sel[nsel++] = argv[i];
-		} else if (!strncmp(argv[i], "--selector=", 11)) {
-			if (nsel < sizeof sel / sizeof *sel)
-				sel[nsel++] = argv[i] + 11;
-		} else if (!strncmp(argv[i], "--server=", 9)) {
-			server = argv[i] + 9;
-		} else {
+		int o = opt_value(argc, argv, &i, "--server", &server);
+		if (!o && (o = opt_value(argc, argv, &i, "--selector", &one)) > 0 &&
+		    nsel < sizeof sel / sizeof *sel)
+			sel[nsel++] = one;
+		if (o < 0)
+			return EX_USAGE;
+		if (!o)
 			return usage_error(_("dns: unexpected '%s'"), argv[i]);
-		}
 	}
 	int rc = conf_load(c, false);
 	if (rc)
