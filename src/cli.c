@@ -133,7 +133,8 @@ static int conf_save(struct config *c)
 	struct ini_error e;
 	if (config_save(c, false, &e) < 0) {
 		fprintf(stderr, "mailset: %s: %s\n", c->path, e.msg);
-		fprintf(stderr, "%s\n", _("mailset: nothing was changed"));
+		if (!e.replaced)
+			fprintf(stderr, "%s\n", _("mailset: nothing was changed"));
 		return config_save_status(&e);
 	}
 	return EX_OK;

@@ -112,8 +112,15 @@ int config_save(struct config *c, bool force, struct ini_error *e)
 	}
 	if (!c->exists && c->is_default)
 		make_parent(c->path);
-	if (settings_save(c->path, &c->doc, &c->s, e) < 0)
+	if (settings_save(c->path, &c->doc, &c->s, e) < 0) {
+		/* Our own bytes are on disk, only not flushed: a retry must not
+		 * take them for someone else's change. */
+		if (e->replaced) {
+			c->exists = true;
+			file_hash(c->path, c->hash);
+		}
 		return -1;
+	}
 	c->exists = true;
 	file_hash(c->path, c->hash);
 	if (stat(c->path, &c->st) < 0)

@@ -777,6 +777,7 @@ enum ini_status inifile_write_atomic(const char *path, const char *data,
 		seterr(e, INI_IOERR, 0, err,
 		       _("the file was replaced, but its directory could not be flushed to disk: %s"),
 		       strerror(err));
+		e->replaced = true;
 		rc = INI_IOERR;
 	}
 	if (dfd >= 0)

@@ -70,6 +70,8 @@ struct ini_error {
 	int line;            /* 1-based, 0 when no line is concerned */
 	int err;             /* errno, 0 when none */
 	bool create;         /* saving: the temporary file could not be created */
+	bool replaced;       /* saving: the new file is in place all the same (only
+				flushing its directory failed) */
 	char msg[512];       /* complete sentence, translated, no file name */
 };
 

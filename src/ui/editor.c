@@ -192,8 +192,12 @@ bool editor_save_as_is(struct editor *ed, bool overwrite)
 			safety_changed(ed);
 			return false;
 		}
-		editor_status(ed, ST_ERROR, _("Not saved: %s: %s (your edits are kept)"),
-			      ed->cfg.path, e.msg);
+		if (e.replaced)
+			editor_status(ed, ST_WARNING, _("%s: %s; save again to be sure."),
+				      ed->cfg.path, e.msg);
+		else
+			editor_status(ed, ST_ERROR, _("Not saved: %s: %s (your edits are kept)"),
+				      ed->cfg.path, e.msg);
 		return false;
 	}
 	settings_free(&ed->saved);
