@@ -41,7 +41,10 @@ TMUX_STARTED=
 
 # shellcheck disable=SC2317 # called by the EXIT trap
 dns_cleanup() {
-	[ -n "$TMUX_STARTED" ] && tm kill-server >/dev/null 2>&1
+	if [ -n "$TMUX_STARTED" ]; then
+		tm kill-server >/dev/null 2>&1
+		rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TMUX_SOCK"
+	fi
 	[ -n "$DNS_PID" ] && kill "$DNS_PID" 2>/dev/null
 	[ -n "$SILENT_PID" ] && kill "$SILENT_PID" 2>/dev/null
 	[ -n "$DNS_PID" ] && wait "$DNS_PID" 2>/dev/null
