@@ -1,0 +1,1597 @@
+#!/bin/bash
+# tests/safety.sh - end-to-end tests of the safety promises and of hostile
+# input: hang-up recovery (pane killed, SIGTERM, SIGHUP), the terminal left
+# as it was after SIGINT/SIGTERM/SIGQUIT, one editor per file (FILE.lock,
+# stale locks, `set` and `preset` honouring it), a file changed behind the
+# editor's back (reload / overwrite / save elsewhere), TERM unset or
+# unusable, LANG=C, bytes that are not UTF-8, a 10x3 terminal and a storm of
+# resizes, 10 MB and 100 000-line files, values at every length limit and a
+# password of every printable ASCII character.
+#
+# The editor runs in a private tmux server (tmux -L mailset-safety-PID, no
+# configuration file), each test in its own session(s), as in tests/ui.sh
+# (whose helpers are copied here: ui.sh runs its tests when sourced). Each
+# mailset writes its pid to a file (the process can then be signalled) and
+# its stderr to a file searched for sanitizer reports.
+#
+# Fixtures: tests/safety/mail.ini (the demo configuration; Japanese in
+# comments and in basic.system_sender_name).
+#
+# Strings of the Japanese interface are looked up in the built catalogue
+# (gettext), so that a reworded translation does not break the tests;
+# safety_dialogs_translated_ja checks that the safety dialogs are translated.
+#
+# Timings (kill to exit, resizes, large files) are printed as "# ..." lines,
+# never asserted beyond the two seconds a hang-up may take.
+# SAFETY_ONLY=REGEX bash tests/safety.sh runs the tests whose names match.
+
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+SAFETY_DIR=$TESTS_DIR/safety
+FIXTURE=$SAFETY_DIR/mail.ini
+
+if ! command -v tmux >/dev/null 2>&1; then
+	skip safety "tmux is not installed"
+	exit 0
+fi
+
+HOST=$(uname -n)
+ME=$(id -un)
+
+TMUX_SOCK=mailset-safety-$$
+tm() { LC_ALL=C.UTF-8 tmux -u -L "$TMUX_SOCK" -f /dev/null "$@"; }
+
+safety_cleanup() {
+	tm kill-server >/dev/null 2>&1
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TMUX_SOCK"
+	lib_cleanup
+}
+trap safety_cleanup EXIT
+
+unset TMUX TMUX_PANE
+if ! tm new-session -d -s keeper -x 80 -y 24 'exec sleep 100000' ';' \
+	set-option -g status off ';' set-option -g remain-on-exit on; then
+	echo "FAIL safety: cannot start a tmux server"
+	exit 1
+fi
+
+# ---------------------------------------------------------------- helpers
+
+S=          # the current tmux session
+TAG=        # suffix of the current session's files: err$TAG, rc$TAG, pid$TAG
+SESSIONS=() # "session:tag" of every session of the current test
+UI_N=0
+LANG_UI=en
+
+# ui_start LANG COLS ROWS [-u VAR | VAR=VALUE...] -- [MAILSET ARGS...]
+# Start mailset in a new session (TERM=xterm-256color, LANG=C.UTF-8 unless
+# overridden). Files: $T_DIR/err$TAG (stderr), pid$TAG (mailset's pid, written
+# just before exec), rc$TAG (the exit status, once it has ended).
+# LSAN_OPTIONS=exitcode=0: a leak report does not change the exit status the
+# tests check; the report itself still fails the test (ui_stop).
+ui_start() {
+	local lang=$1 cols=$2 rows=$3 unset=() envs=()
+	shift 3
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		if [ "$1" = -u ]; then
+			unset+=(-u "$2")
+			shift 2
+		else
+			envs+=("$1")
+			shift
+		fi
+	done
+	shift
+	UI_N=$((UI_N + 1))
+	S=s$UI_N
+	SESSIONS+=("$S:$TAG")
+	ui_env_cmd "$lang" "${unset[@]}" -- "${envs[@]}" -- "$@" >"$T_DIR/cmd$TAG"
+	{
+		printf 'cd %q || exit 1\n' "$T_DIR"
+		[ -n "$UI_UMASK" ] && printf 'umask %s\n' "$UI_UMASK"
+		cat "$T_DIR/cmd$TAG"
+		printf 'echo $? >%q && mv %q %q\n' "$T_DIR/rc$TAG.tmp" "$T_DIR/rc$TAG.tmp" "$T_DIR/rc$TAG"
+		# The pane lives on, so that tmux reads the last bytes mailset wrote.
+		printf 'exec sleep 60\n'
+	} >"$T_DIR/run$TAG.sh"
+	rm -f "$T_DIR/rc$TAG" "$T_DIR/pid$TAG"
+	tm new-session -d -s "$S" -x "$cols" -y "$rows" "sh $T_DIR/run$TAG.sh"
+}
+
+# The command line that runs mailset (one line, for sh or bash):
+# ui_env_cmd LANG [-u VAR...] -- [VAR=VALUE...] -- [MAILSET ARGS...]
+ui_env_cmd() {
+	local lang=$1 unset=() envs=()
+	shift
+	while [ "$1" != -- ]; do
+		unset+=("$1")
+		shift
+	done
+	shift
+	while [ "$1" != -- ]; do
+		envs+=("$1")
+		shift
+	done
+	shift
+	# The defaults, less what is to be unset.
+	local defaults=(TERM=xterm-256color LANG=C.UTF-8) d keep=()
+	for d in "${defaults[@]}"; do
+		case " ${unset[*]} " in *" ${d%%=*} "*) ;; *) keep+=("$d") ;; esac
+	done
+	# shellcheck disable=SC2016
+	printf '%q ' env -u NO_COLOR -u COLUMNS -u LINES -u LC_ALL -u LC_MESSAGES -u LC_CTYPE \
+		-u MAILSET_CONFIG -u XDG_CONFIG_HOME "${unset[@]}" \
+		"${keep[@]}" LANGUAGE="$lang" HOME="$HOME" \
+		MAILSET_DATADIR="$MAILSET_DATADIR" MAILSET_LOCALEDIR="$MAILSET_LOCALEDIR" \
+		ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS" LSAN_OPTIONS=exitcode=0 \
+		"${envs[@]}" sh -c 'echo $$ >"$0.pid.tmp" && mv "$0.pid.tmp" "$0" && exec "$@"' \
+		"$T_DIR/pid$TAG" "$MAILSET" "$@"
+	printf '2>%q\n' "$T_DIR/err$TAG"
+}
+
+# Switch the helpers to another session of the test: use_session SESSION TAG
+use_session() {
+	S=$1
+	TAG=$2
+}
+
+# The session is gone or the process has ended: the last check of a test.
+ui_stop_all() {
+	local st s t i
+	for st in "${SESSIONS[@]}"; do
+		s=${st%%:*}
+		t=${st#*:}
+		tm kill-session -t "$s" >/dev/null 2>&1
+		i=0
+		while ! ms_gone "$t" && [ $i -lt 100 ]; do
+			sleep 0.05
+			i=$((i + 1))
+		done
+		ms_gone "$t" || fail "mailset (session $s) still runs after its session was killed"
+		sanitizer_check "$T_DIR/err$t" "mailset (tmux session $s)"
+	done
+	SESSIONS=()
+}
+
+# The pid of the session's mailset (waits for it to be written).
+ms_pid() {
+	local t=${1-$TAG} i=0
+	while [ ! -s "$T_DIR/pid$t" ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	cat "$T_DIR/pid$t" 2>/dev/null
+}
+
+# pid_alive PID: the process exists and is not a zombie.
+pid_alive() {
+	local st
+	[ -n "$1" ] || return 1
+	st=$(sed -E 's/^[0-9]+ \(.*\) (.).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+
+# The session's mailset has ended (or never started).
+ms_gone() {
+	local t=${1-$TAG} p
+	[ -e "$T_DIR/rc$t" ] && return 0
+	p=$(cat "$T_DIR/pid$t" 2>/dev/null)
+	[ -z "$p" ] && return 0
+	! pid_alive "$p"
+}
+
+# wait_pid_gone PID SECONDS: sets GONE_MS (milliseconds it took, from the
+# time in $KILL_T0 (date +%s%N)); fails the test when it is still there.
+wait_pid_gone() {
+	local pid=$1 limit=$(($2 * 1000)) now
+	while :; do
+		now=$(date +%s%N)
+		GONE_MS=$(((now - KILL_T0) / 1000000))
+		pid_alive "$pid" || return 0
+		if [ "$GONE_MS" -gt $((limit + 3000)) ]; then
+			break
+		fi
+		sleep 0.02
+	done
+	fail "mailset (pid $pid) still runs $GONE_MS ms after the signal"
+	return 1
+}
+
+# capture-pane shows ncurses' ACS line drawing as letters: capture with -e,
+# draw the ACS runs as Unicode and drop every other escape sequence.
+screen_text() {
+	# shellcheck disable=SC2016
+	perl -CSD -Mutf8 -0777 -ne '
+		s/\e\[[0-9;:?]*[ -\/]*[@-~]//g;
+		s/\e[()][0-9A-Za-z]//g;
+		my ($acs, $o) = (0, "");
+		for my $c (split //) {
+			if ($c eq "\x0e") { $acs = 1; next }
+			if ($c eq "\x0f") { $acs = 0; next }
+			$c =~ tr/lqkxjmtuvwn~a/┌─┐│┘└├┤┴┬┼·▒/ if $acs;
+			$o .= $c;
+		}
+		print $o;'
+}
+
+screen() {
+	tm capture-pane -p -e -t "$S" 2>/dev/null | screen_text >"$T_DIR/screen"
+}
+
+screen_flat() {
+	sed 's/  */ /g' "$T_DIR/screen" | tr '\n' '|' | head -c 1200
+}
+
+# wait_for TEXT [SECONDS]: poll the screen every 50 ms until TEXT shows.
+wait_for() {
+	local text=$1 n=$((${2:-8} * 20)) i=0 ended=
+	while [ $i -lt $n ]; do
+		screen
+		grep -qF -- "$text" "$T_DIR/screen" && return 0
+		if [ -e "$T_DIR/rc$TAG" ] && [ -z "$ended" ]; then
+			ended=1
+			n=$((i + 20))
+		fi
+		sleep 0.05
+		i=$((i + 1))
+	done
+	if [ -n "$ended" ]; then
+		fail "mailset exited ($(cat "$T_DIR/rc$TAG")) and '$text' did not show; screen: $(screen_flat) (stderr: $(head -c 300 "$T_DIR/err$TAG" | tr '\n' '|'))"
+		return 1
+	fi
+	fail "timed out waiting for '$text'; screen: $(screen_flat)"
+	return 1
+}
+
+wait_gone() {
+	local text=$1 n=$((${2:-8} * 20)) i=0
+	while [ $i -lt $n ]; do
+		screen
+		grep -qF -- "$text" "$T_DIR/screen" || return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	fail "'$text' is still on the screen; screen: $(screen_flat)"
+	return 1
+}
+
+# Until two captures 100 ms apart agree.
+wait_stable() {
+	local i=0
+	screen
+	cp "$T_DIR/screen" "$T_DIR/screen.prev"
+	while [ $i -lt 40 ]; do
+		sleep 0.1
+		screen
+		cmp -s "$T_DIR/screen" "$T_DIR/screen.prev" && return 0
+		cp "$T_DIR/screen" "$T_DIR/screen.prev"
+		i=$((i + 1))
+	done
+	fail "the screen never settled"
+	return 1
+}
+
+# wait_exit: until mailset has ended (8 s at most); its status in $RC.
+wait_exit() {
+	local n=160 i=0
+	while [ ! -e "$T_DIR/rc$TAG" ] && [ $i -lt $n ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	if [ ! -e "$T_DIR/rc$TAG" ]; then
+		screen
+		fail "mailset did not exit; screen: $(screen_flat)"
+		RC=
+		return 1
+	fi
+	RC=$(cat "$T_DIR/rc$TAG")
+	sleep 0.05
+	screen
+	return 0
+}
+
+expect_running() {
+	sleep 0.2
+	ms_gone && fail "mailset exited ($(cat "$T_DIR/rc$TAG" 2>/dev/null)) but should still run"
+	return 0
+}
+
+keys() { tm send-keys -t "$S" "$@"; }
+type_text() {
+	local t=$1
+	case $t in *';') t=${t%;}'\;' ;; esac
+	tm send-keys -t "$S" -l -- "$t"
+}
+
+on_screen() {
+	grep -qF -- "$1" "$T_DIR/screen" || fail "${2:-screen} lacks '$1'; screen: $(screen_flat)"
+}
+not_on_screen() {
+	grep -qF -- "$1" "$T_DIR/screen" && fail "${2:-screen} shows '$1'; screen: $(screen_flat)"
+	return 0
+}
+
+expect_row_has() {
+	local line
+	line=$(grep -F -m1 -- "$1" "$T_DIR/screen")
+	case $line in
+	*"$2"*) ;;
+	*) fail "the row of '$1' is '$line', expected it to show '$2'" ;;
+	esac
+}
+
+fixture() {
+	cp "$FIXTURE" "$1"
+	chmod 600 "$1"
+}
+
+# The fixture with sed expressions applied, for comparisons.
+fixture_with() {
+	local out=$1
+	shift
+	sed "$@" "$FIXTURE" >"$out"
+}
+
+expect_no_file() {
+	[ -e "$1" ] && fail "${2:-$1} exists: $(head -c 200 "$1" | tr '\n' '|')"
+	return 0
+}
+
+# run_test NAME FUNCTION [ARGS...]
+# SAFETY_ONLY=REGEX runs only the tests whose names match.
+run_test() {
+	local name=$1
+	shift
+	if [ -n "$SAFETY_ONLY" ] && ! [[ $name =~ $SAFETY_ONLY ]]; then
+		return 0
+	fi
+	begin "$name"
+	S=
+	TAG=
+	SESSIONS=()
+	LANG_UI=en
+	UI_UMASK=
+	"$@"
+	ui_stop_all
+	if [ -n "$T_WHY" ] && [ -n "$VERBOSE" ] && [ -f "$T_DIR/screen" ]; then
+		sed 's/^/    screen: /' "$T_DIR/screen" >&2
+	fi
+	end
+}
+
+# tr_ MSGID: the message as the current interface language shows it (the
+# built catalogue for ja; the msgid itself when it has no translation).
+tr_() {
+	if [ "$LANG_UI" = ja ]; then
+		LANGUAGE=ja LC_ALL=C.UTF-8 TEXTDOMAINDIR=$MAILSET_LOCALEDIR gettext -d mailset -- "$1"
+	else
+		printf '%s' "$1"
+	fi
+}
+
+# tr_piece MSGID: the longest literal run of the translated format (between
+# %-directives, blanks trimmed), to look for on the screen.
+tr_piece() {
+	tr_ "$1" | perl -CSD -ne 'my @p = split /%[-0-9.]*[a-z]+/; my $b = ""; for (@p) { s/^\s+|\s+$//g; $b = $_ if length > length $b } print $b'
+}
+
+msg() {
+	if [ "$LANG_UI" = ja ]; then echo "$1"; else echo "$2"; fi
+}
+
+label() { msg "$1" "$2"; }
+KEYBAR_LAST='F10'
+
+# A long status line may be cut at the edge: the first 30 characters.
+first30() { printf '%s' "$1" | perl -CSD -ne 'print substr($_, 0, 30)'; }
+
+now_ns() { date +%s%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'; }
+
+note() { echo "# $*"; }
+
+sender_label() { label 'システムメール差出人' 'Sender display name'; }
+
+# Type Japanese into the sender name (the third field of the first pane).
+edit_sender_name_ja() {
+	wait_for "$KEYBAR_LAST" || return 1
+	keys Tab Tab
+	wait_for 'ecforceお客様窓口' || return 1
+	keys C-u
+	wait_gone 'ecforceお客様窓口' || return 1
+	type_text 'ショップ'
+	wait_for 'ショップ' || return 1
+	expect_row_has "$(sender_label)" 'ショップ'
+	wait_for "$(tr_ '* unsaved')" || return 1
+}
+
+# Replace the contact address (the first field) with TEXT.
+edit_contact() {
+	wait_for "$KEYBAR_LAST" || return 1
+	keys C-u
+	type_text "${1:-shop@example.jp}"
+	wait_for "${1:-shop@example.jp}" || return 1
+	wait_for "$(tr_ '* unsaved')" || return 1
+}
+
+# Replace the password (seventh Tab: the fourth field of the SMTP pane).
+edit_password() {
+	wait_for "$KEYBAR_LAST" || return 1
+	keys Tab Tab Tab Tab Tab Tab Tab
+	wait_for "$(label 'パスワード' 'Password')" || return 1
+	sleep 0.1
+	keys C-u
+	type_text "$1"
+	wait_for "$(tr_ '* unsaved')" || return 1
+	screen
+	not_on_screen "$1" "the form (the password in clear)"
+}
+
+# After a hang-up: FILE.recover 0600, the config as before, no lock.
+expect_recovered() {
+	local f=$1 before=$2
+	if [ ! -e "$f.recover" ]; then
+		fail "no $(basename "$f").recover after the hang-up (files: $(dir_list "$T_DIR"))"
+		return 1
+	fi
+	expect_mode "$f.recover" 600
+	expect_same "$before" "$f" "the config after the hang-up"
+	expect_no_file "$f.lock" "the lock after the hang-up"
+	head -n 1 "$f.recover" | grep -q '^mailset-recover' ||
+		fail "the recovery file does not start with its magic line: $(head -c 100 "$f.recover")"
+}
+
+# Start an editor on F and take the recovery dialog's offer (r), then save
+# with F2: WANT is a text the restored form shows.
+restore_and_save() {
+	local f=$1 want=$2
+	ui_start "$LANG_UI" 80 24 -- -c "$f"
+	wait_for "$(tr_ 'Unsaved edits were recovered')" || return 1
+	wait_for "$(tr_ '[R] Restore these edits   [D] Discard them')" || return 1
+	on_screen "$want" "the recovery dialog"
+	keys r
+	wait_gone "$(tr_ 'Unsaved edits were recovered')" || return 1
+	wait_for "$want" || return 1
+	wait_for "$(tr_ '* unsaved')" || return 1
+	[ -e "$f.recover" ] || fail "the recovery file went before the edits were saved"
+	keys F2
+	wait_for "$(first30 "$(tr_piece 'Saved %s')")" || return 1
+	wait_gone "$(tr_ '* unsaved')" || return 1
+	expect_no_file "$f.recover" "the recovery file after F2"
+	keys F10
+	wait_exit || return 1
+	expect_rc 0 "the editor after restoring"
+	expect_no_file "$f.lock" "the lock after quitting"
+}
+
+# --------------------------------------------------- 1. pane killed (SIGHUP)
+
+t_kill_pane_ja() {
+	LANG_UI=ja
+	local f=$T_DIR/mail.ini pid how=$1
+	fixture "$f"
+	cp "$f" "$T_DIR/before"
+	ui_start ja 80 24 -- -c "$f"
+	edit_sender_name_ja || return
+	pid=$(ms_pid)
+	[ -e "$f.lock" ] || fail "no lock while the editor runs"
+	grep -qx "pid=$pid" "$f.lock" || fail "the lock does not hold the editor's pid $pid: $(tr '\n' '|' <"$f.lock")"
+	if [ "$how" = dialog ]; then
+		# The quit question is open when the line drops.
+		keys F10
+		wait_for "$(tr_ 'Unsaved changes')" || return
+	fi
+	KILL_T0=$(now_ns)
+	if [ "$how" = session ]; then tm kill-session -t "$S"; else tm kill-pane -t "$S"; fi
+	wait_pid_gone "$pid" 2 || return
+	[ "$GONE_MS" -le 2000 ] || fail "the editor took $GONE_MS ms to go after the pane was killed"
+	note "kill-$how: the editor was gone after $GONE_MS ms"
+	expect_recovered "$f" "$T_DIR/before" || return
+	grep -qx 'basic.system_sender_name=ショップ' "$f.recover" ||
+		fail "the recovery file lacks the edit: $(tr '\n' '|' <"$f.recover")"
+	sanitizer_check "$T_DIR/err" "the killed editor"
+	TAG=2
+	restore_and_save "$f" 'ショップ' || return
+	fixture_with "$T_DIR/want" 's/^system_sender_name = ecforceお客様窓口$/system_sender_name = ショップ/'
+	expect_same "$T_DIR/want" "$f" "the file after restoring and saving"
+}
+
+t_kill_pane_password() {
+	LANG_UI=${1:-en}
+	local f=$T_DIR/mail.ini pid pw='N3w-Secret!pw'
+	fixture "$f"
+	cp "$f" "$T_DIR/before"
+	ui_start "$LANG_UI" 80 24 -- -c "$f"
+	edit_password "$pw" || return
+	pid=$(ms_pid)
+	KILL_T0=$(now_ns)
+	tm kill-session -t "$S"
+	wait_pid_gone "$pid" 2 || return
+	[ "$GONE_MS" -le 2000 ] || fail "the editor took $GONE_MS ms to go after the session was killed"
+	expect_recovered "$f" "$T_DIR/before" || return
+	grep -qx 'password-changed=1' "$f.recover" ||
+		fail "the recovery file does not say the password changed: $(tr '\n' '|' <"$f.recover")"
+	grep -qF 'N3w' "$f.recover" && fail "the recovery file holds the new password"
+	grep -qF 'demo-password' "$f.recover" && fail "the recovery file holds the old password"
+	grep -q '^smtp.password' "$f.recover" && fail "the recovery file has a smtp.password line"
+	grep -rlF 'N3w-Secret' "$T_DIR" >"$T_DIR/leaks" && fail "the new password is in $(tr '\n' ' ' <"$T_DIR/leaks")"
+	# The next start says it was changed but not kept; Discard drops the file.
+	TAG=2
+	ui_start "$LANG_UI" 80 24 -- -c "$f"
+	wait_for "$(tr_ 'Unsaved edits were recovered')" || return
+	wait_for "$(first30 "$(tr_ 'changed, but not kept (type it again)')")" || return
+	keys d
+	wait_gone "$(tr_ 'Unsaved edits were recovered')" || return
+	expect_no_file "$f.recover" "the recovery file after Discard"
+	not_on_screen "$(tr_ '* unsaved')" "the title after Discard"
+	keys F10
+	wait_exit || return
+	expect_rc 0
+	expect_same "$T_DIR/before" "$f" "the config after Discard"
+	expect_no_file "$f.lock" "the lock after quitting"
+}
+
+# ----------------------------------------- 2. SIGTERM / SIGHUP with edits
+
+t_signal_recovery() {
+	local sig=$1 f=$T_DIR/mail.ini pid want
+	LANG_UI=$2
+	UI_UMASK=$3
+	fixture "$f"
+	cp "$f" "$T_DIR/before"
+	ui_start "$LANG_UI" 80 24 -- -c "$f"
+	if [ "$LANG_UI" = ja ]; then
+		edit_sender_name_ja || return
+		want='ショップ'
+	else
+		edit_contact 'shop@example.jp' || return
+		want='shop@example.jp'
+	fi
+	pid=$(ms_pid)
+	KILL_T0=$(now_ns)
+	kill -"$sig" "$pid"
+	wait_pid_gone "$pid" 2 || return
+	[ "$GONE_MS" -le 2000 ] || fail "the editor took $GONE_MS ms to end after SIG$sig"
+	wait_exit || return
+	[ "$RC" -ge 128 ] && fail "the editor died of the signal (exit status $RC) instead of handling it"
+	note "SIG$sig with edits: exit status $RC after $GONE_MS ms"
+	sanitizer_check "$T_DIR/err" "the editor after SIG$sig"
+	expect_recovered "$f" "$T_DIR/before" || return
+	TAG=2
+	restore_and_save "$f" "$want" || return
+	if [ "$LANG_UI" = ja ]; then
+		fixture_with "$T_DIR/want" 's/^system_sender_name = ecforceお客様窓口$/system_sender_name = ショップ/'
+	else
+		fixture_with "$T_DIR/want" 's/^contact_email = support@example.com$/contact_email = shop@example.jp/'
+	fi
+	expect_same "$T_DIR/want" "$f" "the file after restoring and saving"
+	expect_mode "$f" 600
+}
+
+# ------------------------------- 2b. idle signals: the terminal as it was
+
+# mailset run from an interactive bash in the pane:
+#   stty -g >before; mailset -c FILE; stty -g >after
+t_idle_signal() {
+	local sig=$1 f=$T_DIR/mail.ini pid
+	fixture "$f"
+	cp "$f" "$T_DIR/before.ini"
+	{
+		printf 'stty -g >%q\n' "$T_DIR/stty.before"
+		ui_env_cmd en -- -- -c "$f"
+		printf 'echo $? >%q\n' "$T_DIR/rc.tmp"
+		printf 'stty -g >%q\n' "$T_DIR/stty.after"
+		printf 'mv %q %q\n' "$T_DIR/rc.tmp" "$T_DIR/rc"
+	} >"$T_DIR/cmd.sh"
+	UI_N=$((UI_N + 1))
+	S=s$UI_N
+	SESSIONS+=("$S:")
+	rm -f "$T_DIR/rc" "$T_DIR/pid"
+	tm new-session -d -s "$S" -x 80 -y 24 \
+		"env -i PATH=$PATH HOME=$HOME TERM=screen LANG=C.UTF-8 PS1='READY\$ ' bash --norc --noprofile -i"
+	wait_for 'READY$' || return
+	type_text ". $T_DIR/cmd.sh"
+	keys Enter
+	wait_for "$KEYBAR_LAST" || return
+	wait_stable || return
+	pid=$(ms_pid)
+	KILL_T0=$(now_ns)
+	kill -"$sig" "$pid"
+	wait_pid_gone "$pid" 2 || return
+	[ "$GONE_MS" -le 2000 ] || fail "the editor took $GONE_MS ms to end after SIG$sig"
+	wait_exit || return
+	[ "$RC" -ge 128 ] && fail "the editor died of SIG$sig (exit status $RC) instead of handling it"
+	note "idle SIG$sig: exit status $RC after $GONE_MS ms"
+	if [ ! -s "$T_DIR/stty.before" ] || [ ! -s "$T_DIR/stty.after" ]; then
+		fail "stty -g gave nothing (before '$(cat "$T_DIR/stty.before" 2>/dev/null)', after '$(cat "$T_DIR/stty.after" 2>/dev/null)')"
+	else
+		cmp -s "$T_DIR/stty.before" "$T_DIR/stty.after" ||
+			fail "the terminal modes changed: stty -g before $(cat "$T_DIR/stty.before"), after $(cat "$T_DIR/stty.after")"
+	fi
+	expect_no_file "$f.recover" "a recovery file after an idle SIG$sig"
+	expect_no_file "$f.lock" "the lock after SIG$sig"
+	expect_same "$T_DIR/before.ini" "$f" "the config"
+	# The shell is usable: what it echoes shows up.
+	# shellcheck disable=SC2016
+	type_text 'echo alive-$((6*7))'
+	keys Enter
+	wait_for 'alive-42' 3
+}
+
+# ---------------------------------------------------- 3. one editor per file
+
+t_two_editors() {
+	LANG_UI=$1
+	local f=$T_DIR/mail.ini pid1 quitkey=$2
+	fixture "$f"
+	TAG=1
+	ui_start "$LANG_UI" 80 24 -- -c "$f"
+	local s1=$S
+	wait_for "$KEYBAR_LAST" || return
+	pid1=$(ms_pid)
+	TAG=2
+	if [ "$quitkey" = q ]; then
+		# Another spelling of the same file: a relative symbolic link.
+		ln -s mail.ini "$T_DIR/link.ini"
+		ui_start "$LANG_UI" 80 24 -- -c link.ini
+	else
+		ui_start "$LANG_UI" 80 24 -- -c "$f"
+	fi
+	local s2=$S
+	wait_for "$(tr_ 'The file is in use')" || return
+	wait_for "$(tr_ '[R] Open read-only   [Q] Quit')" || return
+	on_screen "$pid1" "the dialog (the holder's pid)"
+	on_screen "$ME" "the dialog (the holder's user)"
+	on_screen "$HOST" "the dialog (the holder's host)"
+	grep -qx "pid=$pid1" "$f.lock" || fail "the lock does not hold the first editor's pid"
+	if [ "$quitkey" = q ]; then
+		keys q
+		wait_exit || return
+		expect_rc 0 "the second editor after [Q]"
+	else
+		keys r
+		wait_gone "$(tr_ 'The file is in use')" || return
+		wait_for "$KEYBAR_LAST" || return
+		edit_contact 'readonly@example.jp' || return
+		keys F2
+		wait_for "$(first30 "$(tr_piece 'Not saved: %s is being edited by %s (read-only here).')")" || return
+		not_on_screen "$(first30 "$(tr_piece 'Saved %s')")"
+		expect_same "$FIXTURE" "$f" "the file after F2 in the read-only editor"
+		grep -qx "pid=$pid1" "$f.lock" || fail "the lock changed hands: $(tr '\n' '|' <"$f.lock")"
+		keys F10
+		wait_for "$(tr_ 'Unsaved changes')" || return
+		keys d
+		wait_exit || return
+		expect_rc 0 "the read-only editor"
+		expect_no_file "$f.recover" "a recovery file from the read-only editor"
+		[ -e "$f.lock" ] || fail "the read-only editor removed the first editor's lock"
+	fi
+	# The first one is undisturbed, then quits and lets go.
+	use_session "$s1" 1
+	expect_running
+	keys F10
+	wait_exit || return
+	expect_rc 0 "the first editor"
+	expect_no_file "$f.lock" "the lock after the first editor quit"
+	# A new editor opens normally.
+	TAG=3
+	ui_start "$LANG_UI" 80 24 -- -c "$f"
+	wait_for "$KEYBAR_LAST" || return
+	wait_stable || return
+	not_on_screen "$(tr_ 'The file is in use')" "the third editor"
+	not_on_screen "$(tr_ 'A lock was left behind')" "the third editor"
+	grep -qx "pid=$(ms_pid)" "$f.lock" 2>/dev/null || fail "the third editor holds no lock"
+	edit_contact 'third@example.jp' || return
+	keys F2
+	wait_for "$(first30 "$(tr_piece 'Saved %s')")" || return
+	keys F10
+	wait_exit || return
+	expect_rc 0
+	fixture_with "$T_DIR/want" 's/^contact_email = support@example.com$/contact_email = third@example.jp/'
+	expect_same "$T_DIR/want" "$f" "the file saved by the third editor"
+	: "$s2"
+}
+
+# A pid that no process has any more.
+dead_pid() {
+	local p
+	sh -c 'echo $$' >"$T_DIR/dead.pid"
+	p=$(cat "$T_DIR/dead.pid")
+	while pid_alive "$p"; do sleep 0.01; done
+	echo "$p"
+}
+
+stale_lock() { # FILE
+	printf 'pid=%s\nhost=%s\nuser=%s\nsince=%s\n' "$(dead_pid)" "$HOST" mailset-ghost \
+		$(($(date +%s) - 3600)) >"$1.lock"
+	chmod 600 "$1.lock"
+}
+
+# how = ghost: a lock written by hand (another user's name, a pid that has
+# exited); how = kill9: the lock an editor killed with SIGKILL left behind.
+t_stale_lock_editor() {
+	LANG_UI=$1
+	local f=$T_DIR/mail.ini dead how=$2 who=mailset-ghost
+	fixture "$f"
+	if [ "$how" = kill9 ]; then
+		TAG=0
+		ui_start "$LANG_UI" 80 24 -- -c "$f"
+		edit_contact 'lost@example.jp' || return
+		dead=$(ms_pid)
+		KILL_T0=$(now_ns)
+		kill -KILL "$dead"
+		wait_pid_gone "$dead" 2 || return
+		[ -e "$f.lock" ] || { fail "SIGKILL left no lock (nothing to test)"; return; }
+		expect_no_file "$f.recover" "a recovery file after SIGKILL"
+		who=$ME
+		TAG=
+	else
+		stale_lock "$f"
+		dead=$(sed -n 's/^pid=//p' "$f.lock")
+	fi
+	ui_start "$LANG_UI" 80 24 -- -c "$f"
+	wait_for "$(tr_ 'A lock was left behind')" || return
+	wait_for "$(tr_ '[B] Remove the old lock and edit   [R] Read-only   [Q] Quit')" || return
+	on_screen "$who" "the dialog (the old holder)"
+	on_screen "$dead" "the dialog (the old pid)"
+	keys b
+	wait_gone "$(tr_ 'A lock was left behind')" || return
+	grep -qx "pid=$(ms_pid)" "$f.lock" 2>/dev/null ||
+		fail "after [B] the lock is not the editor's: $(tr '\n' '|' <"$f.lock" 2>/dev/null)"
+	edit_contact 'shop@example.jp' || return
+	keys F2
+	wait_for "$(first30 "$(tr_piece 'Saved %s')")" || return
+	keys F10
+	wait_exit || return
+	expect_rc 0
+	fixture_with "$T_DIR/want" 's/^contact_email = support@example.com$/contact_email = shop@example.jp/'
+	expect_same "$T_DIR/want" "$f" "the file saved after breaking the lock"
+	expect_no_file "$f.lock" "the lock after quitting"
+}
+
+# A hang-up left edits (FILE.recover) and, say, a SIGKILL a lock: [B], then
+# the recovered edits are offered.
+t_stale_then_recovery() {
+	LANG_UI=en
+	local f=$T_DIR/mail.ini pid
+	fixture "$f"
+	cp "$f" "$T_DIR/before"
+	TAG=0
+	ui_start en 80 24 -- -c "$f"
+	edit_contact 'shop@example.jp' || return
+	pid=$(ms_pid)
+	KILL_T0=$(now_ns)
+	kill -TERM "$pid"
+	wait_pid_gone "$pid" 2 || return
+	expect_recovered "$f" "$T_DIR/before" || return
+	stale_lock "$f"
+	TAG=
+	ui_start en 80 24 -- -c "$f"
+	wait_for "$(tr_ 'A lock was left behind')" || return
+	keys b
+	wait_for "$(tr_ 'Unsaved edits were recovered')" || return
+	on_screen 'shop@example.jp' "the recovery dialog"
+	keys r
+	wait_gone "$(tr_ 'Unsaved edits were recovered')" || return
+	wait_for "$(tr_ '* unsaved')" || return
+	keys F2
+	wait_for "$(first30 "$(tr_piece 'Saved %s')")" || return
+	keys F10
+	wait_exit || return
+	expect_rc 0
+	fixture_with "$T_DIR/want" 's/^contact_email = support@example.com$/contact_email = shop@example.jp/'
+	expect_same "$T_DIR/want" "$f" "the file"
+	expect_no_file "$f.recover"
+	expect_no_file "$f.lock"
+}
+
+# An empty lock file (a crash between creating the lock and writing it; the
+# lock is not fsynced, so a power cut can leave it empty) names no process
+# that could be alive: set and the editor treat it as stale, not as held
+# forever by "? (pid 0 on ?)".
+t_empty_lock() {
+	LANG_UI=en
+	local f=$T_DIR/mail.ini
+	fixture "$f"
+	: >"$f.lock"
+	chmod 600 "$f.lock"
+	ms -c "$f" set smtp.port=2526
+	expect_rc 0 "mailset set with an empty lock file"
+	expect_no_file "$f.lock" "the empty lock after set"
+	: >"$f.lock"
+	ui_start en 80 24 -- -c "$f"
+	wait_for "$(tr_ 'A lock was left behind')" || return
+	keys b
+	wait_gone "$(tr_ 'A lock was left behind')" || return
+	grep -qx "pid=$(ms_pid)" "$f.lock" 2>/dev/null || fail "after [B] the editor holds no lock"
+	keys F10
+	wait_exit || return
+	expect_rc 0
+}
+
+# A read-only second editor with edits is hung up: it writes no recovery
+# file (the file is the first editor's) and leaves the first one's lock.
+t_read_only_hangup() {
+	LANG_UI=en
+	local f=$T_DIR/mail.ini pid1 pid2
+	fixture "$f"
+	TAG=1
+	ui_start en 80 24 -- -c "$f"
+	local s1=$S
+	wait_for "$KEYBAR_LAST" || return
+	pid1=$(ms_pid)
+	TAG=2
+	ui_start en 80 24 -- -c "$f"
+	wait_for "$(tr_ 'The file is in use')" || return
+	keys r
+	wait_gone "$(tr_ 'The file is in use')" || return
+	edit_contact 'readonly@example.jp' || return
+	pid2=$(ms_pid)
+	KILL_T0=$(now_ns)
+	kill -HUP "$pid2"
+	wait_pid_gone "$pid2" 2 || return
+	expect_no_file "$f.recover" "a recovery file from the read-only editor"
+	grep -qx "pid=$pid1" "$f.lock" 2>/dev/null ||
+		fail "the first editor's lock is gone or changed: $(tr '\n' '|' <"$f.lock" 2>/dev/null)"
+	expect_same "$FIXTURE" "$f" "the file"
+	use_session "$s1" 1
+	expect_running
+	keys F10
+	wait_exit || return
+	expect_rc 0
+	expect_no_file "$f.lock"
+}
+
+# A second hang-up while the recovery dialog waits for an answer: the
+# recovered edits are still there for the start after.
+t_hangup_at_recovery() {
+	LANG_UI=ja
+	local f=$T_DIR/mail.ini pid
+	fixture "$f"
+	cp "$f" "$T_DIR/before"
+	TAG=0
+	ui_start ja 80 24 -- -c "$f"
+	edit_sender_name_ja || return
+	pid=$(ms_pid)
+	KILL_T0=$(now_ns)
+	kill -TERM "$pid"
+	wait_pid_gone "$pid" 2 || return
+	expect_recovered "$f" "$T_DIR/before" || return
+	cp "$f.recover" "$T_DIR/recover.1"
+	TAG=1
+	ui_start ja 80 24 -- -c "$f"
+	wait_for "$(tr_ 'Unsaved edits were recovered')" || return
+	pid=$(ms_pid)
+	KILL_T0=$(now_ns)
+	tm kill-session -t "$S"
+	wait_pid_gone "$pid" 2 || return
+	expect_same "$T_DIR/recover.1" "$f.recover" "the recovery file after a hang-up at its dialog"
+	expect_no_file "$f.lock"
+	expect_same "$T_DIR/before" "$f" "the config"
+	TAG=2
+	restore_and_save "$f" 'ショップ' || return
+	fixture_with "$T_DIR/want" 's/^system_sender_name = ecforceお客様窓口$/system_sender_name = ショップ/'
+	expect_same "$T_DIR/want" "$f" "the file after restoring and saving"
+}
+
+t_set_while_editing() {
+	local f=$T_DIR/mail.ini pid
+	fixture "$f"
+	ui_start en 80 24 -- -c "$f"
+	wait_for "$KEYBAR_LAST" || return
+	pid=$(ms_pid)
+	ln -s mail.ini "$T_DIR/link.ini"
+	ms -c "$T_DIR/./link.ini" set smtp.port=2526
+	expect_rc 75 "mailset set (through a symbolic link) while an editor runs"
+	expect_same "$FIXTURE" "$f" "the file after the refused set"
+	ms -c "$f" set smtp.port=2526
+	expect_rc 75 "mailset set while an editor runs"
+	expect_err_has "$pid"
+	expect_err_has "$ME"
+	expect_same "$FIXTURE" "$f" "the file after the refused set"
+	ms -c "$f" preset lolipop
+	expect_rc 75 "mailset preset while an editor runs"
+	expect_err_has "$pid"
+	expect_same "$FIXTURE" "$f" "the file after the refused preset"
+	ms_input 'other-password\n' -c "$f" set smtp.password
+	expect_rc 75 "mailset set smtp.password while an editor runs"
+	expect_same "$FIXTURE" "$f" "the file after the refused password"
+	grep -qx "pid=$pid" "$f.lock" || fail "the editor's lock changed: $(tr '\n' '|' <"$f.lock" 2>/dev/null)"
+	keys F10
+	wait_exit || return
+	expect_rc 0
+	expect_no_file "$f.lock"
+	# Now it works.
+	ms -c "$f" set smtp.port=2526
+	expect_rc 0 "mailset set after the editor quit"
+	expect_no_file "$f.lock" "the lock after set"
+}
+
+t_set_stale_lock() {
+	local f=$T_DIR/mail.ini
+	fixture "$f"
+	stale_lock "$f"
+	ms -c "$f" set smtp.port=2526
+	expect_rc 0 "mailset set with a stale lock"
+	expect_err_has 'mailset-ghost'
+	expect_err_has 'no longer running'
+	expect_no_file "$f.lock" "the lock after set"
+	fixture_with "$T_DIR/want" 's/^port = 2525$/port = 2526/'
+	expect_same "$T_DIR/want" "$f" "the file after set"
+	stale_lock "$f"
+	ms -c "$f" preset lolipop
+	expect_rc 0 "mailset preset with a stale lock"
+	expect_err_has 'mailset-ghost'
+	expect_no_file "$f.lock" "the lock after preset"
+	grep -qx 'host = smtp.lolipop.jp' "$f" || fail "the preset was not applied"
+}
+
+# ------------------------------------------------- 4. changed behind the back
+
+# Open, let "someone else" change smtp.host (or the port: same size, same
+# second), edit the contact address, F2: the dialog lists their change.
+changed_setup() {
+	local f=$1 theirs=$2
+	fixture "$f"
+	ui_start "$LANG_UI" 80 24 -- -c "$f"
+	wait_for "$KEYBAR_LAST" || return 1
+	sed -i "$theirs" "$f"
+	cp "$f" "$T_DIR/theirs"
+	cmp -s "$FIXTURE" "$f" && { fail "sed changed nothing"; return 1; }
+	edit_contact 'mine@example.jp' || return 1
+	keys F2
+	wait_for "$(tr_ 'Changed behind your back')" || return 1
+	wait_for "$(tr_ '[R] Reload, keep my edits  [O] Overwrite  [E] Elsewhere  [C] Cancel')" || return 1
+}
+
+t_changed_reload() {
+	LANG_UI=$1
+	local f=$T_DIR/mail.ini
+	changed_setup "$f" 's/^host = 127.0.0.1$/host = smtp.other.example/' || return
+	on_screen '127.0.0.1 → smtp.other.example' "the dialog (what changed)"
+	expect_row_has '127.0.0.1 → smtp.other.example' "$(label '送信サーバー名' 'SMTP server')"
+	not_on_screen 'mine@example.jp →' "the dialog (my own edit listed as theirs)"
+	keys r
+	wait_gone "$(tr_ 'Changed behind your back')" || return
+	wait_for "$(first30 "$(tr_ 'Reloaded: the file as it is now, with your edits on top. F2 saves.')")" || return
+	on_screen 'mine@example.jp' "the form after reloading"
+	on_screen "$(tr_ '* unsaved')" "the title after reloading"
+	expect_same "$T_DIR/theirs" "$f" "the file after reloading (before F2)"
+	keys F2
+	wait_for "$(first30 "$(tr_piece 'Saved %s')")" || return
+	keys F10
+	wait_exit || return
+	expect_rc 0
+	fixture_with "$T_DIR/want" -e 's/^host = 127.0.0.1$/host = smtp.other.example/' \
+		-e 's/^contact_email = support@example.com$/contact_email = mine@example.jp/'
+	expect_same "$T_DIR/want" "$f" "the file after reload + F2 (theirs and mine)"
+	# The host, shown in the SMTP pane, was theirs after the reload.
+	ms -c "$f" get smtp.host
+	expect_out 'smtp.other.example'
+}
+
+t_changed_overwrite() {
+	LANG_UI=$1
+	local f=$T_DIR/mail.ini
+	# Same size, same second: only the content tells.
+	changed_setup "$f" 's/^port = 2525$/port = 2526/' || return
+	on_screen '2525 → 2526' "the dialog (what changed)"
+	keys o
+	wait_gone "$(tr_ 'Changed behind your back')" || return
+	wait_for "$(first30 "$(tr_piece 'Saved %s')")" || return
+	keys F10
+	wait_exit || return
+	expect_rc 0
+	fixture_with "$T_DIR/want" 's/^contact_email = support@example.com$/contact_email = mine@example.jp/'
+	expect_same "$T_DIR/want" "$f" "the file after Overwrite (mine only)"
+}
+
+t_changed_elsewhere() {
+	LANG_UI=$1
+	local f=$T_DIR/mail.ini copy=$T_DIR/copy/mine.ini
+	mkdir "$T_DIR/copy"
+	changed_setup "$f" 's/^host = 127.0.0.1$/host = smtp.other.example/' || return
+	keys e
+	wait_for "$(tr_ 'Save your version elsewhere')" || return
+	wait_for "$(tr_ 'Enter: save a copy there   Esc: cancel')" || return
+	on_screen 'mail.ini.mine' "the path field's suggestion"
+	keys C-u
+	type_text "$copy"
+	wait_for 'copy/mine.ini' || return
+	keys Enter
+	wait_gone "$(tr_ 'Save your version elsewhere')" || return
+	wait_for "$(first30 "$(tr_piece 'Your version was saved to %s; %s was left as it is.')")" || return
+	if [ ! -f "$copy" ]; then
+		fail "no copy at $copy (files: $(dir_list "$T_DIR/copy"))"
+		return
+	fi
+	expect_mode "$copy" 600
+	fixture_with "$T_DIR/want" 's/^contact_email = support@example.com$/contact_email = mine@example.jp/'
+	expect_same "$T_DIR/want" "$copy" "the copy (my version)"
+	expect_same "$T_DIR/theirs" "$f" "the original after saving elsewhere"
+	keys F10
+	wait_for "$(tr_ 'Unsaved changes')" || return
+	keys d
+	wait_exit || return
+	expect_rc 0
+	expect_same "$T_DIR/theirs" "$f" "the original after quitting"
+	expect_no_file "$f.lock"
+	expect_no_file "$f.recover"
+}
+
+t_changed_cancel() {
+	LANG_UI=$1
+	local f=$T_DIR/mail.ini
+	changed_setup "$f" 's/^host = 127.0.0.1$/host = smtp.other.example/' || return
+	keys c
+	wait_gone "$(tr_ 'Changed behind your back')" || return
+	expect_running
+	on_screen 'mine@example.jp' "the form after Cancel"
+	on_screen "$(tr_ '* unsaved')" "the title after Cancel"
+	expect_same "$T_DIR/theirs" "$f" "the file after Cancel"
+	# Asked again on the next F2: Cancel changed nothing.
+	keys F2
+	wait_for "$(tr_ 'Changed behind your back')" || return
+	keys c
+	wait_gone "$(tr_ 'Changed behind your back')" || return
+	keys F10
+	wait_for "$(tr_ 'Unsaved changes')" || return
+	keys d
+	wait_exit || return
+	expect_rc 0
+	expect_same "$T_DIR/theirs" "$f" "the file after Discard"
+}
+
+# The file deleted behind the editor's back: F2 says so; Overwrite writes
+# it again (mode 0600).
+t_changed_deleted() {
+	LANG_UI=$1
+	local f=$T_DIR/mail.ini
+	fixture "$f"
+	ui_start "$LANG_UI" 80 24 -- -c "$f"
+	edit_contact 'mine@example.jp' || return
+	rm "$f"
+	keys F2
+	wait_for "$(tr_ 'Changed behind your back')" || return
+	wait_for "$(first30 "$(tr_ 'It has been deleted.')")" || return
+	keys o
+	wait_gone "$(tr_ 'Changed behind your back')" || return
+	wait_for "$(first30 "$(tr_piece 'Saved %s')")" || return
+	keys F10
+	wait_exit || return
+	expect_rc 0
+	fixture_with "$T_DIR/want" 's/^contact_email = support@example.com$/contact_email = mine@example.jp/'
+	expect_same "$T_DIR/want" "$f" "the file written again after Overwrite"
+	expect_mode "$f" 600
+	expect_no_file "$f.lock"
+}
+
+# ---------------------------------------------------- 5. hostile terminals
+
+t_bad_term() {
+	local how=$1 f=$T_DIR/mail.ini
+	fixture "$f"
+	case $how in
+	unset) ui_start en 80 24 -u TERM -- -c "$f" ;;
+	empty) ui_start en 80 24 TERM= -- -c "$f" ;;
+	*) ui_start en 80 24 TERM="$how" -- -c "$f" ;;
+	esac
+	wait_exit || return
+	[ "$RC" -ne 0 ] || fail "mailset exited 0 with TERM $how"
+	[ "$RC" -lt 128 ] || fail "mailset died of a signal ($RC) with TERM $how"
+	grep -q 'TERM' "$T_DIR/err" || fail "the message does not mention TERM: '$(head -c 300 "$T_DIR/err")'"
+	case $how in unset | empty) ;; *) expect_err_has "'$how'" ;; esac
+	[ "$(wc -l <"$T_DIR/err")" -le 3 ] || fail "more than a short message on stderr: $(head -c 400 "$T_DIR/err" | tr '\n' '|')"
+	sanitizer_check "$T_DIR/err" "mailset with TERM $how"
+	expect_same "$FIXTURE" "$f" "the file"
+	expect_no_file "$f.lock" "a lock left by the refused editor"
+	expect_no_file "$f.recover"
+}
+
+# LANG=C (and LC_ALL=C): Japanese shows as Japanese, and a save of another
+# field writes the Japanese bytes back unchanged.
+t_lang_c() {
+	local f=$T_DIR/mail.ini envs
+	fixture "$f"
+	if [ "$1" = lc_all ]; then
+		envs=(LANG=C LC_ALL=C)
+	else
+		envs=(LANG=C)
+	fi
+	ui_start en 80 24 "${envs[@]}" -- -c "$f"
+	wait_for "$KEYBAR_LAST" || return
+	wait_for 'ecforceお客様窓口' || return
+	expect_row_has 'Sender display name' 'ecforceお客様窓口'
+	# Mojibake: UTF-8 read as Latin-1 or bytes shown as escapes.
+	for bad in 'ã' 'Ã' '\343' 'M-c' '~C'; do
+		not_on_screen "$bad" "the screen (mojibake)"
+	done
+	keys C-u
+	type_text 'shop@example.jp'
+	wait_for 'shop@example.jp' || return
+	# Japanese typed in that locale is taken as characters too.
+	keys Tab Tab C-u
+	wait_gone 'ecforceお客様窓口' || return
+	type_text '店舗'
+	wait_for '店舗' || return
+	keys BSpace
+	wait_gone '店舗' || return
+	expect_row_has 'Sender display name' '店'
+	keys F2
+	wait_for 'Saved' || return
+	keys F10
+	wait_exit || return
+	expect_rc 0
+	fixture_with "$T_DIR/want" -e 's/^contact_email = support@example.com$/contact_email = shop@example.jp/' \
+		-e 's/^system_sender_name = ecforceお客様窓口$/system_sender_name = 店/'
+	expect_same "$T_DIR/want" "$f" "the file saved under LANG=C"
+}
+
+# Bytes that are not UTF-8: a Latin-1 é and Shift_JIS シ (0x83 0x56) in a
+# comment, in an unknown key and in basic.system_sender_name.
+NONUTF8=$'; caf\xe9 \x83\x56\x83\x87\x83\x62\x83\x76 comment\n[basic]\ncontact_email = support@example.com\nsystem_email = noreply@example.com\nsystem_sender_name = Caf\xe9 \x83\x56\x83\x87\x83\x62\x83\x76\n\n[extra]\nnote = \xe9t\xe9 \x82\xa0 ; caf\xe9\n\n[smtp]\nhost = smtp.example.com\nport = 587\nusername = noreply@example.com\npassword = secret123\nauth = plain\ntls = on\n'
+
+t_non_utf8_cli() {
+	local f=$T_DIR/mail.ini
+	printf '%s' "$NONUTF8" >"$f"
+	chmod 600 "$f"
+	cp "$f" "$T_DIR/before"
+	ms -c "$f" check
+	expect_rc 78 "check of a file with a value that is not UTF-8"
+	expect_out_has 'basic.system_sender_name'
+	expect_out_has 'not valid UTF-8'
+	grep -F 'not valid UTF-8' "$T_DIR/out" | grep -qF ':5:' ||
+		fail "check does not give the line (5): $(tr '\n' '|' <"$T_DIR/out")"
+	grep -q 'extra\|note' "$T_DIR/out" && fail "check complains about the unknown key: $(tr '\n' '|' <"$T_DIR/out")"
+	expect_same "$T_DIR/before" "$f" "the file after check"
+	ms -c "$f" get basic.system_sender_name
+	printf 'Caf\xe9 \x83\x56\x83\x87\x83\x62\x83\x76\n' >"$T_DIR/want.get"
+	cmp -s "$T_DIR/want.get" "$T_DIR/out" || fail "get does not give the bytes as they are: $(od -c "$T_DIR/out" | head -3 | tr '\n' '|')"
+	ms -c "$f" set smtp.host=mail.example.org
+	expect_rc 0 "set of another key"
+	grep -qx 'host = mail.example.org' "$f" || fail "the new host is not in the file"
+	grep -v '^host = ' "$T_DIR/before" >"$T_DIR/before.rest"
+	grep -v '^host = ' "$f" >"$T_DIR/after.rest"
+	expect_same "$T_DIR/before.rest" "$T_DIR/after.rest" "the other lines after set"
+	[ "$(wc -l <"$f")" = "$(wc -l <"$T_DIR/before")" ] || fail "the line count changed"
+	# Setting the bad key itself replaces only its value.
+	ms -c "$f" set basic.system_sender_name=Cafe
+	expect_rc 0 "set of the bad key"
+	grep -qx 'system_sender_name = Cafe' "$f" || fail "the name was not replaced"
+	grep -v -e '^host = ' -e '^system_sender_name = ' "$T_DIR/before" >"$T_DIR/before.rest"
+	grep -v -e '^host = ' -e '^system_sender_name = ' "$f" >"$T_DIR/after.rest"
+	expect_same "$T_DIR/before.rest" "$T_DIR/after.rest" "the other lines after setting the name"
+	ms -c "$f" check
+	expect_rc 0 "check after the name was fixed"
+	# Not UTF-8 given on the command line: refused, named.
+	ms -c "$f" set basic.system_sender_name=$'Caf\xe9'
+	expect_rc 65 "set of a value that is not UTF-8"
+	expect_err_has 'basic.system_sender_name'
+	expect_err_has 'UTF-8'
+}
+
+# The editor on a file with such bytes in a comment and an unknown key:
+# saving another field leaves them byte for byte.
+t_non_utf8_editor() {
+	local f=$T_DIR/mail.ini
+	printf '%s' "$NONUTF8" | sed 's/^system_sender_name = .*/system_sender_name = Cafe/' >"$f"
+	chmod 600 "$f"
+	cp "$f" "$T_DIR/before"
+	ui_start en 80 24 -- -c "$f"
+	edit_contact 'shop@example.jp' || return
+	keys F2
+	wait_for 'Saved' || return
+	keys F10
+	wait_exit || return
+	expect_rc 0
+	sed 's/^contact_email = .*/contact_email = shop@example.jp/' "$T_DIR/before" >"$T_DIR/want"
+	expect_same "$T_DIR/want" "$f" "the file (bytes that are not UTF-8 kept)"
+}
+
+# The same with the bad bytes in the sender name itself: the editor opens,
+# shows no raw bytes, and does not write the name back changed.
+t_non_utf8_editor_value() {
+	local f=$T_DIR/mail.ini
+	printf '%s' "$NONUTF8" >"$f"
+	chmod 600 "$f"
+	cp "$f" "$T_DIR/before"
+	ui_start en 80 24 -- -c "$f"
+	wait_for "$KEYBAR_LAST" || return
+	wait_stable || return
+	expect_running
+	tm capture-pane -p -t "$S" >"$T_DIR/raw"
+	perl -ne 'exit 1 unless utf8::decode($_)' "$T_DIR/raw" ||
+		fail "the pane holds text that is not UTF-8"
+	grep -q 'Caf' "$T_DIR/screen" || fail "the sender name is not shown at all: $(screen_flat)"
+	edit_contact 'shop@example.jp' || return
+	keys F2
+	sleep 0.5
+	screen
+	if grep -qF 'Saved' "$T_DIR/screen"; then
+		# Saved: the name's bytes must be as they were.
+		sed 's/^contact_email = .*/contact_email = shop@example.jp/' "$T_DIR/before" >"$T_DIR/want"
+		expect_same "$T_DIR/want" "$f" "the file saved with a name that is not UTF-8"
+		note "non-UTF-8 name in the editor: saved, bytes kept"
+	else
+		expect_same "$T_DIR/before" "$f" "the file after a refused save"
+		on_screen 'Not saved' "the status after F2"
+		note "non-UTF-8 name in the editor: save refused ($(grep -m1 'Not saved' "$T_DIR/screen" | sed 's/^ *//'))"
+	fi
+	keys F10
+	wait_for 'Unsaved changes' || return
+	keys d
+	wait_exit || return
+	expect_rc 0
+}
+
+# --------------------------------------------------- 5b. tiny terminal, resizes
+
+t_tiny_and_resizes() {
+	local f=$T_DIR/mail.ini i t0 t1 rows
+	fixture "$f"
+	ui_start en 80 24 -- -c "$f"
+	edit_contact 'shop@example.jp' || return
+	tm resize-window -t "$S" -x 10 -y 3
+	sleep 0.3
+	wait_stable || return
+	expect_running
+	[ "$(tm display-message -p -t "$S" '#{pane_width}x#{pane_height}')" = 10x3 ] ||
+		fail "the pane is $(tm display-message -p -t "$S" '#{pane_width}x#{pane_height}'), not 10x3"
+	rows=$(grep -c '[^[:space:]]' "$T_DIR/screen")
+	[ "$rows" -ge 1 ] || fail "nothing at all on the 10x3 screen"
+	grep -q 'shop@example.jp' "$T_DIR/screen" && fail "the form is drawn in 10x3: $(screen_flat)"
+	# The start of "The terminal is too small: ..." wrapped into 10 columns.
+	grep -q 'terminal' "$T_DIR/screen" || fail "the 10x3 screen does not say the terminal is too small: $(screen_flat)"
+	note "10x3 shows: $(screen_flat)"
+	# Keys typed meanwhile change nothing.
+	type_text 'zz'
+	expect_running
+	t0=$(now_ns)
+	for i in $(seq 1 50); do
+		if [ $((i % 2)) = 0 ]; then
+			tm resize-window -t "$S" -x 100 -y 30
+		else
+			tm resize-window -t "$S" -x 60 -y 20
+		fi
+		tm resize-window -t "$S" -x 80 -y 24
+	done
+	t1=$(now_ns)
+	note "100 resizes took $(secs "$t0" "$t1") s"
+	expect_running
+	tm resize-window -t "$S" -x 80 -y 24
+	wait_for 'shop@example.jp' || return
+	wait_stable || return
+	not_on_screen 'shop@example.jpzz'
+	on_screen "$(tr_ '* unsaved')" "the title after the resizes"
+	on_screen 'Sender display name' "the form after the resizes"
+	keys F2
+	wait_for 'Saved' || return
+	keys F10
+	wait_exit || return
+	expect_rc 0
+	fixture_with "$T_DIR/want" 's/^contact_email = support@example.com$/contact_email = shop@example.jp/'
+	expect_same "$T_DIR/want" "$f" "the file after the resizes"
+}
+
+t_start_tiny() {
+	local f=$T_DIR/mail.ini
+	fixture "$f"
+	ui_start en 10 3 -- -c "$f"
+	sleep 0.5
+	wait_stable || return
+	expect_running
+	[ "$(grep -c '[^[:space:]]' "$T_DIR/screen")" -ge 1 ] || fail "nothing on the 10x3 screen"
+	tm resize-window -t "$S" -x 80 -y 24
+	wait_for "$KEYBAR_LAST" || return
+	wait_for 'ecforceお客様窓口' || return
+	keys F10
+	wait_exit || return
+	expect_rc 0
+	expect_same "$FIXTURE" "$f"
+}
+
+# ------------------------------------------------------- 5c. large files
+
+# big_config KIND FILE: a valid configuration plus an [extra] section of
+# unknown keys: 10 MB of 197-byte lines, or 100 000 lines in all.
+big_config() {
+	local kind=$1 f=$2
+	printf '%s' "$VALID_INI" >"$f"
+	if [ "$kind" = 10mb ]; then
+		# shellcheck disable=SC2016
+		perl -e 'print "\n[extra]\n"; my $v = "v" x 184; my ($n, $s) = (0, 0);
+			while ($s < 10 * 1024 * 1024) { my $l = sprintf("k%07d = %s\n", $n++, $v); print $l; $s += length $l }' >>"$f"
+	else
+		local have
+		have=$(wc -l <"$f")
+		# shellcheck disable=SC2016
+		perl -e 'my $n = shift; print "\n[extra]\n"; printf("key%06d = value %d ; note\n", $_, $_) for 1 .. $n - 2' \
+			$((100000 - have)) >>"$f"
+	fi
+	chmod 600 "$f"
+}
+
+t_big() {
+	local kind=$1 f=$T_DIR/mail.ini t0 t1 t2 t3 size lines
+	big_config "$kind" "$f"
+	cp "$f" "$T_DIR/before"
+	size=$(stat -c %s "$f")
+	lines=$(wc -l <"$f")
+	if [ "$kind" = 10mb ]; then
+		[ "$size" -ge 10485760 ] || fail "the file is only $size bytes"
+	else
+		[ "$lines" = 100000 ] || fail "the file has $lines lines"
+	fi
+	t0=$(now_ns)
+	ms -c "$f" check
+	t1=$(now_ns)
+	expect_rc 0 "check"
+	expect_out_has "$f: OK"
+	ms -c "$f" set smtp.host=mail.example.org
+	t2=$(now_ns)
+	expect_rc 0 "set"
+	grep -qx 'host = mail.example.org' "$f" || fail "the new host is not in the file"
+	grep -v '^host = ' "$T_DIR/before" >"$T_DIR/before.rest"
+	grep -v '^host = ' "$f" >"$T_DIR/after.rest"
+	expect_same "$T_DIR/before.rest" "$T_DIR/after.rest" "the untouched lines"
+	[ "$(diff "$T_DIR/before" "$f" | grep -c '^[<>]')" = 2 ] ||
+		fail "diff shows more than one changed line: $(diff "$T_DIR/before" "$f" | head -6 | tr '\n' '|')"
+	ms -c "$f" get smtp.host
+	t3=$(now_ns)
+	expect_out 'mail.example.org'
+	note "$kind config ($size bytes, $lines lines): check $(secs "$t0" "$t1") s, set $(secs "$t1" "$t2") s, get $(secs "$t2" "$t3") s (ASan)"
+}
+
+# The editor on the 100 000-line file: opens, saves one field.
+t_big_editor() {
+	local f=$T_DIR/mail.ini t0 t1 t2
+	big_config 100k "$f"
+	cp "$f" "$T_DIR/before"
+	t0=$(now_ns)
+	ui_start en 80 24 -- -c "$f"
+	wait_for "$KEYBAR_LAST" 20 || return
+	t1=$(now_ns)
+	edit_contact 'shop@example.jp' || return
+	local t1b
+	t1b=$(now_ns)
+	keys F2
+	wait_for 'Saved' 20 || return
+	t2=$(now_ns)
+	keys F10
+	wait_exit || return
+	expect_rc 0
+	sed 's/^contact_email = .*/contact_email = shop@example.jp/' "$T_DIR/before" >"$T_DIR/want"
+	expect_same "$T_DIR/want" "$f" "the 100 000-line file after a save"
+	note "editor on 100 000 lines: open $(secs "$t0" "$t1") s, save $(secs "$t1b" "$t2") s (ASan, tmux polling)"
+}
+
+# -------------------------------------------------- 5d. length limits
+
+# The longest value each key accepts and one byte more. One line holds
+# 197 bytes: `key = value` leaves 197 - length("key = ") for the value.
+room() { echo $((197 - ${#1} - 3)); }
+rep() { perl -e 'print $ARGV[0] x $ARGV[1]' "$1" "$2"; }
+
+# An address of exactly N bytes (64-byte local part, 63-byte labels).
+address_of() {
+	local n=$1 local_part dom rest
+	local_part=$(rep a 64)
+	rest=$((n - 65 - 3)) # less "local@" and ".jp"
+	dom=
+	while [ "$rest" -gt 64 ]; do
+		dom="$dom$(rep b 63)."
+		rest=$((rest - 64))
+	done
+	dom="$dom$(rep c "$rest").jp"
+	printf '%s@%s' "$local_part" "$dom"
+}
+
+# A host name of exactly N bytes.
+host_of() {
+	local n=$1 h=
+	while [ "$n" -gt 64 ]; do
+		h="$h$(rep h 63)."
+		n=$((n - 64))
+	done
+	printf '%s%s' "$h" "$(rep z "$n")"
+}
+
+# limit_case KEY GOOD BAD [WHY]: set KEY=GOOD works and get returns it;
+# set KEY=BAD exits 65, names the key (and WHY) and changes nothing.
+limit_case() {
+	local key=$1 good=$2 bad=$3 why=$4 f=$T_DIR/mail.ini
+	ms -c "$f" set "$key=$good"
+	if [ "$RC" != 0 ]; then
+		fail "set $key to ${#good} bytes exited $RC: $(head -c 300 "$T_DIR/err" | tr '\n' '|')"
+		return
+	fi
+	ms -c "$f" get "$key"
+	[ "$(cat "$T_DIR/out")" = "$good" ] || fail "get $key after setting ${#good} bytes gave $(wc -c <"$T_DIR/out") bytes"
+	awk 'length($0) > 197 { exit 1 }' "$f" || fail "a line longer than 197 bytes after setting $key"
+	cp "$f" "$T_DIR/ok"
+	ms -c "$f" set "$key=$bad"
+	[ "$RC" = 65 ] || fail "set $key to ${#bad} bytes exited $RC, expected 65"
+	expect_err_has "$key"
+	[ -n "$why" ] && expect_err_has "$why"
+	expect_same "$T_DIR/ok" "$f" "the file after the refused $key"
+	LIMITS+=("$key ${#good}")
+}
+
+t_length_limits() {
+	local f=$T_DIR/mail.ini r v j
+	mkvalid "$f"
+	LIMITS=()
+	r=$(room contact_email)
+	limit_case basic.contact_email "$(address_of "$r")" "$(address_of $((r + 1)))" "at most $r bytes"
+	r=$(room system_email)
+	limit_case basic.system_email "$(address_of "$r")" "$(address_of $((r + 1)))" "at most $r bytes"
+	# The name: 64 characters; in Japanese the line runs out first
+	# (58 characters of 3 bytes + 2 ASCII = 176 bytes).
+	limit_case basic.system_sender_name "$(rep n 64)" "$(rep n 65)" 'at most 64'
+	r=$(room system_sender_name)
+	j=$(rep 'あ' 58)
+	[ $((58 * 3 + 2)) = "$r" ] || fail "room for the name is $r bytes, not 176"
+	limit_case basic.system_sender_name "${j}xx" "${j}xxx" "at most $r bytes"
+	# BCC wraps; one item must fit on a line after "bcc = " with its comma.
+	r=$(($(room bcc) - 1))
+	limit_case basic.bcc "$(address_of "$r")" "$(address_of $((r + 1)))" "at most $r"
+	limit_case basic.bcc "x@example.com,$(address_of "$r"),y@example.com" "x@example.com,$(address_of $((r + 1)))" "at most $r"
+	r=$(room host)
+	limit_case smtp.host "$(host_of "$r")" "$(host_of $((r + 1)))" "at most $r bytes"
+	limit_case smtp.port 65535 655350
+	r=$(room username)
+	limit_case smtp.username "$(rep u "$r")" "$(rep u $((r + 1)))" "at most $r bytes"
+	r=$(room ca_file)
+	v=/$(rep p $((r - 1)))
+	limit_case smtp.ca_file "$v" "${v}p" "at most $r bytes"
+	limit_case smtp.auth cram-md5 cram-md5x
+	limit_case smtp.tls off offx
+	limit_case options.sms_auth off offx
+	limit_case options.twilio off offx
+	# DKIM selectors: a comma-separated list (each selector a DNS label).
+	r=$(room dkim_selectors)
+	v=$(perl -e 'my $n = shift; my $s = ""; my $i = 0; $s .= ($i++ ? "," : "") . "sel$i" while length($s) < $n - 8; $s .= "," . ("x" x ($n - length($s) - 1)); print $s' "$r")
+	limit_case dns.dkim_selectors "$v" "${v}x" "at most $r bytes"
+	limit_case dns.server 255.255.255.255:65535 255.255.255.255:655350
+	# notify_priority counts only with both options on.
+	ms -c "$f" set options.sms_auth=on options.twilio=on
+	expect_rc 0 "set options.sms_auth=on options.twilio=on"
+	limit_case basic.notify_priority email emailx
+	# The password, from standard input.
+	r=$(room password)
+	v=$(rep P "$r")
+	cp "$f" "$T_DIR/ok"
+	ms_input "$v\n" -c "$f" set smtp.password
+	expect_rc 0 "set smtp.password of $r bytes"
+	ms -c "$f" get --show-secret smtp.password
+	[ "$(cat "$T_DIR/out")" = "$v" ] || fail "the $r-byte password did not come back"
+	cp "$f" "$T_DIR/ok"
+	ms_input "${v}P\n" -c "$f" set smtp.password
+	expect_rc 65 "set smtp.password of $((r + 1)) bytes"
+	expect_same "$T_DIR/ok" "$f" "the file after the refused password"
+	grep -qF "${v}P" "$T_DIR/err" && fail "the refused password is echoed on stderr"
+	LIMITS+=("smtp.password $r")
+	ms -c "$f" check
+	expect_rc 0 "check after every limit"
+	note "longest values accepted: ${LIMITS[*]}"
+}
+
+# Every printable ASCII character, set from standard input, comes back.
+t_password_ascii() {
+	local f=$T_DIR/mail.ini pw
+	mkvalid "$f"
+	# 0x21..0x7e with a space after 'A' (not leading, trailing or before ';').
+	pw=$(perl -e 'my $s = join "", map { chr } 0x21 .. 0x7e; $s =~ s/A/A /; print $s')
+	[ ${#pw} = 95 ] || fail "the password has ${#pw} characters"
+	printf '%s\n' "$pw" >"$T_DIR/pw"
+	MS_STDIN=$T_DIR/pw ms -c "$f" set smtp.password
+	expect_rc 0 "set smtp.password"
+	grep -qF "$pw" "$T_DIR/err" && fail "the password is echoed on stderr"
+	ms -c "$f" get --show-secret smtp.password
+	expect_rc 0 "get --show-secret"
+	printf '%s\n' "$pw" >"$T_DIR/want"
+	cmp -s "$T_DIR/want" "$T_DIR/out" || fail "get --show-secret gave '$(cat "$T_DIR/out")', expected '$pw'"
+	grep -qxF "password = $pw" "$f" || fail "the file lacks 'password = $pw': $(grep '^password' "$f")"
+	ms -c "$f" check
+	expect_rc 0 "check"
+	ms -c "$f" get
+	expect_nowhere "$pw"
+	# Shapes the file cannot hold are refused (65, nothing written, the
+	# value not echoed); '#' and '\' at the start are fine.
+	local bad good
+	for bad in ' lead' 'trail ' 'semi ;colon' ';first'; do
+		cp "$f" "$T_DIR/ok"
+		printf '%s\n' "$bad" >"$T_DIR/pw"
+		MS_STDIN=$T_DIR/pw ms -c "$f" set smtp.password
+		expect_rc 65 "set smtp.password '$bad'"
+		expect_same "$T_DIR/ok" "$f" "the file after refusing '$bad'"
+		grep -qF -- "${bad# }" "$T_DIR/err" && fail "the refused password '$bad' is echoed on stderr"
+	done
+	for good in '#first' '\first' '"quoted"' "it's"; do
+		printf '%s\n' "$good" >"$T_DIR/pw"
+		MS_STDIN=$T_DIR/pw ms -c "$f" set smtp.password
+		expect_rc 0 "set smtp.password '$good'"
+		ms -c "$f" get --show-secret smtp.password
+		[ "$(cat "$T_DIR/out")" = "$good" ] || fail "password '$good' read back as '$(cat "$T_DIR/out")'"
+	done
+}
+
+# -------------------------------------- translations of the safety dialogs
+
+t_translated_ja() {
+	LANG_UI=ja
+	local f=$T_DIR/mail.ini id missing=()
+	for id in 'The file is in use' '[R] Open read-only   [Q] Quit' \
+		'A lock was left behind' '[B] Remove the old lock and edit   [R] Read-only   [Q] Quit' \
+		'Unsaved edits were recovered' '[R] Restore these edits   [D] Discard them' \
+		'Changed behind your back' '[R] Reload, keep my edits  [O] Overwrite  [E] Elsewhere  [C] Cancel' \
+		'Save your version elsewhere'; do
+		[ "$(tr_ "$id")" = "$id" ] && missing+=("'$id'")
+	done
+	[ ${#missing[@]} = 0 ] || fail "no Japanese for ${missing[*]} in po/ja.po"
+	fixture "$f"
+	TAG=1
+	ui_start ja 80 24 -- -c "$f"
+	wait_for "$KEYBAR_LAST" || return
+	TAG=2
+	ui_start ja 80 24 -- -c "$f"
+	wait_for "$(ms_pid 1)" || return
+	on_screen '使用中' "the Japanese lock dialog"
+	keys q
+	wait_exit
+}
+
+# ------------------------------------------------------------- the list
+
+START=$(now_ns)
+
+run_test hangup_kill_pane_ja_recovered t_kill_pane_ja pane
+run_test hangup_kill_pane_quit_dialog_open t_kill_pane_ja dialog
+run_test hangup_kill_session_password_not_kept t_kill_pane_password en
+run_test hangup_sigterm_recovered_en t_signal_recovery TERM en
+run_test hangup_sighup_recovered_ja_umask_000 t_signal_recovery HUP ja 000
+run_test idle_sigint_terminal_restored t_idle_signal INT
+run_test idle_sigterm_terminal_restored t_idle_signal TERM
+run_test idle_sigquit_terminal_restored t_idle_signal QUIT
+
+run_test lock_second_editor_read_only_ja t_two_editors ja r
+run_test lock_second_editor_via_symlink_quit_en t_two_editors en q
+run_test lock_stale_break_en t_stale_lock_editor en ghost
+run_test lock_stale_after_sigkill_break_ja t_stale_lock_editor ja kill9
+run_test lock_stale_then_recovery t_stale_then_recovery
+run_test lock_empty_file_is_stale t_empty_lock
+run_test hangup_read_only_editor_keeps_their_lock t_read_only_hangup
+run_test hangup_at_recovery_dialog_keeps_file t_hangup_at_recovery
+run_test lock_set_preset_while_editing t_set_while_editing
+run_test lock_set_preset_stale t_set_stale_lock
+run_test safety_dialogs_translated_ja t_translated_ja
+
+run_test changed_on_disk_reload_ja t_changed_reload ja
+run_test changed_on_disk_reload_en t_changed_reload en
+run_test changed_on_disk_overwrite_same_size t_changed_overwrite en
+run_test changed_on_disk_save_elsewhere t_changed_elsewhere en
+run_test changed_on_disk_cancel t_changed_cancel ja
+run_test changed_on_disk_deleted_overwrite t_changed_deleted en
+
+run_test term_unset t_bad_term unset
+run_test term_empty t_bad_term empty
+run_test term_dumb t_bad_term dumb
+run_test term_bogus t_bad_term bogus-terminal-xyz
+run_test lang_c_japanese_kept t_lang_c lang
+run_test lc_all_c_japanese_kept t_lang_c lc_all
+run_test non_utf8_check_and_set t_non_utf8_cli
+run_test non_utf8_editor_bytes_kept t_non_utf8_editor
+run_test non_utf8_editor_bad_value t_non_utf8_editor_value
+run_test tiny_10x3_and_100_resizes t_tiny_and_resizes
+run_test start_in_10x3 t_start_tiny
+run_test big_config_10mb t_big 10mb
+run_test big_config_100000_lines t_big 100k
+run_test big_config_editor t_big_editor
+run_test length_limits t_length_limits
+run_test password_every_printable_ascii t_password_ascii
+
+END=$(now_ns)
+echo "# safety.sh took $(secs "$START" "$END") s"
+
+finish
