@@ -550,11 +550,16 @@ static void check_spf(struct resolver *res, struct dns_report *r, const char *do
 					   "it cannot be told")), NULL);
 		return;
 	}
+	/* Every address the SMTP server may send from must pass; the first
+	 * that does not decides the verdict. */
 	char ipt[INET6_ADDRSTRLEN];
-	ip_text(&a.v[0], ipt, sizeof ipt);
-	c.ip = &a.v[0];
-	res->lookups = 0;
-	enum spf v = spf_eval(&c, domain, 0);
+	enum spf v = SPF_PASS;
+	for (size_t i = 0; i < a.n && i < 4 && v == SPF_PASS; i++) {
+		ip_text(&a.v[i], ipt, sizeof ipt);
+		c.ip = &a.v[i];
+		res->lookups = 0;
+		v = spf_eval(&c, domain, 0);
+	}
 	switch (v) {
 	case SPF_PASS:
 		add_item(r, "SPF", DV_OK, rec,
@@ -608,8 +613,9 @@ static char *tag_value(const char *rec, const char *tag)
 	return NULL;
 }
 
-/* Bits of a DKIM public key (base64 of SubjectPublicKeyInfo), 0 if bad. */
-static int key_bits(const char *b64, char *type, size_t tn)
+/* Bits of a DKIM public key: base64 of a SubjectPublicKeyInfo (RSA), or
+ * of the 32 raw bytes of an Ed25519 key (RFC 8463). 0 if unreadable. */
+static int key_bits(const char *b64, bool ed25519, char *type, size_t tn)
 {
 	struct strbuf clean = { 0 };
 	for (const char *p = b64; *p; p++)
@@ -624,7 +630,9 @@ static int key_bits(const char *b64, char *type, size_t tn)
 		while (n && clean.buf[n - 1] == '=')
 			n--, len--;
 		const unsigned char *p = der;
-		EVP_PKEY *k = d2i_PUBKEY(NULL, &p, len);
+		EVP_PKEY *k = ed25519 && len == 32
+			? EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, der, 32)
+			: d2i_PUBKEY(NULL, &p, len);
 		if (k) {
 			bits = EVP_PKEY_get_bits(k);
 			snprintf(type, tn, "%s", EVP_PKEY_get_base_id(k) == EVP_PKEY_RSA ? "RSA"
@@ -681,9 +689,11 @@ static void check_dkim(struct resolver *res, struct dns_report *r, const char *d
 				 given ? xasprintf(_("%s TXT \"v=DKIM1; k=rsa; p=...\" (from your "
 						     "provider)"), name) : NULL);
 		} else {
-			char *pk = tag_value(rec, "p");
+			char *pk = tag_value(rec, "p"), *kt = tag_value(rec, "k");
 			char type[16] = "?";
-			int bits = pk && *pk ? key_bits(pk, type, sizeof type) : 0;
+			int bits = pk && *pk ? key_bits(pk, kt && !strcasecmp(kt, "ed25519"), type,
+							sizeof type) : 0;
+			free(kt);
 			char *shown = xstrdup(rec);
 			if (!pk || !*pk)
 				add_item(r, what, DV_WRONG, shown,
@@ -722,8 +732,10 @@ static void check_dmarc(struct resolver *res, struct dns_report *r, const char *
 			if (!rec)
 				rec = txt.v[i];
 		}
-	char *suggest = xasprintf("%s TXT \"v=DMARC1; p=none; rua=mailto:%s\"", name,
-				  settings_get(s, F_CONTACT_EMAIL));
+	/* reports go to the contact address, else the sender's */
+	const char *to = *settings_get(s, F_CONTACT_EMAIL) ? settings_get(s, F_CONTACT_EMAIL)
+		: settings_get(s, F_SYSTEM_EMAIL);
+	char *suggest = xasprintf("%s TXT \"v=DMARC1; p=none; rua=mailto:%s\"", name, to);
 	if (q == Q_DEAD || q == Q_FAIL) {
 		add_item(r, "DMARC", DV_UNKNOWN, NULL, xasprintf(_("%s could not be read"), name), NULL);
 		free(suggest);
@@ -776,7 +788,7 @@ int dns_check(const struct settings *s, const struct preset_list *pl,
 	struct resolver res;
 	char *err = NULL;
 	if (res_open(&res, o->server, o->timeout_ms, &err) < 0) {
-		r->status = EX_UNAVAILABLE;
+		r->status = o->server ? EX_DATAERR : EX_UNAVAILABLE;
 		r->verdict = err;
 		return r->status;
 	}
@@ -861,6 +873,27 @@ static const char *verdict_word(enum dns_verdict v)
 	}
 }
 
+/* s, then blanks to fill cols display columns (Japanese takes two). */
+static void pad(struct strbuf *sb, const char *s, int cols)
+{
+	int w = 0;
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, n - i, &cp);
+		if (!k)
+			k = 1, cp = '?';
+		w += (cp >= 0x1100 && (cp <= 0x115F || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+				       (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+				       (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+				       (cp >= 0xFFE0 && cp <= 0xFFE6))) ? 2 : 1;
+		i += k;
+	}
+	sb_adds(sb, s);
+	for (; w < cols; w++)
+		sb_addc(sb, ' ');
+}
+
 char *dns_report_text(const struct dns_report *r)
 {
 	struct strbuf sb = { 0 };
@@ -870,13 +903,14 @@ char *dns_report_text(const struct dns_report *r)
 		/* a DKIM key is hundreds of characters: its start says enough */
 		char *shown = strlen(it->detail) > 90 ? xasprintf("%.80s\xE2\x80\xA6", it->detail)
 			: xstrdup(it->detail);
-		sb_addf(&sb, "%-14s %-12s %s\n", it->what, verdict_word(it->v),
-			*shown ? shown : it->reason);
+		pad(&sb, it->what, 15);
+		pad(&sb, verdict_word(it->v), 13);
+		sb_addf(&sb, "%s\n", *shown ? shown : it->reason);
 		free(shown);
 		if (*it->detail && *it->reason)
-			sb_addf(&sb, "%-14s %-12s %s\n", "", "", it->reason);
+			sb_addf(&sb, "%28s%s\n", "", it->reason);
 		if (it->suggest)
-			sb_addf(&sb, "%-14s %-12s %s %s\n", "", "", _("add:"), it->suggest);
+			sb_addf(&sb, "%28s%s %s\n", "", _("add:"), it->suggest);
 	}
 	if (r->provider)
 		sb_addf(&sb, _("\nProvider: this looks like %s (from %s).\n"),

@@ -50,10 +50,16 @@ static void read_owner(const char *path, struct lock_owner *o)
 	fclose(fp);
 }
 
-static bool alive(const struct lock_owner *o)
+static bool alive(const struct lock_owner *o, const char *path)
 {
 	char host[256];
 	my_host(host, sizeof host);
+	if (o->pid <= 0 || !*o->host) {
+		/* Empty or unreadable: a lock being written this very moment,
+		 * or one a crash left half-made. Give it a few seconds. */
+		struct stat st;
+		return stat(path, &st) == 0 && time(NULL) - st.st_mtime < 5;
+	}
 	if (strcmp(host, o->host))
 		return true; /* another machine: cannot tell, so yes */
 	if (o->pid <= 0)
@@ -70,7 +76,7 @@ enum lock_status lock_take(const char *config, struct lock_owner *owner)
 		int err = errno;
 		if (err == EEXIST) {
 			read_owner(path, owner);
-			st = alive(owner) ? LOCK_HELD : LOCK_STALE;
+			st = alive(owner, path) ? LOCK_HELD : LOCK_STALE;
 		} else {
 			st = LOCK_ERROR;
 		}
@@ -102,7 +108,7 @@ enum lock_status lock_break(const char *config, struct lock_owner *owner)
 	struct lock_owner now;
 	read_owner(path, &now);
 	/* Break only what was seen stale: not a lock taken meanwhile. */
-	if (!alive(&now) && now.pid == owner->pid && !strcmp(now.host, owner->host))
+	if (!alive(&now, path) && now.pid == owner->pid && !strcmp(now.host, owner->host))
 		unlink(path);
 	free(path);
 	return lock_take(config, owner);

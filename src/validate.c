@@ -703,8 +703,12 @@ char *validate_selectors(const char *s)
 {
 	for (const char *p = s; *p; p++)
 		if (!is_alnum(*p) && !strchr("-_., ", *p))
-			return xasprintf(_("the character '%c' cannot be in a DKIM selector; separate "
-					   "several with commas"), *p);
+			return (unsigned char)*p > 0x20 && (unsigned char)*p < 0x7f
+				? xasprintf(_("the character '%c' cannot be in a DKIM selector; "
+					      "separate several with commas"), *p)
+				: xasprintf(_("a DKIM selector holds only letters, digits, '-', '_' "
+					      "and '.' (byte 0x%02X is not one); separate several "
+					      "with commas"), (unsigned char)*p);
 	return NULL;
 }
 

@@ -175,7 +175,7 @@ void sp_cancel(struct sendpanel *sp)
 	add_line(sp, '*', sp->nlines ? sp->lines[sp->nlines - 1].ms : 0,
 		 _("(stopped by the user)"));
 	free(sp->verdict);
-	sp->verdict = xstrdup(_("Cancelled: the test send was stopped."));
+	sp->verdict = xstrdup(_("Cancelled: stopped by the user."));
 	sp->status = EX_TEMPFAIL;
 }
 
