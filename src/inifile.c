@@ -807,10 +807,14 @@ int inifile_clean_temps(const char *path)
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	while (d && (de = readdir(d)) != NULL) {
-		/* exactly ".BASE." and the six characters mkostemp() chose */
+		/* exactly ".BASE." or "BASE.lock." and the six characters
+		 * mkostemp() chose (a save's file, a lock being made) */
 		const char *name = de->d_name;
-		if (name[0] != '.' || strncmp(name + 1, base, blen) || name[1 + blen] != '.' ||
-		    strlen(name + 2 + blen) != 6)
+		bool save_tmp = name[0] == '.' && !strncmp(name + 1, base, blen) &&
+				name[1 + blen] == '.' && strlen(name + 2 + blen) == 6;
+		bool lock_tmp = !strncmp(name, base, blen) && !strncmp(name + blen, ".lock.", 6) &&
+				strlen(name + blen + 6) == 6;
+		if (!save_tmp && !lock_tmp)
 			continue;
 		char *p = xasprintf("%s/%s", dir, name);
 		n += unlink(p) == 0;

@@ -50,55 +50,61 @@ static void read_owner(const char *path, struct lock_owner *o)
 	fclose(fp);
 }
 
-static bool alive(const struct lock_owner *o, const char *path)
+static bool alive(const struct lock_owner *o)
 {
 	char host[256];
 	my_host(host, sizeof host);
-	if (o->pid <= 0 || !*o->host) {
-		/* Empty or unreadable: a lock being written this very moment,
-		 * or one a crash left half-made. Give it a few seconds. */
-		struct stat st;
-		return stat(path, &st) == 0 && time(NULL) - st.st_mtime < 5;
-	}
+	if (o->pid <= 0 || !*o->host)
+		return false; /* empty or unreadable: left by a crash */
 	if (strcmp(host, o->host))
 		return true; /* another machine: cannot tell, so yes */
-	if (o->pid <= 0)
-		return false;
 	return kill(o->pid, 0) == 0 || errno != ESRCH;
 }
 
 enum lock_status lock_take(const char *config, struct lock_owner *owner)
 {
+	/* The lock is written whole under another name, then linked into
+	 * place: it never exists half-written, so an empty or unreadable one
+	 * is a leftover, not an editor starting up. */
 	char *path = lock_path(config);
-	enum lock_status st = LOCK_TAKEN;
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		int err = errno;
-		if (err == EEXIST) {
-			read_owner(path, owner);
-			st = alive(owner, path) ? LOCK_HELD : LOCK_STALE;
-		} else {
-			st = LOCK_ERROR;
-		}
-		free(path);
-		errno = err;
-		return st;
-	}
+	char *tmp = xasprintf("%s.XXXXXX", path);
+	enum lock_status st = LOCK_ERROR;
+	int err = 0;
 	struct passwd *pw = getpwuid(geteuid());
-	memset(owner, 0, sizeof *owner);
-	owner->pid = getpid();
-	my_host(owner->host, sizeof owner->host);
-	snprintf(owner->user, sizeof owner->user, "%s", pw ? pw->pw_name : "?");
-	owner->since = time(NULL);
+	struct lock_owner me;
+	memset(&me, 0, sizeof me);
+	me.pid = getpid();
+	my_host(me.host, sizeof me.host);
+	snprintf(me.user, sizeof me.user, "%s", pw ? pw->pw_name : "?");
+	me.since = time(NULL);
 	char buf[512];
 	int n = snprintf(buf, sizeof buf, "pid=%ld\nhost=%s\nuser=%s\nsince=%lld\n",
-			 (long)owner->pid, owner->host, owner->user, (long long)owner->since);
-	fchmod(fd, 0600);
-	if (write(fd, buf, (size_t)n) != n || close(fd) < 0) {
-		unlink(path);
-		st = LOCK_ERROR;
+			 (long)me.pid, me.host, me.user, (long long)me.since);
+	int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		goto out;
 	}
+	fchmod(fd, 0600);
+	if (write(fd, buf, (size_t)n) != n || fsync(fd) < 0) {
+		err = errno;
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	close(fd);
+	if (link(tmp, path) == 0) {
+		st = LOCK_TAKEN;
+		*owner = me;
+	} else if ((err = errno) == EEXIST) {
+		read_owner(path, owner);
+		st = alive(owner) ? LOCK_HELD : LOCK_STALE;
+	}
+	unlink(tmp);
+out:
+	free(tmp);
 	free(path);
+	errno = err;
 	return st;
 }
 
@@ -108,7 +114,7 @@ enum lock_status lock_break(const char *config, struct lock_owner *owner)
 	struct lock_owner now;
 	read_owner(path, &now);
 	/* Break only what was seen stale: not a lock taken meanwhile. */
-	if (!alive(&now, path) && now.pid == owner->pid && !strcmp(now.host, owner->host))
+	if (!alive(&now) && now.pid == owner->pid && !strcmp(now.host, owner->host))
 		unlink(path);
 	free(path);
 	return lock_take(config, owner);

@@ -704,7 +704,7 @@ START_TEST(test_tmpfs_readonly)
 	mount_tmpfs("size=64k,mode=0700");
 	struct fx x;
 	fx_open(&x, mnt);
-	ck_assert_msg(mount(NULL, mnt, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
+	ck_assert_msg(mount("tmpfs", mnt, "tmpfs", MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
 			    NULL) == 0, "remount read-only: %s", strerror(errno));
 	struct ini_error e;
 	int rc = config_save(&x.c, false, &e);

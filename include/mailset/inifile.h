@@ -119,8 +119,8 @@ enum ini_status inifile_render(const struct ini_doc *doc,
 enum ini_status inifile_write_atomic(const char *path, const char *data,
 				     size_t len, struct ini_error *e);
 
-/* Remove what a save killed half-way left behind: the temporary files
- * ".NAME.XXXXXX" next to path. Call it only while holding the file's lock
+/* Remove what a save or a lock killed half-way left behind: the temporary
+ * files ".NAME.XXXXXX" and "NAME.lock.XXXXXX" next to path. Call it only while holding the file's lock
  * (no save of another process can be running). Returns how many went. */
 int inifile_clean_temps(const char *path);
 
