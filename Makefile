@@ -56,7 +56,7 @@ PC_CHECK       = $(shell $(PKG_CONFIG) --cflags --libs check 2>/dev/null)
 MO = $(B)/locale/ja/LC_MESSAGES/mailset.mo
 
 .SECONDARY:
-.PHONY: FORCE all deps check-deps run check bench install uninstall clean asan pot lint-man
+.PHONY: FORCE all deps check-deps run check bench install uninstall clean asan pot lint-man fuzz fuzz-build
 all: $(B)/mailset $(MO)
 
 deps:
@@ -162,3 +162,6 @@ clean:
 	rm -rf $(B)
 
 -include $(wildcard $(B)/obj/*.d $(B)/obj/ui/*.d $(BA)/obj/*.d $(BA)/obj/ui/*.d $(BA)/tests/*.d)
+
+# libFuzzer harnesses: make fuzz, make fuzz-build (tests/fuzz.sh runs them briefly)
+-include tests/fuzz/fuzz.mk
