@@ -85,8 +85,9 @@ static void value_span(const struct ini_line *l, size_t *vs, size_t *ve)
 	const char *b = lskip(v, c), *e = rskip(b, c);
 	if (b == e) {
 		/* Empty value: keep one blank after the separator with the
-		 * prefix so that a new value does not touch the comment. */
-		b = e = (v < c && (*v == ' ' || *v == '\t')) ? v + 1 : v;
+		 * prefix, but never the last blank before a comment: a new
+		 * value must not touch the ';'. */
+		b = e = (v + 1 < c && (*v == ' ' || *v == '\t')) ? v + 1 : v;
 	}
 	*vs = (size_t)(b - t);
 	*ve = (size_t)(e - t);
@@ -443,8 +444,11 @@ static size_t build_value_lines(const char *prefix, size_t plen, const char *val
 		return n;
 	}
 	/* Wrap after commas; an item that begins with '#' would read as a
-	 * comment at the start of a line, so its comma starts the line. */
+	 * comment at the start of a line, so its comma starts the line. The
+	 * inline comment stays on the key's line: Debian's inih keeps it as
+	 * part of the value on a continuation line. */
 	bool first_on_line = true;
+	size_t room0 = INI_TEXT_MAX > slen ? INI_TEXT_MAX - slen : 0; /* first line */
 	for (const char *p = value; *p;) {
 		size_t k = strcspn(p, ",\n");
 		if (k == 0) {
@@ -455,13 +459,15 @@ static size_t build_value_lines(const char *prefix, size_t plen, const char *val
 		while (*next == ',' || *next == '\n')
 			next++;
 		bool last = *next == '\0';
-		size_t need = k + (last ? slen : 1);
-		if (!first_on_line && sb.len + need > INI_TEXT_MAX) {
+		size_t need = k + (last ? 0 : 1);
+		if (!first_on_line && sb.len + need > (n ? INI_TEXT_MAX : room0)) {
 			*lines = xrealloc(*lines, (n + 1) * sizeof **lines);
 			if (*p == '#') {
 				/* drop the trailing comma; it leads the next line */
 				sb.buf[--sb.len] = '\0';
 			}
+			if (!n)
+				sb_add(&sb, suffix, slen);
 			(*lines)[n++] = sb_steal(&sb);
 			sb_adds(&sb, INDENT);
 			if (*p == '#')
@@ -473,7 +479,8 @@ static size_t build_value_lines(const char *prefix, size_t plen, const char *val
 			sb_addc(&sb, ',');
 		p = next;
 	}
-	sb_add(&sb, suffix, slen);
+	if (!n)
+		sb_add(&sb, suffix, slen);
 	*lines = xrealloc(*lines, (n + 1) * sizeof **lines);
 	(*lines)[n++] = sb_steal(&sb);
 	sb_free(&flat);
@@ -642,7 +649,23 @@ enum ini_status inifile_render(const struct ini_doc *doc,
 	/* The last line may have no line ending and be as long as inih
 	 * allows: a line after it would push it over. */
 	enum ini_status rc = INI_OK;
-	if (nl && doc->lines[nl - 1].eol == INI_EOL_NONE && !repl[nl - 1] &&
+	/* An indented line that follows new lines (blank and comment lines
+	 * between do not matter to inih) would become their continuation. */
+	for (size_t i = 0; i < nl && rc == INI_OK; i++) {
+		if (!after[i].len)
+			continue;
+		size_t j = i + 1;
+		while (j < nl && (doc->lines[j].kind == INI_BLANK || doc->lines[j].kind == INI_COMMENT))
+			j++;
+		if (j < nl && doc->lines[j].len && is_blank(doc->lines[j].text[0]) &&
+		    doc->lines[j].kind != INI_CONT) {
+			seterr(e, INI_SYNTAX, (int)j + 1, 0, "%s",
+			       _("this line starts with blanks, so a key added before it would "
+				 "swallow it as a continuation: remove the blanks, then try again"));
+			rc = INI_SYNTAX;
+		}
+	}
+	if (rc == INI_OK && nl && doc->lines[nl - 1].eol == INI_EOL_NONE && !repl[nl - 1] &&
 	    (after[nl - 1].len || tail.len) &&
 	    doc->lines[nl - 1].len + (nl == 1 && doc->bom ? 3 : 0) + strlen(neol) > INI_LINE_MAX) {
 		seterr(e, INI_SYNTAX, (int)nl, 0, "%s",

@@ -150,7 +150,8 @@ static char *finish(const struct redactor *r, const char *s, size_t n)
 	char *again = hide(r, safe, strlen(safe));
 	explicit_bzero(safe, strlen(safe));
 	free(safe);
-	if (!holds_secret(r, again))
+	/* (a password of stray bytes may have cut a character in two) */
+	if (!holds_secret(r, again) && utf8_valid(again, strlen(again)))
 		return again;
 	explicit_bzero(again, strlen(again));
 	free(again);
