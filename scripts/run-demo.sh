@@ -41,6 +41,8 @@ while [ ! -s "$ready" ]; do
 	fi
 	sleep 0.1
 done
+# The server has read the password: no copy of it stays outside the config.
+rm -f "$demo_dir/smtpd.pw"
 port=$(cat "$ready")
 "$bin" -c "$demo" set smtp.host=127.0.0.1 "smtp.port=$port" "smtp.ca_file=$demo_dir/certs/ca.pem" >/dev/null
 
