@@ -876,21 +876,8 @@ static const char *verdict_word(enum dns_verdict v)
 /* s, then blanks to fill cols display columns (Japanese takes two). */
 static void pad(struct strbuf *sb, const char *s, int cols)
 {
-	int w = 0;
-	size_t n = strlen(s);
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		size_t k = utf8_decode(s + i, n - i, &cp);
-		if (!k)
-			k = 1, cp = '?';
-		w += (cp >= 0x1100 && (cp <= 0x115F || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-				       (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-				       (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-				       (cp >= 0xFFE0 && cp <= 0xFFE6))) ? 2 : 1;
-		i += k;
-	}
 	sb_adds(sb, s);
-	for (; w < cols; w++)
+	for (int w = utf8_width(s); w < cols; w++)
 		sb_addc(sb, ' ');
 }
 

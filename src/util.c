@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
+#include <wchar.h>
 
 static void (*oom_hook)(void);
 
@@ -222,4 +223,24 @@ size_t utf8_chars(const char *s)
 		if (((unsigned char)*s & 0xC0) != 0x80)
 			n++;
 	return n;
+}
+
+int utf8_char_width(uint32_t cp)
+{
+	return wcwidth((wchar_t)cp) == 2 ? 2 : 1;
+}
+
+int utf8_width(const char *s)
+{
+	int w = 0;
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, n - i, &cp);
+		if (!k)
+			cp = '?', k = 1;
+		w += utf8_char_width(cp);
+		i += k;
+	}
+	return w;
 }

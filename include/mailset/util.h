@@ -54,5 +54,10 @@ size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
 bool utf8_valid(const char *s, size_t n);
 /* Number of characters (code points) in a valid UTF-8 string. */
 size_t utf8_chars(const char *s);
+/* Terminal columns of one character (2 for wide ones, 1 for the rest:
+ * control and unprintable ones too) and of a UTF-8 string (invalid bytes
+ * count as one). Needs a UTF-8 LC_CTYPE (i18n_init() sees to it). */
+int utf8_char_width(uint32_t cp);
+int utf8_width(const char *s);
 
 #endif

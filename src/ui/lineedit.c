@@ -158,8 +158,7 @@ bool le_take_run(struct lineedit *le, wchar_t c)
 
 int le_width(wchar_t c)
 {
-	int w = wcwidth(c);
-	return w == 2 ? 2 : 1;
+	return utf8_char_width((uint32_t)c);
 }
 
 /* Cells from character a up to (not including) b. */

@@ -197,17 +197,7 @@ bool term_color(void)
 
 int term_width(const char *s)
 {
-	int w = 0;
-	size_t n = strlen(s);
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		size_t k = utf8_decode(s + i, n - i, &cp);
-		if (!k)
-			cp = '?', k = 1;
-		w += le_width((wchar_t)cp);
-		i += k;
-	}
-	return w;
+	return utf8_width(s);
 }
 
 int term_put(WINDOW *w, int y, int x, const char *s, int maxw, attr_t a)
