@@ -149,6 +149,13 @@ void term_close(void)
 		close(sigpipe[0]);
 		close(sigpipe[1]);
 		sigpipe[0] = sigpipe[1] = -1;
+		/* On the way out now: a second hang-up or kill (tmux and sshd
+		 * send them to the whole process group) must not cut the exit
+		 * short, nor kill the helper LeakSanitizer starts at exit in
+		 * test builds, which leaves the process spinning. */
+		int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGWINCH };
+		for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+			signal(sigs[i], SIG_IGN);
 	}
 }
 
