@@ -176,7 +176,8 @@ static int classify(struct ini_doc *doc, const char **why)
 				return (int)i + 1;
 			}
 			l->kind = INI_KEY;
-			have_prev_key = true;
+			/* inih continues only a key with a name: "= value" has none */
+			have_prev_key = rskip(s, c) > s;
 		}
 	}
 	return 0;
