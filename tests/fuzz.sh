@@ -1,23 +1,39 @@
 #!/bin/bash
-# tests/fuzz.sh - run every libFuzzer harness (tests/fuzz/fuzz_*.c) over its
-# corpus (tests/fuzz/corpus/NAME, which holds the crashes found so far) and
-# fuzz on for a few seconds: "PASS NAME", "FAIL NAME: why", or "SKIP fuzz:
-# why" when clang with libFuzzer is not installed.
+# tests/fuzz.sh - the libFuzzer harnesses (tests/fuzz/fuzz_*.c).
 #
-# Builds the harnesses with `make fuzz-build` when needed (`make check`
-# has usually done it through `make fuzz-check-build`: then this is a
-# no-op). Crashing inputs are kept in build/fuzz/check/.
+#   tests/fuzz.sh            (make check, through tests/run.sh) for each
+#                            harness: every file of its corpus
+#                            tests/fuzz/corpus/NAME (seeds and the crashes
+#                            found so far) once, then a few seconds of
+#                            fuzzing from there. Prints "PASS NAME" or
+#                            "FAIL NAME: why" (the corpus file or the new
+#                            crash file, and the first line of the report),
+#                            or "SKIP fuzz: why" without clang/libFuzzer.
+#                            Builds with `make fuzz-build` first (a no-op
+#                            when `make check` has built them already).
+#   tests/fuzz.sh --long SECONDS [NAME...]
+#                            (make fuzz) for each harness: the corpus files
+#                            once (crashing ones are reported as KNOWN and
+#                            left out), then SECONDS of fuzzing on
+#                            build/fuzz/corpus/NAME, which keeps what it
+#                            finds; crashes in build/fuzz/crashes/. Does not
+#                            build.
+#   tests/fuzz.sh --probe    exit status: can FUZZ_CC build a libFuzzer
+#                            program?
 #
 # Environment: FUZZ_CC (clang), FUZZ_CHECK_SECONDS (8 per harness),
-# FUZZ_PARALLEL (harnesses at once; 2).
-# `tests/fuzz.sh --probe` only says (exit status) whether FUZZ_CC can build
-# a libFuzzer program; the Makefile asks it.
+# FUZZ_PARALLEL (harnesses at once in the short run; 2), FUZZ_TIMEOUT
+# (seconds per input in --long; 10), FUZZ_FLAGS (more libFuzzer flags for
+# --long).
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 cc=${FUZZ_CC:-clang}
 seconds=${FUZZ_CHECK_SECONDS:-8}
 parallel=${FUZZ_PARALLEL:-2}
+
+export ASAN_OPTIONS=detect_leaks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 # Can cc build and link a libFuzzer program with ASan and UBSan?
 probe() {
@@ -35,53 +51,151 @@ probe() {
 	return $rc
 }
 
-if [ "${1:-}" = --probe ]; then
+# The first line that says what went wrong in a libFuzzer log.
+why() {
+	grep -a -m1 -E '^fuzz_[a-z0-9]+: |ERROR: (Address|Leak|UndefinedBehavior)Sanitizer|runtime error:|ERROR: libFuzzer' \
+		"$1" | sed -E 's/^==[0-9]+== ?//' | cut -c1-200
+}
+
+# regress BIN DIR LOG: run every file of DIR once, in as few processes as
+# possible. Prints "FILE<TAB>why" for each file that crashes.
+regress() {
+	local bin=$1 dir=$2 log=$3 files rest crashed i
+	files=("$dir"/*)
+	[ -e "${files[0]}" ] || return 0
+	while [ ${#files[@]} -gt 0 ]; do
+		if timeout -k 5 300 "$bin" -timeout=5 -rss_limit_mb=2048 "${files[@]}" >"$log" 2>&1; then
+			return 0
+		fi
+		crashed=$(grep -a '^Running: ' "$log" | tail -n 1 | sed 's/^Running: //')
+		printf '%s\t%s\n' "$crashed" "$(why "$log")"
+		rest=()
+		for ((i = 0; i < ${#files[@]}; i++)); do
+			if [ "${files[i]}" = "$crashed" ]; then
+				rest=("${files[@]:i+1}")
+				break
+			fi
+		done
+		[ -z "$crashed" ] && return 0 # no file named: give up rather than loop
+		files=("${rest[@]}")
+	done
+}
+
+names_from_tree() {
+	local src
+	for src in "$repo"/tests/fuzz/fuzz_*.c; do
+		[ -e "$src" ] && basename "$src" .c
+	done
+}
+
+# ---------------------------------------------------------------- --long
+long_run() {
+	local secs=$1 n bin work known failed="" k f
+	shift
+	local names=("$@")
+	[ ${#names[@]} -eq 0 ] && mapfile -t names < <(names_from_tree)
+	cd "$repo" || exit 1
+	mkdir -p build/fuzz/crashes build/fuzz/log
+	for n in "${names[@]}"; do
+		bin=build/fuzz/$n
+		work=build/fuzz/corpus/$n
+		if [ ! -x "$bin" ]; then
+			echo "  FUZZ    $n: $bin is not built (make fuzz-build)"
+			failed="$failed $n"
+			continue
+		fi
+		mkdir -p "$work"
+		cp tests/fuzz/corpus/"$n"/* "$work"/ 2>/dev/null
+		known=$(regress "$bin" "$work" "build/fuzz/log/$n.regress.log")
+		if [ -n "$known" ]; then
+			while IFS=$'\t' read -r f k; do
+				echo "  KNOWN   $n: $f: $k"
+				rm -f "$f" # kept in tests/fuzz/corpus; out of the way here
+			done <<<"$known"
+		fi
+		echo "  FUZZ    $n ($secs s, log build/fuzz/log/$n.log)"
+		if timeout -k 10 $((secs + 120)) "$bin" -max_total_time="$secs" \
+			-timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -print_final_stats=1 \
+			-artifact_prefix="build/fuzz/crashes/$n-" ${FUZZ_FLAGS:-} \
+			"$work" >"build/fuzz/log/$n.log" 2>&1; then
+			grep -E '^(Done|stat::new_units_added)' "build/fuzz/log/$n.log" | sed 's/^/          /'
+			[ -n "$known" ] && failed="$failed $n"
+		else
+			failed="$failed $n"
+			echo "          $(why "build/fuzz/log/$n.log")"
+			grep -a -o -E 'Test unit written to .*' "build/fuzz/log/$n.log" | sed 's/^/          /'
+		fi
+	done
+	if [ -n "$failed" ]; then
+		echo "  fuzz: FAILED:$failed"
+		echo "  minimise a crash: build/fuzz/NAME -minimize_crash=1 -runs=20000 -artifact_prefix=DIR/ FILE"
+		echo "  (smallest DIR/minimized-from-*), then keep it in tests/fuzz/corpus/NAME/"
+		return 1
+	fi
+	return 0
+}
+
+case ${1:-} in
+--probe)
 	probe
 	exit $?
-fi
+	;;
+--long)
+	shift
+	long_run "$@"
+	exit $?
+	;;
+esac
 
+# ------------------------------------------------------ make check's run
 if ! probe; then
 	echo "SKIP fuzz: $cc with libFuzzer not found (Debian: apt-get install clang libclang-rt-14-dev)"
 	exit 0
 fi
 
 cd "$repo" || exit 1
-names=()
-for src in tests/fuzz/fuzz_*.c; do
-	[ -e "$src" ] && names+=("$(basename "$src" .c)")
-done
+mapfile -t names < <(names_from_tree)
 if [ ${#names[@]} -eq 0 ]; then
 	echo "FAIL fuzz: no harness in tests/fuzz/"
 	exit 1
 fi
 
-# Build (or check that the build is current). Not part of make's jobserver.
-# -f fuzz.mk as well: works before the top Makefile includes it.
-mkdir -p "$repo/build"
+# Build (or check that the build is current), outside make's jobserver;
+# -f fuzz.mk as well, which works whether or not the Makefile includes it.
+mkdir -p build
 if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -s \
 	-f Makefile -f tests/fuzz/fuzz.mk fuzz-build \
-	FUZZ_CC="$cc" >"$repo/build/fuzz-build.log" 2>&1; then
+	FUZZ_CC="$cc" >build/fuzz-build.log 2>&1; then
 	echo "FAIL fuzz-build: make fuzz-build failed (build/fuzz-build.log)"
-	tail -n 30 "$repo/build/fuzz-build.log" >&2
+	tail -n 30 build/fuzz-build.log >&2
 	exit 1
 fi
 
 out=$repo/build/fuzz/check
 rm -rf "$out"
 mkdir -p "$out"
-export ASAN_OPTIONS=detect_leaks=1
-export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-# One harness: its corpus (copied, so that what it finds stays out of git)
-# and a few seconds of fuzzing. Writes $out/NAME.result.
+# One harness: its corpus once, then a few seconds of fuzzing on a copy
+# (what it finds stays out of git). Writes $out/NAME.result.
 run_one() {
-	local n=$1 bin=build/fuzz/$1 seeds=tests/fuzz/corpus/$1 rc
+	local n=$1 bin=build/fuzz/$1 seeds=tests/fuzz/corpus/$1 rc known first count
 	local work=$out/corpus/$n
-	mkdir -p "$work"
 	if [ ! -d "$seeds" ] || [ -z "$(ls -A "$seeds")" ]; then
 		echo "FAIL $n: no seed corpus in $seeds" >"$out/$n.result"
 		return
 	fi
+	known=$(regress "$bin" "$seeds" "$out/$n.regress.log")
+	if [ -n "$known" ]; then
+		count=$(wc -l <<<"$known")
+		first=$(head -n 1 <<<"$known" | sed 's/\t/ (/; s/$/)/')
+		if [ "$count" -gt 1 ]; then
+			first="$first, and $((count - 1)) more"
+		fi
+		echo "FAIL $n: $first" >"$out/$n.result"
+		sed 's/^/    /' <<<"$known" >"$out/$n.details"
+		return
+	fi
+	mkdir -p "$work"
 	cp "$seeds"/* "$work"/
 	timeout -k 5 $((seconds + 60)) "$bin" -max_total_time="$seconds" -timeout=5 \
 		-rss_limit_mb=2048 -artifact_prefix="$out/$n-" "$work" >"$out/$n.log" 2>&1
@@ -90,22 +204,16 @@ run_one() {
 		echo "PASS $n" >"$out/$n.result"
 		return
 	fi
-	local art why from="" f sum
+	local art w
 	art=$(ls "$out/$n-"* 2>/dev/null | head -n 1)
-	why=$(grep -m1 -E '^fuzz_[a-z0-9]+: |ERROR: (Address|Leak|UndefinedBehavior)Sanitizer|runtime error:|ERROR: libFuzzer' \
-		"$out/$n.log" | sed -E 's/^==[0-9]+==//' | cut -c1-200)
+	w=$(why "$out/$n.log")
 	if [ -n "$art" ]; then
-		sum=$(sha1sum "$art" | cut -d' ' -f1)
-		for f in "$seeds"/*; do
-			if [ "$(sha1sum "$f" | cut -d' ' -f1)" = "$sum" ]; then
-				from=" = $f"
-				break
-			fi
-		done
-		echo "FAIL $n: ${art#"$repo"/}$from (${why:-exit status $rc})" >"$out/$n.result"
+		echo "FAIL $n: new crash ${art#"$repo"/} (${w:-exit status $rc})" >"$out/$n.result"
 	else
-		echo "FAIL $n: exit status $rc, no crash file (${why:-see ${out#"$repo"/}/$n.log})" >"$out/$n.result"
+		echo "FAIL $n: exit status $rc, no crash file (${w:-see ${out#"$repo"/}/$n.log})" >"$out/$n.result"
 	fi
+	grep -a -E '^fuzz_[a-z0-9]+: |ERROR|SUMMARY|runtime error|^    #[0-9]' "$out/$n.log" |
+		head -n 20 | sed 's/^/    /' >"$out/$n.details"
 }
 
 running=0
@@ -128,8 +236,7 @@ for n in "${names[@]}"; do
 	fi
 	if ! grep -q '^PASS ' "$out/$n.result" 2>/dev/null; then
 		failed=$((failed + 1))
-		grep -E '^fuzz_[a-z0-9]+: |ERROR|SUMMARY|runtime error|^    #[0-9]' "$out/$n.log" 2>/dev/null |
-			head -n 20 | sed "s/^/    $n: /" >&2
+		[ -s "$out/$n.details" ] && sed "s/^/$n: /" "$out/$n.details" >&2
 	fi
 done
 [ "$failed" -eq 0 ]

@@ -1,12 +1,14 @@
 # tests/fuzz/fuzz.mk - libFuzzer harnesses (tests/fuzz/fuzz_*.c), included
-# by the top Makefile after its own variables (B, MODEL_SRC, MODELPKGS,
+# by the top Makefile after its own variables (B, MODEL_SRC, PC_MODEL_LIBS,
 # PKG_CONFIG, E, Q).
 #
 #   make fuzz-build          build/fuzz/fuzz_* with clang (libFuzzer, ASan, UBSan)
-#   make fuzz                run each harness for FUZZ_SECONDS (default 60)
-#                            on build/fuzz/corpus/NAME, a copy of
+#   make fuzz                run each harness over its corpus once, then for
+#                            FUZZ_SECONDS (default 60) on
+#                            build/fuzz/corpus/NAME, a copy of
 #                            tests/fuzz/corpus/NAME that keeps what it finds
-#                            (crashes: build/fuzz/crashes/NAME-crash-*)
+#                            (crashes: build/fuzz/crashes/NAME-crash-*;
+#                            logs: build/fuzz/log/)
 #   make fuzz FUZZ_TARGETS="fuzz_ini fuzz_render"   only those
 #   make fuzz-check-build    fuzz-build when clang with libFuzzer is there,
 #                            else a note (tests/fuzz.sh then says SKIP)
@@ -73,26 +75,11 @@ fuzz-check-build:
 	fi
 
 # Every harness runs even when one fails; the exit status says whether any
-# did. The log of each run is build/fuzz/log/NAME.log.
+# did. Corpus files that crash are reported as KNOWN and left out of the
+# fuzzing, which goes on from the rest (tests/fuzz.sh --long).
 fuzz: fuzz-build
-	$(Q)failed=; \
-	for n in $(FUZZ_TARGETS); do \
-	  mkdir -p $(FZ)/corpus/$$n $(FZ)/crashes $(FZ)/log; \
-	  cp tests/fuzz/corpus/$$n/* $(FZ)/corpus/$$n/ 2>/dev/null; \
-	  echo "  FUZZ    $$n ($(FUZZ_SECONDS) s, log $(FZ)/log/$$n.log)"; \
-	  if ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	     $(FZ)/$$n -max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) \
-	       -rss_limit_mb=2048 -print_final_stats=1 \
-	       -artifact_prefix=$(FZ)/crashes/$$n- $(FUZZ_FLAGS) \
-	       $(FZ)/corpus/$$n >$(FZ)/log/$$n.log 2>&1; then \
-	    grep -E '^(Done|stat::number_of_executed_units|stat::new_units_added)' $(FZ)/log/$$n.log | sed 's/^/          /'; \
-	  else \
-	    failed="$$failed $$n"; \
-	    grep -E '^(fuzz_[a-z0-9]+: |==[0-9]+==ERROR|SUMMARY|.*runtime error|artifact_prefix|Test unit written)' \
-	      $(FZ)/log/$$n.log | sed 's/^/          /'; \
-	  fi; \
-	done; \
-	if [ -n "$$failed" ]; then echo "  fuzz: FAILED:$$failed (minimise: build/fuzz/NAME -minimize_crash=1 -runs=10000 FILE)"; exit 1; fi
+	$(Q)FUZZ_TIMEOUT=$(FUZZ_TIMEOUT) FUZZ_FLAGS='$(FUZZ_FLAGS)' \
+	  tests/fuzz.sh --long $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 -include $(wildcard $(FZ)/obj/*.d $(FZ)/harness/*.d)
 

@@ -21,6 +21,7 @@
  *     settings_render() (the save path, which proves the read-back
  *     itself) must accept the same change.
  * Every failure prints "fuzz_ini: ..." and aborts. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -192,7 +193,20 @@ static char *derive_value(const struct ini_doc *doc, const uint8_t *data, size_t
 	return sb_steal(&sb);
 }
 
-/* Render doc with the changes and return the bytes (never NULL). */
+/* The last line has no line ending and is as long as inih allows: nothing
+ * can be added after it (HACKING, INI rules). */
+static bool full_last_line(const struct ini_doc *doc)
+{
+	if (!doc->nlines)
+		return false;
+	const struct ini_line *l = &doc->lines[doc->nlines - 1];
+	size_t eol = doc->eol == INI_EOL_CRLF ? 2 : 1;
+	return l->eol == INI_EOL_NONE &&
+	       l->len + (doc->nlines == 1 && doc->bom ? 3 : 0) + eol > INI_LINE_MAX;
+}
+
+/* Render doc with the changes and return the bytes, or NULL when
+ * inifile_render() refuses for a reason HACKING documents. */
 static char *render(const struct ini_doc *doc, const struct ini_change *ch, size_t nch,
 		    size_t *len)
 {
@@ -204,9 +218,9 @@ static char *render(const struct ini_doc *doc, const struct ini_change *ch, size
 	 * go before an indented line, which would become its continuation. */
 	if (rc == INI_SYNTAX && nch && e.line >= 1 && e.line <= (int)doc->nlines) {
 		const struct ini_line *l = &doc->lines[e.line - 1];
-		bool full_last = e.line == (int)doc->nlines && l->eol == INI_EOL_NONE &&
-				 l->len + (doc->nlines == 1 && doc->bom ? 3 : 0) + 2 > INI_LINE_MAX;
-		bool indented = l->len && (l->text[0] == ' ' || l->text[0] == '\t');
+		bool full_last = e.line == (int)doc->nlines && full_last_line(doc);
+		/* blanks as inih sees them: isspace() */
+		bool indented = l->len && isspace((unsigned char)l->text[0]) && l->kind != INI_CONT;
 		if (full_last || indented) {
 			*len = 0;
 			return NULL;
@@ -216,18 +230,6 @@ static char *render(const struct ini_doc *doc, const struct ini_change *ch, size
 		die("inifile_render() failed (status %d): %s", (int)rc, e.msg);
 	*len = out.len;
 	return sb_steal(&out);
-}
-
-/* The last line has no line ending and is as long as inih allows: nothing
- * can be added after it (HACKING, INI rules). */
-static bool full_last_line(const struct ini_doc *doc)
-{
-	if (!doc->nlines)
-		return false;
-	const struct ini_line *l = &doc->lines[doc->nlines - 1];
-	size_t eol = doc->eol == INI_EOL_CRLF ? 2 : 1;
-	return l->eol == INI_EOL_NONE &&
-	       l->len + (doc->nlines == 1 && doc->bom ? 3 : 0) + eol > INI_LINE_MAX;
 }
 
 static char *canon_list(const char *s)
@@ -305,19 +307,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	struct ini_change ch = { f->section, f->key, value, list };
-	if (full_last_line(&doc)) {
-		/* Refused when a line would follow it (inifile_render); a
-		 * change of a value elsewhere is still possible. */
-		struct strbuf tmp = { 0 };
-		enum ini_status rc = inifile_render(&doc, &ch, 1, &tmp, &e);
-		sb_free(&tmp);
-		if (rc == INI_SYNTAX) {
-			free(value);
-			settings_free(&s);
-			inifile_free(&doc);
-			return 0;
-		}
-	}
 	char *out = render(&doc, &ch, 1, &len);
 	if (!out) {
 		free(value);
