@@ -14,6 +14,8 @@
 
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/ui/tmux.sh
+. "$(dirname "$0")/ui/tmux.sh"
 
 DNSMASQ=/usr/sbin/dnsmasq
 PY=/usr/bin/python3
@@ -36,7 +38,6 @@ mkdir -p "$W/zone"
 DNS_PID=
 SILENT_PID=
 TMUX_SOCK=mailset-dns-test-$$
-tm() { LC_ALL=C.UTF-8 tmux -u -L "$TMUX_SOCK" -f /dev/null "$@"; }
 TMUX_STARTED=
 
 # shellcheck disable=SC2317 # called by the EXIT trap
@@ -657,15 +658,6 @@ ui_start() {
 	tm new-session -d -s "$S" -x 80 -y 24 "sh $T_DIR/run.sh"
 }
 
-ui_stop() {
-	tm kill-session -t "$S" >/dev/null 2>&1
-	local i=0
-	while [ ! -e "$T_DIR/rc" ] && [ $i -lt 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	sanitizer_check "$T_DIR/err" "mailset (tmux session $S)"
-}
 
 # The pane's text, ncurses' line drawing as Unicode, escapes removed.
 screen() {
@@ -713,20 +705,7 @@ wait_exit() {
 	RC=$(cat "$T_DIR/rc")
 }
 
-keys() { tm send-keys -t "$S" "$@"; }
 
-run_test() {
-	local name=$1
-	shift
-	begin "$name"
-	S=
-	"$@"
-	[ -n "$S" ] && ui_stop
-	if [ -n "$T_WHY" ] && [ -n "$VERBOSE" ] && [ -f "$T_DIR/screen" ]; then
-		sed 's/^/    screen: /' "$T_DIR/screen" >&2
-	fi
-	end
-}
 
 # pane_conf FILE SERVER: a whole configuration for ok.shop.test with the
 # [dns] keys set.

@@ -27,6 +27,8 @@
 
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/ui/tmux.sh
+. "$(dirname "$0")/ui/tmux.sh"
 
 SAFETY_DIR=$TESTS_DIR/safety
 FIXTURE=$SAFETY_DIR/mail.ini
@@ -40,7 +42,6 @@ HOST=$(uname -n)
 ME=$(id -un)
 
 TMUX_SOCK=mailset-safety-$$
-tm() { LC_ALL=C.UTF-8 tmux -u -L "$TMUX_SOCK" -f /dev/null "$@"; }
 
 safety_cleanup() {
 	tm kill-server >/dev/null 2>&1
@@ -200,28 +201,8 @@ wait_pid_gone() {
 
 # capture-pane shows ncurses' ACS line drawing as letters: capture with -e,
 # draw the ACS runs as Unicode and drop every other escape sequence.
-screen_text() {
-	# shellcheck disable=SC2016
-	perl -CSD -Mutf8 -0777 -ne '
-		s/\e\[[0-9;:?]*[ -\/]*[@-~]//g;
-		s/\e[()][0-9A-Za-z]//g;
-		my ($acs, $o) = (0, "");
-		for my $c (split //) {
-			if ($c eq "\x0e") { $acs = 1; next }
-			if ($c eq "\x0f") { $acs = 0; next }
-			$c =~ tr/lqkxjmtuvwn~a/┌─┐│┘└├┤┴┬┼·▒/ if $acs;
-			$o .= $c;
-		}
-		print $o;'
-}
 
-screen() {
-	tm capture-pane -p -e -t "$S" 2>/dev/null | screen_text >"$T_DIR/screen"
-}
 
-screen_flat() {
-	sed 's/  */ /g' "$T_DIR/screen" | tr '\n' '|' | head -c 1200
-}
 
 # wait_for TEXT [SECONDS]: poll the screen every 50 ms until TEXT shows.
 wait_for() {
@@ -244,33 +225,8 @@ wait_for() {
 	return 1
 }
 
-wait_gone() {
-	local text=$1 n=$((${2:-8} * 20)) i=0
-	while [ $i -lt $n ]; do
-		screen
-		grep -qF -- "$text" "$T_DIR/screen" || return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	fail "'$text' is still on the screen; screen: $(screen_flat)"
-	return 1
-}
 
 # Until two captures 100 ms apart agree.
-wait_stable() {
-	local i=0
-	screen
-	cp "$T_DIR/screen" "$T_DIR/screen.prev"
-	while [ $i -lt 40 ]; do
-		sleep 0.1
-		screen
-		cmp -s "$T_DIR/screen" "$T_DIR/screen.prev" && return 0
-		cp "$T_DIR/screen" "$T_DIR/screen.prev"
-		i=$((i + 1))
-	done
-	fail "the screen never settled"
-	return 1
-}
 
 # wait_exit: until mailset has ended (8 s at most); its status in $RC.
 wait_exit() {
@@ -297,34 +253,9 @@ expect_running() {
 	return 0
 }
 
-keys() { tm send-keys -t "$S" "$@"; }
-type_text() {
-	local t=$1
-	case $t in *';') t=${t%;}'\;' ;; esac
-	tm send-keys -t "$S" -l -- "$t"
-}
 
-on_screen() {
-	grep -qF -- "$1" "$T_DIR/screen" || fail "${2:-screen} lacks '$1'; screen: $(screen_flat)"
-}
-not_on_screen() {
-	grep -qF -- "$1" "$T_DIR/screen" && fail "${2:-screen} shows '$1'; screen: $(screen_flat)"
-	return 0
-}
 
-expect_row_has() {
-	local line
-	line=$(grep -F -m1 -- "$1" "$T_DIR/screen")
-	case $line in
-	*"$2"*) ;;
-	*) fail "the row of '$1' is '$line', expected it to show '$2'" ;;
-	esac
-}
 
-fixture() {
-	cp "$FIXTURE" "$1"
-	chmod 600 "$1"
-}
 
 # The fixture with sed expressions applied, for comparisons.
 fixture_with() {
@@ -376,9 +307,6 @@ tr_piece() {
 	tr_ "$1" | perl -CSD -ne 'my @p = split /%[-0-9.]*[a-z]+/; my $b = ""; for (@p) { s/^\s+|\s+$//g; $b = $_ if length > length $b } print $b'
 }
 
-msg() {
-	if [ "$LANG_UI" = ja ]; then echo "$1"; else echo "$2"; fi
-}
 
 label() { msg "$1" "$2"; }
 KEYBAR_LAST='F10'

@@ -17,6 +17,8 @@
 
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/ui/tmux.sh
+. "$(dirname "$0")/ui/tmux.sh"
 
 UI_DIR=$TESTS_DIR/ui
 FIXTURE=$UI_DIR/mail.ini
@@ -27,7 +29,6 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 
 TMUX_SOCK=mailset-test-$$
-tm() { LC_ALL=C.UTF-8 tmux -u -L "$TMUX_SOCK" -f /dev/null "$@"; }
 
 ui_cleanup() {
 	tm kill-server >/dev/null 2>&1
@@ -82,44 +83,9 @@ ui_start() {
 	tm new-session -d -s "$S" -x "$cols" -y "$rows" "sh $T_DIR/run.sh"
 }
 
-# The session is gone or the process has ended: the last check of a test.
-ui_stop() {
-	tm kill-session -t "$S" >/dev/null 2>&1
-	local i=0
-	while [ ! -e "$T_DIR/rc" ] && [ $i -lt 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	sanitizer_check "$T_DIR/err" "mailset (tmux session $S)"
-}
 
-# capture-pane -p shows the DEC line-drawing characters of ncurses' ACS
-# (TERM=xterm-256color) as the letters that select them (lqqk...): capture
-# with -e instead, draw the ACS runs (between SO and SI) as Unicode box
-# characters and drop every other escape sequence.
-screen_text() {
-	# shellcheck disable=SC2016
-	perl -CSD -Mutf8 -0777 -ne '
-		s/\e\[[0-9;:?]*[ -\/]*[@-~]//g;
-		s/\e[()][0-9A-Za-z]//g;
-		my ($acs, $o) = (0, "");
-		for my $c (split //) {
-			if ($c eq "\x0e") { $acs = 1; next }
-			if ($c eq "\x0f") { $acs = 0; next }
-			$c =~ tr/lqkxjmtuvwn~a/┌─┐│┘└├┤┴┬┼·▒/ if $acs;
-			$o .= $c;
-		}
-		print $o;'
-}
 
-screen() {
-	tm capture-pane -p -e -t "$S" 2>/dev/null | screen_text >"$T_DIR/screen"
-}
 
-# One line per screen row, for a failure message.
-screen_flat() {
-	sed 's/  */ /g' "$T_DIR/screen" | tr '\n' '|' | head -c 1200
-}
 
 # wait_for TEXT [SECONDS]: poll the screen every 50 ms until TEXT shows.
 # Once mailset has ended, what it printed last gets one more second.
@@ -143,34 +109,7 @@ wait_for() {
 	return 1
 }
 
-# wait_gone TEXT [SECONDS]: until TEXT is no longer on the screen.
-wait_gone() {
-	local text=$1 n=$((${2:-8} * 20)) i=0
-	while [ $i -lt $n ]; do
-		screen
-		grep -qF -- "$text" "$T_DIR/screen" || return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	fail "'$text' is still on the screen; screen: $(screen_flat)"
-	return 1
-}
 
-# Until two captures 100 ms apart agree (a frame may be drawn in pieces).
-wait_stable() {
-	local i=0
-	screen
-	cp "$T_DIR/screen" "$T_DIR/screen.prev"
-	while [ $i -lt 40 ]; do
-		sleep 0.1
-		screen
-		cmp -s "$T_DIR/screen" "$T_DIR/screen.prev" && return 0
-		cp "$T_DIR/screen" "$T_DIR/screen.prev"
-		i=$((i + 1))
-	done
-	fail "the screen never settled"
-	return 1
-}
 
 # wait_exit: until mailset has ended (8 s at most); its status in $RC.
 wait_exit() {
@@ -199,22 +138,7 @@ expect_running() {
 	return 0
 }
 
-keys() { tm send-keys -t "$S" "$@"; }
-# Literal text. tmux takes an argument ending in ';' for a command
-# separator: such a ';' is sent escaped.
-type_text() {
-	local t=$1
-	case $t in *';') t=${t%;}'\;' ;; esac
-	tm send-keys -t "$S" -l -- "$t"
-}
 
-on_screen() {
-	grep -qF -- "$1" "$T_DIR/screen" || fail "${2:-screen} lacks '$1'; screen: $(screen_flat)"
-}
-not_on_screen() {
-	grep -qF -- "$1" "$T_DIR/screen" && fail "${2:-screen} shows '$1'; screen: $(screen_flat)"
-	return 0
-}
 
 # The screen row (0-based) holding TEXT, first match.
 row_of() {
@@ -243,21 +167,7 @@ expect_cursor_on() {
 	fi
 }
 
-# The screen row holding TEXT also holds WANT.
-expect_row_has() {
-	local line
-	line=$(grep -F -m1 -- "$1" "$T_DIR/screen")
-	case $line in
-	*"$2"*) ;;
-	*) fail "the row of '$1' is '$line', expected it to show '$2'" ;;
-	esac
-}
 
-# A fresh copy of the fixture, mode 0600.
-fixture() {
-	cp "$FIXTURE" "$1"
-	chmod 600 "$1"
-}
 
 expect_file() {
 	cmp -s "$UI_DIR/expected/$2.ini" "$1" ||
@@ -287,24 +197,7 @@ expect_golden() {
 		fail "screen differs from screens/$1.txt: $(grep '^[-+][^-+]' "$T_DIR/screen.diff" | head -6 | tr '\n' '|')"
 }
 
-# run_test NAME FUNCTION [ARGS...]: one test, one tmux session.
-run_test() {
-	local name=$1
-	shift
-	begin "$name"
-	S=
-	"$@"
-	[ -n "$S" ] && ui_stop
-	if [ -n "$T_WHY" ] && [ -n "$VERBOSE" ] && [ -f "$T_DIR/screen" ]; then
-		sed 's/^/    screen: /' "$T_DIR/screen" >&2
-	fi
-	end
-}
 
-# Messages in both languages.
-msg() {
-	if [ "$LANG_UI" = ja ]; then echo "$1"; else echo "$2"; fi
-}
 
 KEYBAR_LAST='F10'
 
