@@ -36,6 +36,7 @@
 #include "mailset/inifile.h"
 #include "mailset/settings.h"
 #include "mailset/util.h"
+#include "testutil.h"
 
 static const char OLD_INI[] =
 	"; shop mail settings\n"
@@ -60,22 +61,9 @@ static const char OLD_INI[] =
 /* --- files ----------------------------------------------------------------- */
 
 /* Every test's files live under one directory that main() removes. */
-static char *tmp_root;
 static bool can_mount;
 
-static char *tmpdir_new(void)
-{
-	char *d = xasprintf("%s/t.XXXXXX", tmp_root);
-	ck_assert_msg(mkdtemp(d) != NULL, "mkdtemp: %s", strerror(errno));
-	return d;
-}
 
-static void rm_rf(const char *dir)
-{
-	char *cmd = xasprintf("rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-	free(cmd);
-}
 
 static char *slurp(const char *path, size_t *len)
 {

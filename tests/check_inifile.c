@@ -17,6 +17,7 @@
 
 #include "mailset/inifile.h"
 #include "mailset/util.h"
+#include "testutil.h"
 
 #define BOM "\xef\xbb\xbf"
 
@@ -151,21 +152,8 @@ static char *dir_list(const char *dir)
 /* Every test's files live under one directory that main() removes after
  * all tests ran, so that a failing test (whose process ends at the failed
  * assertion) leaves nothing behind. */
-static char *tmp_root;
 
-static char *tmpdir_new(void)
-{
-	char *d = xasprintf("%s/t.XXXXXX", tmp_root);
-	ck_assert_msg(mkdtemp(d) != NULL, "mkdtemp: %s", strerror(errno));
-	return d;
-}
 
-static void rm_rf(const char *dir)
-{
-	char *cmd = xasprintf("rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-	free(cmd);
-}
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -692,29 +680,6 @@ static uint32_t rnd(uint32_t n)
 
 /* A list as the shop reads it: split on commas and newlines, blanks
  * trimmed, empty items dropped, joined with ','. */
-static char *canon_list(const char *s)
-{
-	struct strbuf sb = {0};
-	sb_adds(&sb, "");
-	const char *p = s;
-	while (*p) {
-		size_t n = strcspn(p, ",\n");
-		const char *b = p, *e = p + n;
-		while (b < e && (*b == ' ' || *b == '\t'))
-			b++;
-		while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-		if (e > b) {
-			if (sb.len)
-				sb_addc(&sb, ',');
-			sb_add(&sb, b, (size_t)(e - b));
-		}
-		p += n;
-		if (*p)
-			p++;
-	}
-	return sb_steal(&sb);
-}
 
 /* If inifile_value_problem() finds nothing wrong with a value, rendering it
  * must give a file from which inih reads that value back: exactly, or, for

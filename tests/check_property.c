@@ -30,6 +30,7 @@
 #include "mailset/settings.h"
 #include "mailset/util.h"
 #include "mailset/validate.h"
+#include "testutil.h"
 
 #define BOM "\xef\xbb\xbf"
 
@@ -71,29 +72,6 @@ static const char *vis(const char *s)
 	return sb_steal(&sb); /* lives as long as the failing test */
 }
 
-static char *canon_list(const char *s)
-{
-	struct strbuf sb = {0};
-	sb_adds(&sb, "");
-	const char *p = s;
-	while (*p) {
-		size_t n = strcspn(p, ",\n");
-		const char *b = p, *e = p + n;
-		while (b < e && (*b == ' ' || *b == '\t'))
-			b++;
-		while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-		if (e > b) {
-			if (sb.len)
-				sb_addc(&sb, ',');
-			sb_add(&sb, b, (size_t)(e - b));
-		}
-		p += n;
-		if (*p)
-			p++;
-	}
-	return sb_steal(&sb);
-}
 
 /* Every key = value inih reports, continuation pieces joined by "\n". */
 struct kv {
@@ -634,21 +612,8 @@ static char *gen(const struct field *f, const char *dir)
 /* Every test's files live under one directory that main() removes after
  * all tests ran, so that a failing test (whose process ends at the failed
  * assertion) leaves nothing behind. */
-static char *tmp_root;
 
-static char *tmpdir_new(void)
-{
-	char *d = xasprintf("%s/t.XXXXXX", tmp_root);
-	ck_assert_msg(mkdtemp(d) != NULL, "mkdtemp: %s", strerror(errno));
-	return d;
-}
 
-static void rm_rf(const char *dir)
-{
-	char *cmd = xasprintf("rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-	free(cmd);
-}
 
 static void check_one(enum field_id id, int n, const char *cand, const char *v,
 		      const char *path)
