@@ -36,7 +36,7 @@ E = @:
 endif
 
 MODEL_SRC = src/util.c src/i18n.c src/inifile.c src/settings.c src/config.c src/validate.c src/presets.c \
-            src/message.c src/transcript.c src/smtp.c src/lock.c src/recover.c src/dns.c
+            src/message.c src/transcript.c src/verdict.c src/smtp.c src/lock.c src/recover.c src/dns.c
 CLI_SRC   = src/cli.c
 UI_SRC    = src/ui/term.c src/ui/keys.c src/ui/lineedit.c src/ui/editor.c src/ui/dialog.c src/ui/wizard.c \
             src/ui/sendpanel.c src/ui/testpane.c src/ui/safety.c src/ui/dnspane.c

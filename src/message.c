@@ -1,6 +1,7 @@
 /* message.c - the test message. */
 #include "mailset/message.h"
 
+#include <idn2.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <stdio.h>
@@ -107,6 +108,84 @@ char *message_fill(const char *tmpl, const struct settings *s)
 	return sb_steal(&sb);
 }
 
+char *message_ascii_address(const char *addr)
+{
+	const char *at = strrchr(addr, '@');
+	char *ascii = NULL;
+	if (!at || idn2_to_ascii_8z(at + 1, &ascii, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT) != IDN2_OK)
+		return xstrdup(addr);
+	char *r = xasprintf("%.*s@%s", (int)(at - addr), addr, ascii);
+	idn2_free(ascii);
+	return r;
+}
+
+/* A header built atom by atom, folded (CRLF SP) before an atom that would
+ * take the line past 78 characters (RFC 5322 2.1.1). An atom is never
+ * split: encoded words are at most 72 characters, so each fits a line. */
+#define HEADER_LINE_MAX 78
+
+struct header {
+	struct strbuf *sb;
+	size_t col;
+	bool used;           /* an atom on this line already */
+};
+
+static void header_start(struct header *h, struct strbuf *sb, const char *name)
+{
+	h->sb = sb;
+	sb_addf(sb, "%s:", name);
+	h->col = strlen(name) + 1;
+	h->used = false;
+}
+
+static void header_atom(struct header *h, const char *atom, size_t n)
+{
+	if (h->col + 1 + n > HEADER_LINE_MAX && h->used) {
+		sb_adds(h->sb, "\r\n");
+		h->col = 0;
+	}
+	sb_addc(h->sb, ' ');
+	sb_add(h->sb, atom, n);
+	h->col += 1 + n;
+	h->used = true;
+}
+
+/* Each blank-separated piece of text as an atom. */
+static void header_words(struct header *h, const char *text)
+{
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, " \n");
+		if (n)
+			header_atom(h, p, n);
+		p += n;
+		p += strspn(p, " \n");
+	}
+}
+
+static void header_end(struct header *h)
+{
+	sb_adds(h->sb, "\r\n");
+}
+
+/* "Name <addr>" with the name as encoded words when it needs them. */
+static void address_header(struct strbuf *sb, const char *field, const char *name,
+			   const char *addr)
+{
+	struct header h;
+	header_start(&h, sb, field);
+	if (*name) {
+		char *enc = message_encode_words(name, "\n");
+		header_words(&h, enc);
+		free(enc);
+	}
+	char *ascii = message_ascii_address(addr);
+	char *br = xasprintf("<%s>", ascii);
+	header_atom(&h, br, strlen(br));
+	header_end(&h);
+	free(br);
+	free(ascii);
+}
+
 static bool has_breaks(const char *s)
 {
 	return strpbrk(s, "\r\n") != NULL;
@@ -167,23 +246,22 @@ char *message_build(const struct settings *s, const char *to, const char *tmpl,
 	struct strbuf sb = { 0 };
 	char date[64];
 	rfc5322_date(date, sizeof date, when);
-	if (*name) {
-		char *enc = message_encode_words(name, "\r\n ");
-		sb_addf(&sb, "From: %s <%s>\r\n", enc, from);
-		free(enc);
-	} else {
-		sb_addf(&sb, "From: <%s>\r\n", from);
-	}
-	sb_addf(&sb, "To: <%s>\r\n", to);
+	address_header(&sb, "From", name, from);
+	address_header(&sb, "To", "", to);
+	struct header h;
+	header_start(&h, &sb, "Subject");
 	char *subj = message_encode_words("mailset \xE9\x80\x81\xE4\xBF\xA1\xE3\x83\x86\xE3\x82\xB9"
-					  "\xE3\x83\x88 / test message", "\r\n ");
-	sb_addf(&sb, "Subject: %s\r\n", subj);
+					  "\xE3\x83\x88 / test message", "\n");
+	header_words(&h, subj);
+	header_end(&h);
 	free(subj);
 	sb_addf(&sb, "Date: %s\r\n", date);
+	char *dom = message_ascii_address(at);
 	sb_adds(&sb, "Message-ID: <");
 	for (size_t i = 0; i < sizeof rnd; i++)
 		sb_addf(&sb, "%02x", rnd[i]);
-	sb_addf(&sb, ".mailset@%s>\r\n", at + 1);
+	sb_addf(&sb, ".mailset%s>\r\n", dom);
+	free(dom);
 	sb_adds(&sb, "MIME-Version: 1.0\r\n"
 		     "Content-Type: text/plain; charset=UTF-8\r\n"
 		     "Content-Transfer-Encoding: base64\r\n"

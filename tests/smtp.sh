@@ -514,7 +514,7 @@ else
 	took=$(($(cat "$W/silent.t1") - SILENT_T0))
 	[ "$took" -lt 10000 ] || fail "took $took ms (MAILSET_SMTP_TIMEOUT=3)"
 	expect_exit 75
-	expect_verdict fail "did not answer"
+	expect_verdict fail "sent no greeting"
 fi
 end
 

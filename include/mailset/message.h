@@ -25,13 +25,19 @@ char *message_encode_words(const char *text, const char *sep);
  * replaced from s. */
 char *message_fill(const char *tmpl, const struct settings *s);
 
-/* The whole message, ready for DATA: From "system_sender_name
- * <system_email>", To the test recipient, Subject, Date (of when),
+/* The whole message, ready for DATA, in ASCII: From "system_sender_name
+ * <system_email>" (RFC 2047 encoded words), To the test recipient (domains
+ * as A-labels), header lines folded at 78 characters, Subject, Date (of when),
  * Message-ID (random, from OpenSSL), MIME 1.0, the body (template filled)
  * as base64 UTF-8 text. BCC addresses are envelope recipients only and
  * never appear here. Returns NULL with *err (new string) on refusal. */
 char *message_build(const struct settings *s, const char *to, const char *tmpl,
 		    time_t when, char **err);
+
+/* An address as it goes on the wire and in headers: the domain in its
+ * A-label (ASCII) form, the local part as it is. A domain libidn2 cannot
+ * convert is kept as given (validation refuses those first). New string. */
+char *message_ascii_address(const char *addr);
 
 /* Read share/mailset/test-mail.txt (i18n_datadir()). NULL with *err. */
 char *message_template(char **err);

@@ -1,0 +1,380 @@
+/* verdict.c - the table from SMTP replies to verdicts, and reply parsing. */
+#include "mailset/verdict.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sysexits.h>
+
+#include "mailset/i18n.h"
+#include "mailset/util.h"
+
+const char *smtp_phase_name(enum smtp_phase ph)
+{
+	static const char *const names[] = {
+		[PH_CONNECT] = N_("connecting"),
+		[PH_GREETING] = N_("the greeting"),
+		[PH_EHLO] = N_("EHLO"),
+		[PH_TLS] = N_("STARTTLS"),
+		[PH_AUTH] = N_("the login (AUTH)"),
+		[PH_MAIL] = N_("the sender (MAIL FROM)"),
+		[PH_RCPT] = N_("the recipients (RCPT TO)"),
+		[PH_DATA] = N_("DATA"),
+		[PH_EOD] = N_("the end of the message (DATA)"),
+		[PH_QUIT] = N_("QUIT"),
+		[PH_DONE] = N_("done"),
+	};
+	return _(names[ph]);
+}
+
+/* ------------------------------------------------------------- replies */
+
+void smtp_reply_clear(struct smtp_reply *r)
+{
+	free(r->text);
+	memset(r, 0, sizeof *r);
+}
+
+/* "5.7.8" at s (class digit, then 1-3 digits, '.', 1-3 digits): its
+ * length, or 0. */
+static size_t enh_len(const char *s)
+{
+	size_t i = 0;
+	if (!(s[0] == '2' || s[0] == '4' || s[0] == '5') || s[1] != '.')
+		return 0;
+	i = 2;
+	for (int part = 0; part < 2; part++) {
+		size_t d = 0;
+		while (isdigit((unsigned char)s[i]) && d < 3)
+			i++, d++;
+		if (!d)
+			return 0;
+		if (part == 0) {
+			if (s[i] != '.')
+				return 0;
+			i++;
+		}
+	}
+	return s[i] == ' ' || s[i] == '\0' ? i : 0;
+}
+
+bool smtp_reply_add(struct smtp_reply *r, const char *line)
+{
+	const char *t = line;
+	bool last = true;
+	if (isdigit((unsigned char)t[0]) && isdigit((unsigned char)t[1]) &&
+	    isdigit((unsigned char)t[2]) && (t[3] == ' ' || t[3] == '-' || t[3] == '\0')) {
+		if (!r->code)
+			r->code = atoi(t);
+		last = t[3] != '-';
+		t += t[3] ? 4 : 3;
+		size_t e = enh_len(t);
+		if (e && t[0] == line[0]) {
+			if (!r->enh[0] && e < sizeof r->enh)
+				memcpy(r->enh, t, e), r->enh[e] = '\0';
+			t += e;
+		}
+		while (*t == ' ')
+			t++;
+	}
+	if (*t) {
+		char *joined = r->text && *r->text ? xasprintf("%s %s", r->text, t) : xstrdup(t);
+		free(r->text);
+		r->text = joined;
+	}
+	r->nlines++;
+	r->done = last;
+	return last;
+}
+
+char *smtp_reply_format(const struct smtp_reply *r)
+{
+	const char *text = r->text ? r->text : "";
+	if (!r->code)
+		return xstrdup(text);
+	return xasprintf("%d%s%s%s%s", r->code, r->enh[0] ? " " : "", r->enh, *text ? " " : "",
+			 text);
+}
+
+/* --------------------------------------------------------------- table */
+
+#define B(ph) (1u << (ph))
+#define ALL 0u
+#define SENDING (B(PH_MAIL) | B(PH_RCPT) | B(PH_DATA) | B(PH_EOD))
+
+/* Words seen in real servers' refusals (Postfix, Exim, Sendmail, Gmail,
+ * Microsoft 365, qmail, the providers of the admin guide). */
+#define W_TLS "starttls|tls required|requires tls|encryption required|must use tls|" \
+	"secure connection required|encrypted connection|requires encryption|tls first"
+#define W_AUTH_REQ "authentication required|auth required|not authenticated|authenticate first|" \
+	"authentication is required|must authenticate|must be authenticated|" \
+	"please authenticate|smtp auth required|requires authentication|login first"
+#define W_RELAY "relay access denied|relaying denied|relay not permitted|unable to relay|" \
+	"relaying not allowed|relay not allowed|we do not relay|not permitted to relay|" \
+	"relaying disallowed|relay denied"
+#define W_SENDER "sender address rejected|not owned by user|sender login mismatch|" \
+	"sender rejected|sendasdenied|send as|send mail as|not allowed to send|" \
+	"sender verify failed|sender not allowed|domain of sender address|sender domain|" \
+	"submission from this address|sender address|envelope sender|from address|" \
+	"not authorized to send|not authorised to send|sender is not|mail from address"
+
+static const struct verdict_rule rules[] = {
+	/* The server is closing, whatever was asked (RFC 5321 3.8). */
+	{ "closing", ALL, 421, 0, NULL, NULL, 0, EX_TEMPFAIL, VS_SESSION,
+	  N_("%{host} is closing the connection for now (%{reply}): try again in a few "
+	     "minutes; if it keeps happening, ask the provider.") },
+
+	/* --- before anything was asked */
+	{ "greeting-refused", B(PH_GREETING), 0, '5', NULL, NULL, 0, EX_UNAVAILABLE, VS_SESSION,
+	  N_("%{host} refused this machine as soon as it connected (%{reply}): it takes no "
+	     "mail from this machine's address. Check the server name and port, or ask the "
+	     "provider to allow this machine.") },
+	{ "greeting-deferred", B(PH_GREETING), 0, '4', NULL, NULL, 0, EX_TEMPFAIL, VS_SESSION,
+	  N_("%{host} turned this machine away for now (%{reply}): try again later; if it "
+	     "keeps happening, ask the provider.") },
+	{ "ehlo-refused", B(PH_EHLO), 0, '5', NULL, NULL, 0, EX_PROTOCOL, VS_SESSION,
+	  N_("%{host} refused mailset's greeting (EHLO) (%{reply}): ask the provider whether "
+	     "this machine may send through it.") },
+	{ "tls-refused", B(PH_TLS), 0, 0, NULL, NULL, 0, EX_PROTOCOL, VS_SESSION,
+	  N_("%{host} offers STARTTLS but would not start it (%{reply}): nothing was sent, not "
+	     "even the password. Try port 465 (TLS from the start) or ask the provider.") },
+
+	/* --- about the connection or the account, wherever they come */
+	{ "tls-required", B(PH_AUTH) | SENDING, 0, 0, "5.7.11", W_TLS, 0, EX_CONFIG, VS_SESSION,
+	  N_("%{host} works only over an encrypted connection (%{reply}): set TLS to on. "
+	     "Nothing was sent.") },
+	{ "auth-app-password", B(PH_AUTH) | B(PH_MAIL), 0, 0, "5.7.9",
+	  "application-specific password|app password|apppassword", 0, EX_NOPERM, VS_SESSION,
+	  N_("The provider requires an app password (%{reply}): create a 16-character app "
+	     "password in the Google account (2-step verification must be on) and enter it "
+	     "as the password.") },
+	{ "auth-web-login", B(PH_AUTH), 0, 0, "5.7.14",
+	  "log in via your web browser|weblogin|sign in via your web browser", 0, EX_NOPERM,
+	  VS_SESSION,
+	  N_("The provider wants this account to sign in on its web page first (%{reply}): "
+	     "sign in to the mailbox in a browser, allow the access it asks about, then try "
+	     "again.") },
+	{ "auth-disabled", B(PH_AUTH), 0, 0, "5.7.139",
+	  "smtpclientauthentication|smtp auth is disabled|authentication is disabled|"
+	  "basic authentication is disabled|smtp authentication is disabled", 0, EX_NOPERM,
+	  VS_SESSION,
+	  N_("SMTP login is turned off for this account at the provider (%{reply}): turn on "
+	     "SMTP authentication for the mailbox in the provider's control panel.") },
+	{ "auth-mech-refused", B(PH_AUTH), 504, 0, "5.5.4|5.7.4",
+	  "unrecognized authentication|mechanism not supported|unsupported authentication|"
+	  "mechanism not available|unknown authentication|not supported", 0, EX_CONFIG,
+	  VS_SESSION,
+	  N_("%{host} does not accept the %{mech} login method (%{reply}): choose another "
+	     "authentication method (usually PLAIN or LOGIN).") },
+	{ "auth-temporary", B(PH_AUTH), 0, '4', NULL, NULL, 0, EX_TEMPFAIL, VS_SESSION,
+	  N_("The login could not be checked just now (%{reply}): the provider's login "
+	     "service had a temporary problem; try again in a few minutes.") },
+	{ "auth-credentials", B(PH_AUTH), 0, '5', NULL, NULL, 0, EX_NOPERM, VS_SESSION,
+	  N_("The server refused the user name or password (%{reply}): check both; the user "
+	     "name (%{user}) is usually the full mail address.") },
+
+	{ "auth-required", SENDING, 0, 0, "5.7.57", W_AUTH_REQ, -1, EX_CONFIG, VS_SESSION,
+	  N_("%{host} takes mail only from a logged-in account (%{reply}): set the "
+	     "authentication method (usually PLAIN) and enter the user name and password. "
+	     "Nothing was sent.") },
+	{ "relay-needs-login", B(PH_RCPT), 0, 0, NULL, W_RELAY, -1, EX_CONFIG, VS_SESSION,
+	  N_("%{host} forwards mail only for a logged-in account (%{reply}): set the "
+	     "authentication method (usually PLAIN) and enter the user name and password. "
+	     "Nothing was sent.") },
+	{ "sender-refused", B(PH_MAIL) | B(PH_RCPT), 0, 0, "5.1.7|5.1.8|5.7.60|5.7.27|4.1.8",
+	  W_SENDER, 0, EX_DATAERR, VS_SESSION,
+	  N_("The server refused the sender %{sender} (%{reply}): the system mail sender must "
+	     "be an address this account (%{user}) may send from; use the account's own "
+	     "address or ask the provider to allow this one. Nothing was sent.") },
+	{ "sender-unauthenticated", SENDING, 0, 0, "5.7.23|5.7.25|5.7.26",
+	  "unauthenticated|spf|dmarc|dkim|ptr record", 0, EX_DATAERR, VS_SESSION,
+	  N_("The mail was refused as not authenticated for its sender's domain (%{reply}): "
+	     "the domain of %{sender} needs SPF or DKIM for this server; run the DNS check.") },
+	{ "too-big", B(PH_MAIL) | B(PH_EOD), 0, 0, "5.3.4|5.2.3|4.3.4|5.2.2",
+	  "too big|too large|size limit|exceeds", 0, EX_DATAERR, VS_SESSION,
+	  N_("The server refused the message as too big (%{reply}).") },
+	{ "mail-deferred", B(PH_MAIL), 0, '4', NULL, NULL, 0, EX_TEMPFAIL, VS_SESSION,
+	  N_("The server will not take mail from %{sender} just now (%{reply}): try again "
+	     "later.") },
+	{ "mail-refused", B(PH_MAIL), 0, '5', NULL, NULL, 0, EX_DATAERR, VS_SESSION,
+	  N_("The server refused the sender %{sender} (%{reply}): the system mail sender must "
+	     "be an address this account may send from. Nothing was sent.") },
+
+	/* --- one recipient */
+	{ "rcpt-relay-denied", B(PH_RCPT), 0, 0, NULL, W_RELAY, 1, EX_DATAERR, VS_RECIPIENT,
+	  N_("%{rcpt}: this account may not send there (%{reply}).") },
+	{ "rcpt-domain", B(PH_RCPT), 0, 0, "5.1.2|5.1.10|4.1.2",
+	  "domain not found|host or domain name not found|domain does not exist|null mx|"
+	  "no mx|domain not accepted|unrouteable domain", 0, EX_DATAERR, VS_RECIPIENT,
+	  N_("%{rcpt}: its domain does not exist or takes no mail (%{reply}); check the "
+	     "address.") },
+	{ "rcpt-too-many", B(PH_RCPT), 0, 0, "4.5.3|5.5.3", "too many recipients", 0,
+	  EX_TEMPFAIL, VS_RECIPIENT,
+	  N_("%{rcpt}: the server takes no more recipients in one message (%{reply}).") },
+	{ "rcpt-deferred", B(PH_RCPT), 0, '4', NULL, NULL, 0, EX_TEMPFAIL, VS_RECIPIENT,
+	  N_("%{rcpt}: not accepted just now (%{reply}); the server may be greylisting: try "
+	     "again later.") },
+	{ "rcpt-unknown", B(PH_RCPT), 0, '5', "5.1.1|5.1.0|5.1.3|5.1.6|5.2.1|5.2.0", NULL, 0,
+	  EX_DATAERR, VS_RECIPIENT,
+	  N_("%{rcpt}: refused (%{reply}); check the address.") },
+	{ "rcpt-refused", B(PH_RCPT), 0, '5', NULL, NULL, 0, EX_DATAERR, VS_RECIPIENT,
+	  N_("%{rcpt}: refused (%{reply}).") },
+
+	/* --- the message */
+	{ "data-deferred", B(PH_DATA) | B(PH_EOD), 0, '4', NULL, NULL, 0, EX_TEMPFAIL, VS_SESSION,
+	  N_("The server could not take the message just now (%{reply}): try again later.") },
+	{ "content-refused", B(PH_DATA) | B(PH_EOD), 0, '5', NULL, NULL, 0, EX_DATAERR,
+	  VS_SESSION,
+	  N_("The server refused the message itself (%{reply}): it may take it for spam or "
+	     "break a policy of the provider's; send this dialogue to the provider.") },
+
+	/* --- anything else */
+	{ "temporary", ALL, 0, '4', NULL, NULL, 0, EX_TEMPFAIL, VS_SESSION,
+	  N_("%{host} could not go on just now, during %{phase} (%{reply}): try again later.") },
+	{ "refused", ALL, 0, 0, NULL, NULL, 0, EX_PROTOCOL, VS_SESSION,
+	  N_("%{host} refused during %{phase} (%{reply}).") },
+};
+
+static bool any_prefix(const char *s, const char *alts)
+{
+	for (const char *p = alts; *p;) {
+		size_t n = strcspn(p, "|");
+		if (n && !strncmp(s, p, n) && (s[n] == '\0' || s[n] == '.' || p[n - 1] == '.'))
+			return true;
+		p += n + (p[n] == '|');
+	}
+	return false;
+}
+
+static bool any_word(const char *text, const char *alts)
+{
+	char w[64];
+	for (const char *p = alts; *p;) {
+		size_t n = strcspn(p, "|");
+		if (n && n < sizeof w) {
+			memcpy(w, p, n);
+			w[n] = '\0';
+			if (strcasestr(text, w))
+				return true;
+		}
+		p += n + (p[n] == '|');
+	}
+	return false;
+}
+
+const struct verdict_rule *verdict_rule(enum smtp_phase ph, const struct smtp_reply *r,
+					bool logged_in)
+{
+	const char *text = r->text ? r->text : "";
+	char cls = (char)('0' + r->code / 100);
+	size_t n = sizeof rules / sizeof *rules;
+	for (size_t i = 0; i < n; i++) {
+		const struct verdict_rule *v = &rules[i];
+		if (v->phases && !(v->phases & B(ph)))
+			continue;
+		if (v->code && v->code != r->code)
+			continue;
+		if (v->cls && v->cls != cls)
+			continue;
+		if (v->login && (v->login > 0) != logged_in)
+			continue;
+		/* With both an enhanced code and words, either one will do. */
+		bool by_enh = v->enh && r->enh[0] && any_prefix(r->enh, v->enh);
+		bool by_words = v->words && any_word(text, v->words);
+		if ((v->enh || v->words) && !by_enh && !by_words)
+			continue;
+		return v;
+	}
+	return &rules[n - 1];
+}
+
+const struct verdict_rule *verdict_rule_by_id(const char *id)
+{
+	for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
+		if (!strcmp(rules[i].id, id))
+			return &rules[i];
+	return NULL;
+}
+
+char *verdict_expand(const char *fmt, const struct verdict_vars *v)
+{
+	static const char *const names[] = { "host", "port", "reply", "sender", "rcpt",
+					     "user", "mech", "phase" };
+	const char *vals[] = { v->host, v->port, v->reply, v->sender, v->rcpt,
+			       v->user, v->mech, v->phase };
+	struct strbuf sb = { 0 };
+	for (const char *p = fmt; *p;) {
+		const char *open = strstr(p, "%{");
+		if (!open) {
+			sb_adds(&sb, p);
+			break;
+		}
+		sb_add(&sb, p, (size_t)(open - p));
+		const char *close = strchr(open, '}');
+		bool done = false;
+		for (size_t i = 0; close && i < sizeof names / sizeof *names; i++) {
+			size_t k = strlen(names[i]);
+			if ((size_t)(close - open - 2) == k && !strncmp(open + 2, names[i], k)) {
+				sb_adds(&sb, vals[i] ? vals[i] : "");
+				done = true;
+			}
+		}
+		if (done) {
+			p = close + 1;
+		} else {
+			sb_add(&sb, "%{", 2);
+			p = open + 2;
+		}
+	}
+	if (!sb.buf)
+		return xstrdup("");
+	return sb_steal(&sb);
+}
+
+/* ------------------------------------------------------------ queue id */
+
+static bool id_char(char c)
+{
+	return isalnum((unsigned char)c) || strchr("-._@+=/", c);
+}
+
+/* The run of id characters at p (new string), or NULL if empty. */
+static char *take_id(const char *p)
+{
+	size_t n = 0;
+	while (p[n] && id_char(p[n]))
+		n++;
+	while (n && (p[n - 1] == '.' || p[n - 1] == '-'))
+		n--;
+	return n ? xstrndup(p, n) : NULL;
+}
+
+char *verdict_queue_id(const char *text)
+{
+	const char *p;
+	if (!text)
+		return NULL;
+	if ((p = strcasestr(text, "queued as ")))           /* Postfix, qmail-ish */
+		return take_id(p + strlen("queued as "));
+	if ((p = strcasestr(text, "id=")) && (p == text || p[-1] == ' '))   /* Exim */
+		return take_id(p + 3);
+	if ((p = strchr(text, '<')) && strchr(p, '>')) {     /* Microsoft, Exchange */
+		const char *q = strchr(p, '>');
+		return q > p + 1 ? xstrndup(p + 1, (size_t)(q - p - 1)) : NULL;
+	}
+	if ((p = strstr(text, " - gsmtp"))) {               /* Gmail: "... ID - gsmtp" */
+		const char *s = p;
+		while (s > text && s[-1] != ' ')
+			s--;
+		return s < p ? xstrndup(s, (size_t)(p - s)) : NULL;
+	}
+	if ((p = strcasestr(text, " message accepted")) ||   /* Sendmail */
+	    (p = strcasestr(text, " mail accepted"))) {
+		const char *s = p;
+		while (s > text && s[-1] != ' ')
+			s--;
+		return s < p ? xstrndup(s, (size_t)(p - s)) : NULL;
+	}
+	return NULL;
+}
