@@ -42,6 +42,9 @@ static void usage(FILE *fp)
 		  "  preset NAME [--host HOST] apply a provider preset\n"
 		  "  test-send [--to ADDR] [--save FILE]\n"
 		  "                            send a test message, show the SMTP dialogue\n"
+		  "  test-send --probe [--save FILE]\n"
+		  "                            connect, start TLS, log in, then QUIT: test the\n"
+		  "                            server and the password without sending mail\n"
 		  "  dns [--selector S]... [--server ADDR[:PORT]]\n"
 		  "                            check MX, SPF, DKIM and DMARC of the sender domain\n"
 		  "\n"
@@ -584,7 +587,12 @@ static int save_transcript(const char *file, const char *text)
 static int cmd_test_send(struct config *c, int argc, char **argv)
 {
 	const char *to = NULL, *save = NULL;
+	bool probe = false;
 	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--probe")) {
+			probe = true;
+			continue;
+		}
 		int o = opt_value(argc, argv, &i, "--to", &to);
 		if (!o)
 			o = opt_value(argc, argv, &i, "--save", &save);
@@ -593,6 +601,9 @@ static int cmd_test_send(struct config *c, int argc, char **argv)
 		if (!o)
 			return usage_error(_("test-send: unexpected '%s'"), argv[i]);
 	}
+	if (probe && to)
+		return usage_error("%s", _("test-send: --probe sends no message; --to has no use "
+					   "with it"));
 	int rc = conf_load(c, false);
 	if (rc)
 		return rc;
@@ -610,22 +621,25 @@ static int cmd_test_send(struct config *c, int argc, char **argv)
 		fprintf(stderr, "%s\n", _("mailset: fix the settings first; nothing was sent"));
 		return EX_DATAERR;
 	}
-	if (!to)
-		to = settings_get(&c->s, F_CONTACT_EMAIL);
-	char *why = validate_address(to);
-	if (why) {
-		fprintf(stderr, "mailset: --to %s: %s\n", to, why);
-		free(why);
-		return EX_DATAERR;
-	}
-	char *err = NULL, *tmpl = message_template(&err), *msg = NULL;
-	if (tmpl)
-		msg = message_build(&c->s, to, tmpl, time(NULL), &err);
-	free(tmpl);
-	if (!msg) {
-		fprintf(stderr, "mailset: %s\n", err);
-		free(err);
-		return EX_DATAERR;
+	char *msg = NULL;
+	if (!probe) {
+		if (!to)
+			to = settings_get(&c->s, F_CONTACT_EMAIL);
+		char *why = validate_address(to);
+		if (why) {
+			fprintf(stderr, "mailset: --to %s: %s\n", to, why);
+			free(why);
+			return EX_DATAERR;
+		}
+		char *err = NULL, *tmpl = message_template(&err);
+		if (tmpl)
+			msg = message_build(&c->s, to, tmpl, time(NULL), &err);
+		free(tmpl);
+		if (!msg) {
+			fprintf(stderr, "mailset: %s\n", err);
+			free(err);
+			return EX_DATAERR;
+		}
 	}
 	struct sigaction sa = { 0 }, old_int, old_term;
 	sa.sa_handler = on_interrupt;
@@ -633,7 +647,7 @@ static int cmd_test_send(struct config *c, int argc, char **argv)
 	sigaction(SIGTERM, &sa, &old_term);
 	struct live lv = { { 0 } };
 	struct smtp_job job = { .s = &c->s, .to = to, .message = msg, .cancel = &send_cancel,
-				.on_line = print_line, .ctx = &lv };
+				.probe = probe, .on_line = print_line, .ctx = &lv };
 	struct smtp_result res;
 	rc = smtp_send(&job, &res);
 	sigaction(SIGINT, &old_int, NULL);
@@ -648,7 +662,8 @@ static int cmd_test_send(struct config *c, int argc, char **argv)
 		rc = EX_CANTCREAT;
 	sb_free(&lv.saved);
 	smtp_result_free(&res);
-	explicit_bzero(msg, strlen(msg));
+	if (msg)
+		explicit_bzero(msg, strlen(msg));
 	free(msg);
 	return rc;
 }

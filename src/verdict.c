@@ -117,7 +117,7 @@ char *smtp_reply_format(const struct smtp_reply *r)
 	"sender rejected|sendasdenied|send as|send mail as|not allowed to send|" \
 	"sender verify failed|sender not allowed|domain of sender address|sender domain|" \
 	"submission from this address|sender address|envelope sender|from address|" \
-	"not authorized to send|not authorised to send|sender is not|mail from address"
+	"sender is not|mail from address"
 
 static const struct verdict_rule rules[] = {
 	/* The server is closing, whatever was asked (RFC 5321 3.8). */
@@ -155,15 +155,22 @@ static const struct verdict_rule rules[] = {
 	  N_("The provider wants this account to sign in on its web page first (%{reply}): "
 	     "sign in to the mailbox in a browser, allow the access it asks about, then try "
 	     "again.") },
-	{ "auth-disabled", B(PH_AUTH), 0, 0, "5.7.139",
+	{ "auth-disabled", B(PH_AUTH), 0, 0, NULL,
 	  "smtpclientauthentication|smtp auth is disabled|authentication is disabled|"
 	  "basic authentication is disabled|smtp authentication is disabled", 0, EX_NOPERM,
 	  VS_SESSION,
 	  N_("SMTP login is turned off for this account at the provider (%{reply}): turn on "
 	     "SMTP authentication for the mailbox in the provider's control panel.") },
-	{ "auth-mech-refused", B(PH_AUTH), 504, 0, "5.5.4|5.7.4",
+	{ "auth-unavailable", B(PH_AUTH), 0, 0, NULL,
+	  "authentication not enabled|auth not available|authentication not available|"
+	  "auth command not implemented", 0, EX_CONFIG, VS_SESSION,
+	  N_("%{host} offers no login here (%{reply}): use the submission port the provider "
+	     "names (usually 587), or set the authentication method to none if this server "
+	     "needs no login.") },
+	{ "auth-mech-refused", B(PH_AUTH), 0, '5', "5.5.4|5.7.4",
 	  "unrecognized authentication|mechanism not supported|unsupported authentication|"
-	  "mechanism not available|unknown authentication|not supported", 0, EX_CONFIG,
+	  "mechanism not available|unknown authentication|invalid authentication mechanism|"
+	  "not supported", 0, EX_CONFIG,
 	  VS_SESSION,
 	  N_("%{host} does not accept the %{mech} login method (%{reply}): choose another "
 	     "authentication method (usually PLAIN or LOGIN).") },
@@ -174,6 +181,10 @@ static const struct verdict_rule rules[] = {
 	  N_("The server refused the user name or password (%{reply}): check both; the user "
 	     "name (%{user}) is usually the full mail address.") },
 
+	{ "sender-unauthenticated", SENDING, 0, 0, "5.7.23|5.7.25|5.7.26",
+	  "unauthenticated|spf|dmarc|dkim|ptr record", 0, EX_DATAERR, VS_SESSION,
+	  N_("The mail was refused as not authenticated for its sender's domain (%{reply}): "
+	     "the domain of %{sender} needs SPF or DKIM for this server; run the DNS check.") },
 	{ "auth-required", SENDING, 0, 0, "5.7.57", W_AUTH_REQ, -1, EX_CONFIG, VS_SESSION,
 	  N_("%{host} takes mail only from a logged-in account (%{reply}): set the "
 	     "authentication method (usually PLAIN) and enter the user name and password. "
@@ -182,15 +193,11 @@ static const struct verdict_rule rules[] = {
 	  N_("%{host} forwards mail only for a logged-in account (%{reply}): set the "
 	     "authentication method (usually PLAIN) and enter the user name and password. "
 	     "Nothing was sent.") },
-	{ "sender-refused", B(PH_MAIL) | B(PH_RCPT), 0, 0, "5.1.7|5.1.8|5.7.60|5.7.27|4.1.8",
+	{ "sender-refused", B(PH_MAIL) | B(PH_RCPT) | B(PH_EOD), 0, 0, "5.1.7|5.1.8|5.7.60|5.7.27|4.1.8",
 	  W_SENDER, 0, EX_DATAERR, VS_SESSION,
 	  N_("The server refused the sender %{sender} (%{reply}): the system mail sender must "
 	     "be an address this account (%{user}) may send from; use the account's own "
 	     "address or ask the provider to allow this one. Nothing was sent.") },
-	{ "sender-unauthenticated", SENDING, 0, 0, "5.7.23|5.7.25|5.7.26",
-	  "unauthenticated|spf|dmarc|dkim|ptr record", 0, EX_DATAERR, VS_SESSION,
-	  N_("The mail was refused as not authenticated for its sender's domain (%{reply}): "
-	     "the domain of %{sender} needs SPF or DKIM for this server; run the DNS check.") },
 	{ "too-big", B(PH_MAIL) | B(PH_EOD), 0, 0, "5.3.4|5.2.3|4.3.4|5.2.2",
 	  "too big|too large|size limit|exceeds", 0, EX_DATAERR, VS_SESSION,
 	  N_("The server refused the message as too big (%{reply}).") },
@@ -204,7 +211,7 @@ static const struct verdict_rule rules[] = {
 	/* --- one recipient */
 	{ "rcpt-relay-denied", B(PH_RCPT), 0, 0, NULL, W_RELAY, 1, EX_DATAERR, VS_RECIPIENT,
 	  N_("%{rcpt}: this account may not send there (%{reply}).") },
-	{ "rcpt-domain", B(PH_RCPT), 0, 0, "5.1.2|5.1.10|4.1.2",
+	{ "rcpt-domain", B(PH_RCPT), 0, '5', "5.1.2|5.1.10",
 	  "domain not found|host or domain name not found|domain does not exist|null mx|"
 	  "no mx|domain not accepted|unrouteable domain", 0, EX_DATAERR, VS_RECIPIENT,
 	  N_("%{rcpt}: its domain does not exist or takes no mail (%{reply}); check the "
@@ -215,7 +222,10 @@ static const struct verdict_rule rules[] = {
 	{ "rcpt-deferred", B(PH_RCPT), 0, '4', NULL, NULL, 0, EX_TEMPFAIL, VS_RECIPIENT,
 	  N_("%{rcpt}: not accepted just now (%{reply}); the server may be greylisting: try "
 	     "again later.") },
-	{ "rcpt-unknown", B(PH_RCPT), 0, '5', "5.1.1|5.1.0|5.1.3|5.1.6|5.2.1|5.2.0", NULL, 0,
+	{ "rcpt-unknown", B(PH_RCPT), 0, '5', "5.1.1|5.1.0|5.1.3|5.1.6|5.2.1|5.2.0",
+	  "user unknown|no such user|unknown user|mailbox unavailable|does not exist|"
+	  "mailbox not found|invalid recipient|unrouteable address|no mailbox|"
+	  "recipient address rejected|recipient rejected", 0,
 	  EX_DATAERR, VS_RECIPIENT,
 	  N_("%{rcpt}: refused (%{reply}); check the address.") },
 	{ "rcpt-refused", B(PH_RCPT), 0, '5', NULL, NULL, 0, EX_DATAERR, VS_RECIPIENT,
@@ -287,6 +297,12 @@ const struct verdict_rule *verdict_rule(enum smtp_phase ph, const struct smtp_re
 		return v;
 	}
 	return &rules[n - 1];
+}
+
+const struct verdict_rule *verdict_rules(size_t *n)
+{
+	*n = sizeof rules / sizeof *rules;
+	return rules;
 }
 
 const struct verdict_rule *verdict_rule_by_id(const char *id)

@@ -72,6 +72,8 @@ struct verdict_rule {
 const struct verdict_rule *verdict_rule(enum smtp_phase ph, const struct smtp_reply *r,
 					bool logged_in);
 const struct verdict_rule *verdict_rule_by_id(const char *id);
+/* The whole table, in order (*n rows). */
+const struct verdict_rule *verdict_rules(size_t *n);
 
 /* The values that fill a rule's sentence. NULL members read as "". */
 struct verdict_vars {

@@ -652,12 +652,13 @@ int form_key(struct editor *ed, int key)
 		dialog_open(ed, DLG_PICKER, _("Provider presets"), NULL);
 		return UI_HANDLED;
 	case ACT_TESTSEND:
+	case ACT_PROBE:
 		if (ed->focus >= 0)
 			editor_leave_field(ed, ed->focus);
 		ed->focus = -1;
 		ed->pane = PANE_TEST;
 		testpane_open(ed);
-		return UI_HANDLED;
+		return a == ACT_PROBE ? testpane_key(ed, key) : UI_HANDLED;
 	case ACT_QUIT:
 		sp_cancel(&ed->sp);
 		sp_cancel(&ed->dns);

@@ -103,7 +103,7 @@ static void send_job(int fd, void *arg)
 {
 	struct send_args *a = arg;
 	struct smtp_job job = { .s = a->s, .to = a->to, .message = a->message,
-				.on_line = child_line, .ctx = &fd };
+				.probe = !a->message, .on_line = child_line, .ctx = &fd };
 	struct smtp_result res;
 	smtp_send(&job, &res);
 	sp_child_end(fd, res.status, res.verdict);

@@ -20,16 +20,33 @@ void testpane_open(struct editor *ed)
 		sp->focus_log = false;
 }
 
-/* Send with the values on the screen, saved or not. */
-static void send(struct editor *ed)
+/* Nothing goes out while a value on the screen is wrong. */
+static bool settings_ok(struct editor *ed)
 {
 	for (int i = 0; i < F_COUNT; i++) {
 		const struct problem *p = editor_problem(ed, i);
 		if (p && p->sev == SEV_ERROR) {
 			editor_status(ed, ST_ERROR, _("Not sent: %s: %s"), settings_label(i), p->msg);
-			return;
+			return false;
 		}
 	}
+	return true;
+}
+
+/* Connect, TLS, login, QUIT with the values on the screen. */
+static void probe(struct editor *ed)
+{
+	char *err = NULL;
+	if (settings_ok(ed) && !sp_start(&ed->sp, &ed->cfg.s, NULL, &err))
+		editor_status(ed, ST_ERROR, _("Not sent: %s"), err ? err : "?");
+	free(err);
+}
+
+/* Send with the values on the screen, saved or not. */
+static void send(struct editor *ed)
+{
+	if (!settings_ok(ed))
+		return;
 	char *to = le_get(&ed->sp.to);
 	char *why = validate_address(to);
 	char *err = NULL, *msg = NULL;
@@ -91,6 +108,10 @@ int testpane_key(struct editor *ed, int key)
 		}
 		return 0;
 	}
+	if (a == ACT_PROBE) {
+		probe(ed);
+		return UI_HANDLED;
+	}
 	if (sp->focus_log) {
 		if (sp->top < 0)
 			sp->top = sp->first_shown;
@@ -147,8 +168,8 @@ void testpane_draw(struct editor *ed, WINDOW *w, int y, int x, int wd, int h, in
 		*cy = y, *cx = fx;
 	y++;
 	const char *hint = sp_running(sp) ? _("Sending... Esc or Ctrl-C stops it.")
-		: sp->focus_log ? _("\xE2\x86\x91\xE2\x86\x93: scroll   s: save the dialogue   Tab: recipient   Enter: send again")
-		: _("Enter: send a test message with the values on the screen (saved or not)");
+		: sp->focus_log ? _("\xE2\x86\x91\xE2\x86\x93: scroll   s: save the dialogue   Tab: recipient   Enter: send again   F6: login only")
+		: _("Enter: send a test message with the values on the screen (saved or not)   F6: check the login without sending");
 	term_put(w, y++, x, hint, wd, term_style(ST_INFO));
 	mvwhline(w, y++, x, ACS_HLINE, wd);
 

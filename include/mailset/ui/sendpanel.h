@@ -37,7 +37,8 @@ struct sendpanel {
 void sp_init(struct sendpanel *sp);
 void sp_free(struct sendpanel *sp);
 bool sp_running(const struct sendpanel *sp);
-/* Start a send of message to the recipient with settings s. Returns false
+/* Start a send of message to the recipient with settings s; message NULL
+ * probes (connect, TLS, login, QUIT: nothing is sent). Returns false
  * (with *err, a new string) when it could not start. */
 bool sp_start(struct sendpanel *sp, const struct settings *s, const char *message, char **err);
 /* Run job(fd, arg) in a child process; it reports with sp_child_line()
