@@ -487,8 +487,13 @@ char *validate_display_name(const char *s)
 	}
 	size_t chars = pos - 1;
 	if (chars > DISPLAY_NAME_MAX)
-		return xasprintf(_("the name is %zu characters long; at most %d are allowed"),
+		return xasprintf(_("the name is %zu characters long; at most %d are allowed "
+				   "(58 if they are full-width, such as Japanese)"),
 				 chars, DISPLAY_NAME_MAX);
+	if (n > DISPLAY_NAME_MAX_BYTES)
+		return xasprintf(_("the name is %zu bytes long in UTF-8; at most %d bytes fit on its "
+				   "line in the file: 64 half-width or 58 full-width (Japanese) "
+				   "characters"), n, DISPLAY_NAME_MAX_BYTES);
 	return NULL;
 }
 
@@ -963,8 +968,15 @@ static void run(const struct settings *s, enum field_id only, struct problems *o
 	if ((all || only == F_BCC || only == F_CONTACT_EMAIL) && settings_visible(s, F_BCC))
 		bcc_rules(s, all || only == F_BCC, out);
 
-	if ((all || only == F_TLS) && settings_visible(s, F_TLS) &&
-	    strcasecmp(settings_get(s, F_TLS), "off") == 0) {
+	bool implicit = atoi(settings_get(s, F_PORT)) == 465;
+	if ((all || only == F_TLS || only == F_PORT) && settings_visible(s, F_TLS) &&
+	    strcasecmp(settings_get(s, F_TLS), "off") == 0 && implicit) {
+		/* 465 is implicit TLS (RFC 8314): the send is encrypted anyway. */
+		add(out, F_TLS, SEV_WARNING,
+		    xstrdup(_("port 465 is TLS from the start, so mailset uses TLS there "
+			      "whatever this says; set TLS to on to match")));
+	} else if ((all || only == F_TLS) && settings_visible(s, F_TLS) &&
+		   strcasecmp(settings_get(s, F_TLS), "off") == 0) {
 		/* Translators: the admin guide's words are 有効で認証ができないとき
 		 * のみ無効で設定ください。(セキュリティ上「有効」が推奨です) */
 		char *m = xstrdup(_("TLS is off: the password and every mail cross the network "

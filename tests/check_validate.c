@@ -259,11 +259,20 @@ END_TEST
 
 START_TEST(name_length)
 {
+	/* 64 characters, and what fits on the line: 58 full-width ones */
 	char *j64 = repeat("あ", 64), *j65 = repeat("あ", 65);
 	char *a64 = repeat("a", 64), *a65 = repeat("a", 65);
-	ACCEPT(validate_display_name(j64));
+	char *j58 = repeat("あ", 58), *j59 = repeat("あ", 59);
+	ACCEPT(validate_display_name(j58));
+	REFUSE_EXACTLY(validate_display_name(j59),
+		       "the name is 177 bytes long in UTF-8; at most 176 bytes fit on its line in "
+		       "the file: 64 half-width or 58 full-width (Japanese) characters");
+	REFUSE(validate_display_name(j64), "at most 176 bytes");
 	REFUSE_EXACTLY(validate_display_name(j65),
-		       "the name is 65 characters long; at most 64 are allowed");
+		       "the name is 65 characters long; at most 64 are allowed (58 if they are "
+		       "full-width, such as Japanese)");
+	free(j58);
+	free(j59);
 	ACCEPT(validate_display_name(a64));
 	REFUSE(validate_display_name(a65), "65 characters");
 	free(j64);
@@ -556,12 +565,15 @@ START_TEST(field_inifile)
 	expect_ini_reason(F_PASSWORD, " pw", false);
 	expect_ini_reason(F_PASSWORD, "pw ;x", false);
 	expect_ini_reason(F_USERNAME, ";user", false);
-	/* 64 Japanese characters are a valid name but 192 bytes do not fit
-	 * on one line after "system_sender_name = " */
-	char *j64 = repeat("あ", 64);
-	ACCEPT(validate_display_name(j64));
-	expect_ini_reason(F_SENDER_NAME, j64, false);
-	free(j64);
+	/* The name's own rule knows the line: 58 Japanese characters fit
+	 * after "system_sender_name = ", 59 do not. */
+	char *j58 = repeat("あ", 58), *j59 = repeat("あ", 59);
+	ACCEPT(validate_field(F_SENDER_NAME, j58));
+	ck_assert_ptr_nonnull(inifile_value_problem("system_sender_name", j59, false));
+	ck_assert_ptr_null(inifile_value_problem("system_sender_name", j58, false));
+	REFUSE(validate_field(F_SENDER_NAME, j59), "at most 176 bytes");
+	free(j58);
+	free(j59);
 	char *j40 = repeat("あ", 40);
 	ACCEPT(validate_field(F_SENDER_NAME, j40));
 	free(j40);

@@ -15,6 +15,9 @@
 #define ADDR_LOCAL_MAX 64     /* RFC 5321 4.5.3.1.1 */
 #define ADDR_MAX 254          /* RFC 5321 path limit less the brackets */
 #define DISPLAY_NAME_MAX 64   /* characters */
+/* What fits after "system_sender_name = " on a line inih reads (197 bytes
+ * and the line ending): 58 full-width characters of 3 bytes each. */
+#define DISPLAY_NAME_MAX_BYTES 176
 
 char *validate_address(const char *s);
 char *validate_address_list(const char *s);
