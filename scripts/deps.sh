@@ -9,7 +9,10 @@ build="gcc make pkg-config libncurses-dev libcurl4-openssl-dev libssl-dev libini
 # The demo and the tests run a real SMTP server (aiosmtpd, certificates
 # made with openssl); the tests also compare with curl's CLI.
 server="python3 python3-aiosmtpd openssl"
-check="check libsubunit-dev mandoc tmux curl dnsmasq-base valgrind clang libclang-rt-14-dev $server"
+# tests/mta/ runs a private Postfix with Dovecot SASL on 127.0.0.1; the system
+# instances of both stay unconfigured and stopped (see the install below).
+mta="postfix dovecot-core"
+check="check libsubunit-dev mandoc tmux curl dnsmasq-base valgrind clang libclang-rt-14-dev $server $mta"
 run="$server"
 bench="dialog whiptail curl swaks $server"
 
@@ -32,6 +35,19 @@ done
 if [ "$(id -u)" -eq 0 ]; then
 	echo "Installing missing Debian packages:$missing"
 	export DEBIAN_FRONTEND=noninteractive
+	# The machine's own mail setup is not ours: Postfix must not write an
+	# /etc/postfix/main.cf that turns it into a mail server, and no package
+	# may start a system service (dovecot-core's postinst would start the
+	# system dovecot). A policy-rc.d that exits 101 makes invoke-rc.d refuse
+	# every start; one already there is the administrator's and stays.
+	echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
+	policy=/usr/sbin/policy-rc.d
+	if [ ! -e "$policy" ]; then
+		trap 'rm -f "$policy"' EXIT
+		trap 'exit 130' INT TERM
+		printf '#!/bin/sh\n# scripts/deps.sh: no service starts while packages install\nexit 101\n' >"$policy"
+		chmod 755 "$policy"
+	fi
 	apt-get update -qq
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $missing
