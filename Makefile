@@ -129,7 +129,7 @@ check:
 	$(Q)$(MAKE) --no-print-directory all asan
 	$(Q)MAILSET=$(CURDIR)/$(BA)/mailset TESTBIN=$(CURDIR)/$(BA)/tests \
 	  MAILSET_DATADIR=$(CURDIR)/share/mailset MAILSET_LOCALEDIR=$(CURDIR)/$(B)/locale \
-	  tests/run.sh $(TESTS)
+	  T='$(T)' tests/run.sh $(TESTS)
 
 lint-man:
 	$(Q)mandoc -T lint -W warning man/mailset.1 man/mailset.ini.5

@@ -633,8 +633,8 @@ static void probe_verdict(struct send *sd)
 				      tls));
 	else
 		set_verdict(sd->res, EX_OK, "probe-ok-no-login",
-			    xasprintf(_("%s answers (%s); no login is set, so none was tried. "
-					"Nothing was sent."), host, tls));
+			    xasprintf(_("%s answers (%s); the authentication method is none, so "
+					"no login was tried. Nothing was sent."), host, tls));
 	add_cleartext_note(sd);
 }
 

@@ -492,8 +492,8 @@ char *validate_display_name(const char *s)
 				 chars, DISPLAY_NAME_MAX);
 	if (n > DISPLAY_NAME_MAX_BYTES)
 		return xasprintf(_("the name is %zu bytes long in UTF-8; at most %d bytes fit on its "
-				   "line in the file: 64 half-width or 58 full-width (Japanese) "
-				   "characters"), n, DISPLAY_NAME_MAX_BYTES);
+				   "line in the file, which is 58 full-width characters such as "
+				   "Japanese"), n, DISPLAY_NAME_MAX_BYTES);
 	return NULL;
 }
 

@@ -146,9 +146,9 @@ static const struct verdict_rule rules[] = {
 	     "Nothing was sent.") },
 	{ "auth-app-password", B(PH_AUTH) | B(PH_MAIL), 0, 0, "5.7.9",
 	  "application-specific password|app password|apppassword", 0, EX_NOPERM, VS_SESSION,
-	  N_("The provider requires an app password (%{reply}): create a 16-character app "
-	     "password in the Google account (2-step verification must be on) and enter it "
-	     "as the password.") },
+	  N_("The provider requires an app password (%{reply}): create one in the account's "
+	     "security settings (Google: 16 characters, with 2-step verification on) and "
+	     "enter it as the password.") },
 	{ "auth-web-login", B(PH_AUTH), 0, 0, "5.7.14",
 	  "log in via your web browser|weblogin|sign in via your web browser", 0, EX_NOPERM,
 	  VS_SESSION,
@@ -193,6 +193,13 @@ static const struct verdict_rule rules[] = {
 	  N_("%{host} forwards mail only for a logged-in account (%{reply}): set the "
 	     "authentication method (usually PLAIN) and enter the user name and password. "
 	     "Nothing was sent.") },
+	/* Postfix's "permit_sasl_authenticated, reject" says only "Access
+	 * denied": to a client that did not log in, that is the likely cause. */
+	{ "rcpt-denied-no-login", B(PH_RCPT), 0, '5', "5.7.1", NULL, -1, EX_CONFIG, VS_SESSION,
+	  N_("%{host} refused %{rcpt} from a client that has not logged in (%{reply}): it "
+	     "probably takes mail only from a logged-in account: set the authentication "
+	     "method (usually PLAIN) and enter the user name and password. Nothing was "
+	     "sent.") },
 	{ "sender-refused", B(PH_MAIL) | B(PH_RCPT) | B(PH_EOD), 0, 0, "5.1.7|5.1.8|5.7.60|5.7.27|4.1.8",
 	  W_SENDER, 0, EX_DATAERR, VS_SESSION,
 	  N_("The server refused the sender %{sender} (%{reply}): the system mail sender must "

@@ -266,7 +266,7 @@ START_TEST(name_length)
 	ACCEPT(validate_display_name(j58));
 	REFUSE_EXACTLY(validate_display_name(j59),
 		       "the name is 177 bytes long in UTF-8; at most 176 bytes fit on its line in "
-		       "the file: 64 half-width or 58 full-width (Japanese) characters");
+		       "the file, which is 58 full-width characters such as Japanese");
 	REFUSE(validate_display_name(j64), "at most 176 bytes");
 	REFUSE_EXACTLY(validate_display_name(j65),
 		       "the name is 65 characters long; at most 64 are allowed (58 if they are "

@@ -7,6 +7,8 @@
 #
 # Environment (set by `make check`): MAILSET, TESTBIN, MAILSET_DATADIR,
 # MAILSET_LOCALEDIR. VERBOSE=1 shows the stderr of failing shell tests.
+# T=NAME[,NAME...] (`make check T=smtp,check_verdict`) runs only the named
+# tests: a Check program's name or a tests/NAME.sh script's.
 
 export ASAN_OPTIONS=abort_on_error=0:detect_leaks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -29,12 +31,20 @@ skipped=0
 logdir=$(mktemp -d "${TMPDIR:-/tmp}/mailset-run.XXXXXX")
 trap 'rm -rf "$logdir"' EXIT
 
+# wanted NAME: true when T is unset or names NAME.
+wanted() {
+	[ -z "${T:-}" ] && return 0
+	case ",$T," in *",$1,"*) return 0 ;; esac
+	return 1
+}
+
 sanitized() {
 	grep -qE 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer|ERROR: UndefinedBehaviorSanitizer' "$1"
 }
 
 # --- Check unit tests ------------------------------------------------------
 for name in "$@"; do
+	wanted "$name" || continue
 	bin=$TESTBIN/$name
 	log=$logdir/$name.log
 	if [ ! -x "$bin" ]; then
@@ -74,6 +84,7 @@ done
 for script in "$here"/*.sh; do
 	base=$(basename "$script" .sh)
 	case $base in run | lib) continue ;; esac
+	wanted "$base" || continue
 	log=$logdir/$base.log
 	bash "$script" >"$log" 2>"$logdir/$base.err"
 	rc=$?

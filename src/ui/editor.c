@@ -566,9 +566,10 @@ void form_draw(struct editor *ed)
 	if (ed->pane == PANE_TEST) {
 		testpane_draw(ed, stdscr, 2, x, pw - 4, box_h - 2, &cy, &cx);
 		help = i18n_pick("現在の画面の設定値(未保存でも)でテストメールを送り、SMTP のやりとりをそのまま表示します。"
-				 "パスワードは表示されません。",
+				 "F6 はメールを送らずに接続とログインだけを確かめます。パスワードは表示されません。",
 				 "Sends a test message with the values on the screen (saved or not) and shows the "
-				 "SMTP dialogue as it happens. The password is never shown.");
+				 "SMTP dialogue as it happens; F6 checks the connection and login without "
+				 "sending. The password is never shown.");
 	} else if (!n) {
 		const char *m = i18n_pick("この機能は次のバージョンで使えるようになります。",
 					  "This comes in a later version of mailset.");

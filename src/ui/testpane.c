@@ -168,8 +168,8 @@ void testpane_draw(struct editor *ed, WINDOW *w, int y, int x, int wd, int h, in
 		*cy = y, *cx = fx;
 	y++;
 	const char *hint = sp_running(sp) ? _("Sending... Esc or Ctrl-C stops it.")
-		: sp->focus_log ? _("\xE2\x86\x91\xE2\x86\x93: scroll   s: save the dialogue   Tab: recipient   Enter: send again   F6: login only")
-		: _("Enter: send a test message with the values on the screen (saved or not)   F6: check the login without sending");
+		: sp->focus_log ? _("\xE2\x86\x91\xE2\x86\x93 scroll  s save  Tab recipient  Enter send  F6 login")
+		: _("Enter: send with the values on the screen  F6: login only");
 	term_put(w, y++, x, hint, wd, term_style(ST_INFO));
 	mvwhline(w, y++, x, ACS_HLINE, wd);
 

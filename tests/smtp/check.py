@@ -5,6 +5,10 @@
              [--rcpt ADDR]... [--body-has TEXT]...
         The message as the test server received it (NNN.eml, bytes as
         received) and its envelope (NNN.json).
+    check.py delivered FILE --name N --from ADDR --to ADDR [--body-has TEXT]...
+        A message as an MTA delivered it (a Maildir file, LF line endings,
+        the MTA's own trace fields on top): the same checks of mailset's
+        header fields and body, without the envelope.
     check.py safe FILE...
         No raw ESC, BEL, 0x9b byte (nor any C1 control), valid UTF-8.
     check.py secrets SECRETS FILE...
@@ -34,23 +38,29 @@ def problem(text):
     problems.append(text)
 
 
-def check_message(argv):
+def check_message(argv, delivered=False):
     import argparse
     p = argparse.ArgumentParser(prog="check.py message")
     p.add_argument("eml")
-    p.add_argument("json")
+    if not delivered:
+        p.add_argument("json")
     p.add_argument("--name", required=True)
     p.add_argument("--from", dest="from_", required=True)
     p.add_argument("--to", required=True)
-    p.add_argument("--helo", required=True)
+    p.add_argument("--helo", required=not delivered)
     p.add_argument("--rcpt", action="append", default=[])
     p.add_argument("--body-has", action="append", default=[])
     a = p.parse_args(argv)
 
     with open(a.eml, "rb") as f:
         raw = f.read()
-    with open(a.json, encoding="utf-8") as f:
-        meta = json.load(f)
+    if delivered:
+        # A Maildir file keeps lines with LF; the MTA's fields come first.
+        raw = raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+        meta = {"mail_from": a.from_, "rcpt_tos": a.rcpt, "helo": a.helo}
+    else:
+        with open(a.json, encoding="utf-8") as f:
+            meta = json.load(f)
 
     # Envelope.
     if meta.get("mail_from") != a.from_:
@@ -84,6 +94,14 @@ def check_message(argv):
     for must in (b"from", b"to", b"subject", b"date", b"message-id", b"mime-version"):
         if names.count(must) != 1:
             problem("%d %r header fields, expected 1" % (names.count(must), must.decode()))
+    # mailset's own fields: lines of at most 78 characters (RFC 5322 2.1.1).
+    for f in fields:
+        name = f.split(b":", 1)[0].strip().lower()
+        if name in (b"from", b"to", b"subject", b"date", b"message-id", b"mime-version",
+                    b"content-type", b"content-transfer-encoding"):
+            for line in f.split(b"\r\n"):
+                if len(line) > 78:
+                    problem("%s line of %d characters: %r" % (name.decode(), len(line), line[:50]))
     if b"bcc" in names or b"resent-bcc" in names:
         problem("the message has a Bcc header")
     bcc_only = [r for r in a.rcpt if r != a.to]
@@ -205,6 +223,8 @@ def main(argv):
     cmd, rest = argv[0], argv[1:]
     if cmd == "message":
         check_message(rest)
+    elif cmd == "delivered":
+        check_message(rest, delivered=True)
     elif cmd == "safe":
         check_safe(rest)
     elif cmd == "secrets":
