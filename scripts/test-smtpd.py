@@ -240,6 +240,7 @@ class TestSMTP(SMTP):
         self._after_334 = False
         self._linebuf = b""
         self._dropped = False
+        self._stalled = False
         self._connect_logged = False
         self._closed_logged = False
 
@@ -248,23 +249,28 @@ class TestSMTP(SMTP):
         self.state.log(self.conn, b"*", text)
 
     def _on_line(self, line):
-        """A complete line from the client. Returns True to drop now."""
-        drop = self.cfg.drop_after
+        """A complete line from the client: "drop" (close now), "stall"
+        (never answer again) or None."""
+        drop, stall = self.cfg.drop_after, self.cfg.stall_after
         if self._in_data:
             if line == b".\r\n":
                 self._in_data = False
-                return drop == "EOD"
-            return False
+                return "drop" if drop == "EOD" else "stall" if stall == "EOD" else None
+            return None
         self.state.log(self.conn, b">", line.rstrip(b"\r\n"))
         if self._after_334:
             # An answer to a challenge, not a command.
             self._after_334 = False
-            return False
+            return None
         verb = line.strip().split(b" ", 1)[0].upper()
-        return bool(drop) and verb == drop.encode()
+        if drop and verb == drop.encode():
+            return "drop"
+        if stall and verb == stall.encode():
+            return "stall"
+        return None
 
     def data_received(self, data):
-        if self._dropped:
+        if self._dropped or self._stalled:
             return
         old = len(self._linebuf)
         buf = self._linebuf + data
@@ -275,11 +281,17 @@ class TestSMTP(SMTP):
             if nl < 0:
                 break
             end = nl + (2 if self._in_data else 1)
-            if self._on_line(buf[pos:end]):
+            act = self._on_line(buf[pos:end])
+            if act:
                 before = pos - old
                 if before > 0:
                     super().data_received(data[:before])
-                self.drop("after %s" % self.cfg.drop_after)
+                if act == "drop":
+                    self.drop("after %s" % self.cfg.drop_after)
+                else:
+                    # Connected and silent from here on: the client times out.
+                    self._stalled = True
+                    self.log_event("stall after %s" % self.cfg.stall_after)
                 return
             pos = end
         self._linebuf = buf[pos:]
@@ -524,6 +536,10 @@ def parse_args(argv):
                         "before the greeting; EOD: after the end of the "
                         "message (the lone dot), before the 250, message not "
                         "saved")
+    p.add_argument("--stall-after", metavar="CMD",
+                   help="after receiving command CMD (as --drop-after, EOD "
+                        "included) keep the connection open and never answer "
+                        "again")
     p.add_argument("--evil-banner", action="store_true",
                    help="greeting and EHLO reply carry escape sequences, BEL, "
                         "an 8-bit CSI and a non-UTF-8 byte")
@@ -592,6 +608,10 @@ def parse_args(argv):
         cfg.drop_after = cfg.drop_after.strip().upper()
         if not re.fullmatch(r"[A-Z]+", cfg.drop_after):
             fail_usage("--drop-after takes a command name, CONNECT or EOD")
+    if cfg.stall_after:
+        cfg.stall_after = cfg.stall_after.strip().upper()
+        if not re.fullmatch(r"[A-Z]+", cfg.stall_after):
+            fail_usage("--stall-after takes a command name or EOD")
 
     cfg.cert_file = cfg.key_file = None
     if cfg.tls != "none":

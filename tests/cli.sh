@@ -71,6 +71,17 @@ expect_rc 0
 expect_out_has "$f:14: smtp.tls: warning: "
 expect_out_has "$f:6: basic.bcc: warning: "
 [ "$(tail -n 1 "$T_DIR/out")" = "$f: OK" ] || fail "last line is '$(tail -n 1 "$T_DIR/out")', expected '$f: OK'"
+expect_out_has "unencrypted"
+end
+
+# Port 465 is TLS from the start: tls = off there is no plaintext warning.
+begin check_tls_off_port_465
+f=$T_DIR/mail.ini; mkvalid "$f"
+sed -i -e 's/^tls = on$/tls = off/' -e 's/^port = 587$/port = 465/' "$f"
+ms -c "$f" check
+expect_rc 0
+expect_out_has "smtp.tls: warning: port 465 is TLS from the start"
+grep -q unencrypted "$T_DIR/out" && fail "the plaintext warning on port 465: $(out | tr '\n' '|')"
 end
 
 begin check_broken_line

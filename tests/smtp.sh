@@ -130,9 +130,11 @@ start google "${A[@]}" --google-app-password
 start rejectfrom "${A[@]}" --reject-from "$SYSTEM"
 start to "${A[@]}"
 start invalid "${A[@]}"
+start stall "${A[@]}" --stall-after MAIL
+start cleartext "${A[@]}" --tls none
 
 for n in plain login wrongpw nostarttls untrusted wrongname expired bcc onlyrcpt silent drop dropeod \
-	evil google rejectfrom to invalid; do
+	evil google rejectfrom to invalid stall cleartext; do
 	if ! wait_ready "$n"; then
 		echo "FAIL smtp-server-$n: did not start: $(head -c 300 "$W/srv/$n.stderr" | tr '\n' '|')"
 		exit 1
@@ -374,7 +376,7 @@ begin smtp-cert-wrong-name
 conf wrongname
 send wrongname
 expect_exit 77
-expect_verdict fail "does not carry the name 127.0.0.1" "provider's server name"
+expect_verdict fail "does not carry the name 127.0.0.1" "provider's server name" "it is for wrong.example"
 log_lacks wrongname "> AUTH"
 expect_mails wrongname 0
 end
@@ -383,7 +385,7 @@ begin smtp-cert-expired
 conf expired
 send expired
 expect_exit 77
-expect_verdict fail "expired"
+expect_verdict fail "expired on 20"
 log_lacks expired "> AUTH"
 expect_mails expired 0
 end
@@ -484,6 +486,27 @@ grep -qF "C: RCPT TO:<other@mailset-dest.example>" "$W/out/to.save" || fail "sav
 grep -qF "$CONTACT" "$W/out/to.save" && fail "contact_email used despite --to"
 end
 
+# --- 15. the server stops answering after a good start: not a firewall -------
+begin smtp-stall-after-connect
+conf stall
+send stall
+expect_exit 75
+expect_verdict fail "stopped answering" "MAIL FROM"
+verdict_lacks "firewall"
+log_has stall "stall after MAIL"
+expect_mails stall 0
+end
+
+# --- 16. sent with TLS off: said that the password went unencrypted ----------
+begin smtp-cleartext-note
+C_TLS=off conf cleartext
+send cleartext
+expect_exit 0
+expect_verdict ok "queue id" "password crossed the network unencrypted"
+expect_mails cleartext 1
+log_lacks cleartext "> STARTTLS"
+end
+
 # --- 14. invalid settings: nothing is sent -------------------------------------------------------
 begin smtp-invalid-settings
 C_NAME='ショップ;窓口' conf invalid
@@ -539,7 +562,7 @@ find "$W" -type f ! -path "$W/cfg/*" ! -path "$W/secret/*" ! -path "$W/certs/*" 
 	! -name '*.log' -print0 | sort -z >"$T_DIR/files"
 n=$(tr -cd '\0' <"$T_DIR/files" | wc -c)
 [ "$n" -ge 40 ] || fail "only $n files to search"
-for c in plain login wrongpw nostarttls untrusted wrongname expired bcc silent drop dropeod evil google rejectfrom to invalid; do
+for c in plain login wrongpw nostarttls untrusted wrongname expired bcc silent drop dropeod evil google rejectfrom to invalid stall cleartext; do
 	if [ ! -f "$W/out/$c.out" ] || [ ! -f "$W/out/$c.err" ]; then
 		fail "no stdout/stderr kept for $c"
 	fi
