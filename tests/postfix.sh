@@ -68,7 +68,7 @@ conf() {
 	cat >"$W/cfg/$1.ini" <<EOF
 [basic]
 contact_email = $CONTACT
-system_email = $SYSTEM
+system_email = ${C_SYSTEM-$SYSTEM}
 system_sender_name = $NAME
 bcc = ${C_BCC-}
 
@@ -163,6 +163,24 @@ elif ! "$PY" "$CHECK" delivered "$f" --name "$NAME" --from "$SYSTEM" --to "$CONT
 fi
 grep -q 'sasl_method=PLAIN, sasl_username=shop-user@mailset-shop.example' "$PFLOG" ||
 	fail "Postfix did not log the PLAIN login"
+end
+
+# An IDN sender domain: the envelope, the EHLO name and every header in
+# A-labels, to a server that offers SMTPUTF8 but is not asked to use it.
+begin postfix-sent-idn-sender
+C_SYSTEM=noreply@日本語.example conf idn "$MTA_PORT_SUBMISSION"
+send idn
+expect_exit 0
+expect_verdict ok "queue id"
+expect_delivered 1
+out_has "C: EHLO xn--wgv71a119e.example"
+out_has "C: MAIL FROM:<noreply@xn--wgv71a119e.example>"
+grep -qF "from=<noreply@xn--wgv71a119e.example>" "$PFLOG" || fail "Postfix logged another sender"
+f=$(ls -t $(mta_mail_files) | head -n 1)
+if ! "$PY" "$CHECK" delivered "$f" --name "$NAME" --from noreply@xn--wgv71a119e.example \
+	--to "$CONTACT" --body-has "$CONTACT" >"$T_DIR/check" 2>&1; then
+	fail "delivered message: $(head -c 400 "$T_DIR/check" | tr '\n' '|')"
+fi
 end
 
 begin postfix-sent-login
