@@ -769,6 +769,43 @@ t_send_panel() {
 	expect_rc 0
 }
 
+# F6 from any pane: the test pane opens and logs in without sending; then a
+# server without the configured login method is named, not "sent".
+t_probe() {
+	local lang=$1 f=$T_DIR/mail.ini
+	LANG_UI=$lang
+	start_smtpd "probe-$lang" --maildir "$T_DIR/received" || return
+	send_config "$f" "$PORT"
+	ui_start "$lang" 80 24 -- -c "$f"
+	wait_for "$KEYBAR_LAST" || return
+	keys F6
+	wait_for "S 235" || return
+	wait_for "C QUIT" || return
+	wait_for "✓" || return
+	not_on_screen "C MAIL FROM" "a MAIL FROM"
+	not_on_screen "p@ss" "the password"
+	ls "$T_DIR/received"/*.eml >/dev/null 2>&1 && fail "the probe delivered a message"
+	keys F10
+	wait_exit || return
+	expect_rc 0
+}
+
+t_probe_mech() {
+	local lang=$1 f=$T_DIR/mail.ini
+	LANG_UI=$lang
+	start_smtpd "login-$lang" --auth-mechs LOGIN || return
+	send_config "$f" "$PORT"
+	ui_start "$lang" 80 24 -- -c "$f"
+	wait_for "$KEYBAR_LAST" || return
+	keys F6
+	wait_for "✗" || return
+	on_screen "LOGIN" || fail "the verdict does not name LOGIN: $(screen_flat)"
+	not_on_screen "C AUTH" "an AUTH command"
+	keys F10
+	wait_exit || return
+	expect_rc 0
+}
+
 t_send_cancel() {
 	local f=$T_DIR/mail.ini
 	LANG_UI=en
@@ -842,6 +879,9 @@ run_test help_f1_en t_help en
 run_test send_panel_ja t_send_panel ja
 run_test send_panel_en t_send_panel en
 run_test send_cancel_silent_server t_send_cancel
+run_test probe_f6_ja t_probe ja
+run_test probe_f6_en t_probe en
+run_test probe_f6_login_only_ja t_probe_mech ja
 
 END=$(date +%s.%N)
 echo "# ui.sh took $(awk -v a="$START" -v b="$END" 'BEGIN { printf "%.1f", b - a }') s" >&2
