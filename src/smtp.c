@@ -638,6 +638,36 @@ static void probe_verdict(struct send *sd)
 	add_cleartext_note(sd);
 }
 
+/* Sends line (the message itself when line is NULL) and reads the reply.
+ * False, with the verdict set, when the connection failed or the reply is
+ * not of class want ('2', or '3' for DATA's 354). A refused RCPT is the
+ * caller's to judge: want 0 takes any reply. */
+static bool ask(struct send *sd, const char *line, char want)
+{
+	enum io r;
+	if (line) {
+		r = command(sd, line);
+	} else {
+		char *wire = dot_stuffed(sd->job->message);
+		emit(sd, 'C', xasprintf(_("(the message: %zu bytes)"), sd->body_len));
+		sd->phase = PH_EOD;
+		r = send_bytes(sd, wire, strlen(wire));
+		explicit_bzero(wire, strlen(wire));
+		free(wire);
+	}
+	if (r == IO_OK)
+		r = read_reply(sd);
+	if (r != IO_OK) {
+		io_verdict(sd, r);
+		return false;
+	}
+	if (want && sd->last.code / 100 != want - '0') {
+		rule_verdict(sd, NULL);
+		return false;
+	}
+	return true;
+}
+
 /* MAIL, RCPT for each recipient, DATA, the message. */
 static void transact(struct send *sd)
 {
@@ -647,18 +677,10 @@ static void transact(struct send *sd)
 	char *cmd = sd->caps.size ? xasprintf("MAIL FROM:<%s> SIZE=%zu", from, sd->body_len)
 		: xasprintf("MAIL FROM:<%s>", from);
 	free(from);
-	enum io r = command(sd, cmd);
+	bool ok = ask(sd, cmd, '2');
 	free(cmd);
-	if (r == IO_OK)
-		r = read_reply(sd);
-	if (r != IO_OK) {
-		io_verdict(sd, r);
+	if (!ok)
 		return;
-	}
-	if (sd->last.code / 100 != 2) {
-		rule_verdict(sd, NULL);
-		return;
-	}
 
 	size_t accepted = 0, deferred = 0;
 	for (size_t i = 0; i < res->nrcpt; i++) {
@@ -666,14 +688,10 @@ static void transact(struct send *sd)
 		char *to = message_ascii_address(rc->addr);
 		cmd = xasprintf("RCPT TO:<%s>", to);
 		free(to);
-		r = command(sd, cmd);
+		ok = ask(sd, cmd, 0);
 		free(cmd);
-		if (r == IO_OK)
-			r = read_reply(sd);
-		if (r != IO_OK) {
-			io_verdict(sd, r);
+		if (!ok)
 			return;
-		}
 		rc->code = sd->last.code;
 		free(rc->reply);
 		rc->reply = smtp_reply_format(&sd->last);
@@ -703,33 +721,9 @@ static void transact(struct send *sd)
 		return;
 	}
 
-	r = command(sd, "DATA");
-	if (r == IO_OK)
-		r = read_reply(sd);
-	if (r != IO_OK) {
-		io_verdict(sd, r);
+	/* DATA wants 354; the message, a 2xx */
+	if (!ask(sd, "DATA", '3') || !ask(sd, NULL, '2'))
 		return;
-	}
-	if (sd->last.code != 354) {
-		rule_verdict(sd, NULL);
-		return;
-	}
-	char *wire = dot_stuffed(sd->job->message);
-	emit(sd, 'C', xasprintf(_("(the message: %zu bytes)"), sd->body_len));
-	sd->phase = PH_EOD;
-	r = send_bytes(sd, wire, strlen(wire));
-	explicit_bzero(wire, strlen(wire));
-	free(wire);
-	if (r == IO_OK)
-		r = read_reply(sd);
-	if (r != IO_OK) {
-		io_verdict(sd, r);
-		return;
-	}
-	if (sd->last.code / 100 != 2) {
-		rule_verdict(sd, NULL);
-		return;
-	}
 
 	res->phase = PH_DONE;
 	free(res->queue_id);

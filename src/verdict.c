@@ -253,28 +253,31 @@ static const struct verdict_rule rules[] = {
 	  N_("%{host} refused during %{phase} (%{reply}).") },
 };
 
-static bool any_prefix(const char *s, const char *alts)
+/* "5.7.1" is a prefix of "5.7.1" and of "5.7.1.x", not of "5.7.10";
+ * "5.7." of any "5.7.x". */
+static bool enh_match(const char *enh, const char *alt, size_t n)
 {
-	for (const char *p = alts; *p;) {
-		size_t n = strcspn(p, "|");
-		if (n && !strncmp(s, p, n) && (s[n] == '\0' || s[n] == '.' || p[n - 1] == '.'))
-			return true;
-		p += n + (p[n] == '|');
-	}
-	return false;
+	return !strncmp(enh, alt, n) && (enh[n] == '\0' || enh[n] == '.' || alt[n - 1] == '.');
 }
 
-static bool any_word(const char *text, const char *alts)
+static bool word_match(const char *text, const char *alt, size_t n)
 {
 	char w[64];
+	if (n >= sizeof w)
+		return false;
+	memcpy(w, alt, n);
+	w[n] = '\0';
+	return strcasestr(text, w) != NULL;
+}
+
+/* Whether one of the '|'-separated alternatives matches s. */
+static bool any_alt(const char *s, const char *alts,
+		    bool (*match)(const char *s, const char *alt, size_t n))
+{
 	for (const char *p = alts; *p;) {
 		size_t n = strcspn(p, "|");
-		if (n && n < sizeof w) {
-			memcpy(w, p, n);
-			w[n] = '\0';
-			if (strcasestr(text, w))
-				return true;
-		}
+		if (n && match(s, p, n))
+			return true;
 		p += n + (p[n] == '|');
 	}
 	return false;
@@ -297,8 +300,8 @@ const struct verdict_rule *verdict_rule(enum smtp_phase ph, const struct smtp_re
 		if (v->login && (v->login > 0) != logged_in)
 			continue;
 		/* With both an enhanced code and words, either one will do. */
-		bool by_enh = v->enh && r->enh[0] && any_prefix(r->enh, v->enh);
-		bool by_words = v->words && any_word(text, v->words);
+		bool by_enh = v->enh && r->enh[0] && any_alt(r->enh, v->enh, enh_match);
+		bool by_words = v->words && any_alt(text, v->words, word_match);
 		if ((v->enh || v->words) && !by_enh && !by_words)
 			continue;
 		return v;

@@ -160,6 +160,33 @@ expect_nowhere() {
 	return 0
 }
 
+# test-send: the verdict is the last line of stdout, kept in $VERDICT.
+# expect_exit N: mailset's exit status, with the verdict in the reason.
+expect_exit() {
+	[ "$RC" = "$1" ] || fail "mailset exited $RC, expected $1 (verdict: '$VERDICT'; stderr: '$(head -c 200 "$T_DIR/err" | tr '\n' '|')')"
+}
+
+# expect_verdict ok|fail PHRASE...: the verdict line starts with ✓ (ok) or
+# ✗ (fail) and holds each phrase (case does not matter).
+expect_verdict() {
+	local want=$1 mark p
+	shift
+	[ "$want" = ok ] && mark=✓ || mark=✗
+	case $VERDICT in
+	"$mark "*) ;;
+	*) fail "verdict line '$VERDICT' does not start with $mark" ;;
+	esac
+	for p in "$@"; do
+		[[ ${VERDICT,,} == *"${p,,}"* ]] || fail "verdict '$VERDICT' lacks '$p'"
+	done
+}
+
+# verdict_lacks PHRASE: the verdict does not hold PHRASE.
+verdict_lacks() {
+	[[ ${VERDICT,,} == *"${1,,}"* ]] && fail "verdict '$VERDICT' holds '$1'"
+	return 0
+}
+
 # Files.
 expect_same() {
 	cmp -s "$1" "$2" || fail "${3:-$2} differs from ${1}: $(diff "$1" "$2" | head -8 | tr '\n' '|')"

@@ -95,28 +95,6 @@ send() {
 	VERDICT=$(tail -n 1 "$T_DIR/out")
 }
 
-expect_exit() {
-	[ "$RC" = "$1" ] || fail "mailset exited $RC, expected $1 (verdict: '$VERDICT'; stderr: '$(head -c 200 "$T_DIR/err" | tr '\n' '|')')"
-}
-
-expect_verdict() {
-	local want=$1 mark p
-	shift
-	[ "$want" = ok ] && mark=✓ || mark=✗
-	case $VERDICT in
-	"$mark "*) ;;
-	*) fail "verdict line '$VERDICT' does not start with $mark" ;;
-	esac
-	for p in "$@"; do
-		[[ ${VERDICT,,} == *"${p,,}"* ]] || fail "verdict '$VERDICT' lacks '$p'"
-	done
-}
-
-verdict_lacks() {
-	[[ ${VERDICT,,} == *"${1,,}"* ]] && fail "verdict '$VERDICT' holds '$1'"
-	return 0
-}
-
 # expect_delivered N: N more messages (one per recipient) reached the sink.
 expect_delivered() {
 	local want=$((BEFORE + $1))

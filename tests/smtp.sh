@@ -181,32 +181,6 @@ send() {
 	VERDICT=$(tail -n 1 "$T_DIR/out")
 }
 
-# expect_exit N: mailset's exit status, with the verdict in the reason.
-expect_exit() {
-	[ "$RC" = "$1" ] || fail "mailset exited $RC, expected $1 (verdict: '$VERDICT'; stderr: '$(head -c 200 "$T_DIR/err" | tr '\n' '|')')"
-}
-
-# expect_verdict ok|fail PHRASE...: the verdict line starts with ✓ (ok) or
-# ✗ (fail) and holds each phrase (case does not matter).
-expect_verdict() {
-	local want=$1 mark p
-	shift
-	[ "$want" = ok ] && mark=✓ || mark=✗
-	case $VERDICT in
-	"$mark "*) ;;
-	*) fail "verdict line '$VERDICT' does not start with $mark" ;;
-	esac
-	for p in "$@"; do
-		[[ ${VERDICT,,} == *"${p,,}"* ]] || fail "verdict '$VERDICT' lacks '$p'"
-	done
-}
-
-# expect_phrase_absent PHRASE: the verdict does not hold PHRASE.
-verdict_lacks() {
-	[[ ${VERDICT,,} == *"${1,,}"* ]] && fail "verdict '$VERDICT' holds '$1'"
-	return 0
-}
-
 json_get() {
 	"$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2" 2>/dev/null
 }
