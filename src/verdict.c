@@ -63,14 +63,16 @@ bool smtp_reply_add(struct smtp_reply *r, const char *line)
 {
 	const char *t = line;
 	bool last = true;
-	if (isdigit((unsigned char)t[0]) && isdigit((unsigned char)t[1]) &&
+	/* RFC 5321 4.2: the first digit is 1 to 5 */
+	if (t[0] >= '1' && t[0] <= '5' && isdigit((unsigned char)t[1]) &&
 	    isdigit((unsigned char)t[2]) && (t[3] == ' ' || t[3] == '-' || t[3] == '\0')) {
 		if (!r->code)
 			r->code = atoi(t);
 		last = t[3] != '-';
 		t += t[3] ? 4 : 3;
 		size_t e = enh_len(t);
-		if (e && t[0] == line[0]) {
+		/* Of the reply's class: the lines of one reply share its code. */
+		if (e && t[0] == '0' + r->code / 100) {
 			if (!r->enh[0] && e < sizeof r->enh)
 				memcpy(r->enh, t, e), r->enh[e] = '\0';
 			t += e;
