@@ -182,7 +182,10 @@ void testpane_draw(struct editor *ed, WINDOW *w, int y, int x, int wd, int h, in
 		nv = term_wrap(v, wd, &vl);
 		free(v);
 	}
-	int vrows = nv > 4 ? 4 : (int)nv;
+	/* The verdict is what the operator acts on: all of it, taking rows from
+	 * the (scrollable) dialogue down to three. */
+	int room = bottom - y - 3;
+	int vrows = (int)nv > room ? (room > 0 ? room : 0) : (int)nv;
 	int rows = bottom - y - vrows;
 	int total = (int)sp->nlines;
 	int first = sp->top < 0 || sp->top > total - rows ? total - rows : sp->top;
