@@ -180,7 +180,8 @@ class Handler:
                 mechs = [m for m in self.cfg.mechs if m in server._auth_methods]
                 if not mechs:
                     continue
-                text = "AUTH " + " ".join(mechs)
+                # --auth-old-form: the pre-RFC 4954 "AUTH=" line alone
+                text = ("AUTH=" if self.cfg.auth_old_form else "AUTH ") + " ".join(mechs)
             out.append(text)
         if self.cfg.evil_banner:
             out[0] = EVIL_EHLO_FIRST
@@ -508,6 +509,9 @@ def parse_args(argv):
     p.add_argument("--auth-mechs", default="PLAIN,LOGIN", metavar="LIST",
                    help="comma-separated mechanisms to offer, in this order, "
                         "from PLAIN, LOGIN, CRAM-MD5 (default PLAIN,LOGIN)")
+    p.add_argument("--auth-old-form", action="store_true",
+                   help="announce the mechanisms only as 'AUTH=PLAIN LOGIN', the "
+                        "form of servers older than RFC 4954")
     p.add_argument("--user", help="the only valid user name; with it AUTH is "
                                   "offered and required before MAIL")
     p.add_argument("--password", help="the only valid password (with --user)")

@@ -28,6 +28,7 @@
 /* What the server offered in its last EHLO reply. */
 struct caps {
 	bool starttls, auth, size;
+	bool auth_old;           /* only the pre-RFC 4954 "AUTH=" form */
 	char mechs[128];         /* "PLAIN LOGIN", as offered */
 };
 
@@ -53,6 +54,7 @@ struct send {
 	curl_socket_t fd;
 	char in[2048];
 	size_t inlen;
+	bool cut;                    /* a line longer than in[]: drop to its LF */
 	long tmo;
 	bool broken;                 /* timed out or closed: no QUIT */
 	const char *mech;            /* "PLAIN", "LOGIN", "CRAM-MD5" */
@@ -132,11 +134,14 @@ static void ehlo_line(struct send *sd, const char *line)
 		sd->caps.starttls = true;
 	else if (starts(kw, n, "SIZE"))
 		sd->caps.size = true;
-	else if ((starts(kw, n, "AUTH ") || starts(kw, n, "AUTH=")) && n > 5) {
+	else if (starts(kw, n, "AUTH ") && n > 5) {
 		sd->caps.auth = true;
-		/* "AUTH=LOGIN" is the old form of the same offer */
-		if (!*sd->caps.mechs)
-			snprintf(sd->caps.mechs, sizeof sd->caps.mechs, "%s", kw + 5);
+		snprintf(sd->caps.mechs, sizeof sd->caps.mechs, "%s", kw + 5);
+	} else if (starts(kw, n, "AUTH=") && n > 5 && !sd->caps.auth) {
+		/* The old form of the offer, which libcurl does not read: kept
+		 * apart so that the verdict can say so. */
+		sd->caps.auth_old = true;
+		snprintf(sd->caps.mechs, sizeof sd->caps.mechs, "%s", kw + 5);
 	}
 }
 
@@ -345,14 +350,20 @@ static enum io read_reply(struct send *sd)
 			size_t n = (size_t)(nl - sd->in), k = n;
 			while (k && sd->in[k - 1] == '\r')
 				k--;
-			server_line(sd, sd->in, k);
+			if (!sd->cut)
+				server_line(sd, sd->in, k);
+			sd->cut = false;
 			memmove(sd->in, nl + 1, sd->inlen - n - 1);
 			sd->inlen -= n + 1;
 			if (sd->cur.done)
 				return IO_OK;
 		}
-		if (sd->inlen == sizeof sd->in) {   /* an endless line: show it in pieces */
-			server_line(sd, sd->in, sd->inlen);
+		if (sd->inlen == sizeof sd->in) {
+			/* A line longer than any reply should be: its start counts as
+			 * the line (shown cut), the rest up to its LF is dropped. */
+			if (!sd->cut)
+				server_line(sd, sd->in, sd->inlen);
+			sd->cut = true;
 			sd->inlen = 0;
 			if (sd->cur.done)
 				return IO_OK;
@@ -429,6 +440,17 @@ static void io_verdict(struct send *sd, enum io r)
 		sd->res->cancelled = true;
 		set_verdict(sd->res, EX_TEMPFAIL, "cancelled",
 			    xstrdup(_("Cancelled: the test send was stopped.")));
+	} else if (sd->phase == PH_EOD) {
+		set_verdict(sd->res, EX_TEMPFAIL, "eod-unknown",
+			    r == IO_TIMEOUT
+			    ? xasprintf(_("%s stopped answering after the whole message was sent, "
+					  "before saying whether it took it: it may have queued it "
+					  "anyway. Check whether the test message arrives before "
+					  "sending again."), host)
+			    : xasprintf(_("%s closed the connection after the whole message was "
+					  "sent, before saying whether it took it: it may have queued "
+					  "it anyway. Check whether the test message arrives before "
+					  "sending again."), host));
 	} else if (r == IO_TIMEOUT) {
 		set_verdict(sd->res, EX_TEMPFAIL, "no-answer",
 			    xasprintf(_("%s stopped answering during %s (no reply in %ld s): the "
@@ -467,6 +489,14 @@ static void login_missing_verdict(struct send *sd)
 			    xasprintf(_("%s offers a login only over an encrypted connection: set "
 					"TLS to on (it offers STARTTLS). The user name and password "
 					"were not tested, and nothing was sent."), host));
+	} else if (!sd->caps.auth && sd->caps.auth_old) {
+		char *offered = transcript_safe(sd->caps.mechs, strlen(sd->caps.mechs), 60);
+		set_verdict(sd->res, EX_CONFIG, "auth-old-form",
+			    xasprintf(_("%s announces its login methods only in the obsolete form "
+					"AUTH=%s, which mailset cannot use: the user name and password "
+					"were not tested, and nothing was sent. Use the submission "
+					"port the provider names (usually 587)."), host, offered));
+		free(offered);
 	} else if (!sd->caps.auth) {
 		set_verdict(sd->res, EX_CONFIG, "no-auth-offered",
 			    xasprintf(_("%s offers no login (AUTH) on port %s: the user name and "
@@ -645,9 +675,14 @@ static void probe_verdict(struct send *sd)
 static bool ask(struct send *sd, const char *line, char want)
 {
 	enum io r;
+	long tmo = sd->tmo;
 	if (line) {
 		r = command(sd, line);
 	} else {
+		/* RFC 5321 4.5.3.2.6 gives the final reply 10 minutes: a server
+		 * scanning the message is slow, and giving up early invites a
+		 * second copy. Ten reply timeouts (200 s by default). */
+		sd->tmo = 10 * tmo;
 		char *wire = dot_stuffed(sd->job->message);
 		emit(sd, 'C', xasprintf(_("(the message: %zu bytes)"), sd->body_len));
 		sd->phase = PH_EOD;
@@ -657,6 +692,7 @@ static bool ask(struct send *sd, const char *line, char want)
 	}
 	if (r == IO_OK)
 		r = read_reply(sd);
+	sd->tmo = tmo;
 	if (r != IO_OK) {
 		io_verdict(sd, r);
 		return false;
@@ -843,7 +879,11 @@ int smtp_send(const struct smtp_job *job, struct smtp_result *res)
 		curl_easy_setopt(h, CURLOPT_USERNAME, user);
 		curl_easy_setopt(h, CURLOPT_PASSWORD, pass);
 		curl_easy_setopt(h, CURLOPT_LOGIN_OPTIONS, login);
-		curl_easy_setopt(h, CURLOPT_SASL_IR, 1L);
+		/* The initial response saves a round trip for PLAIN (RFC 4954);
+		 * LOGIN has none in its draft, and some servers that offer LOGIN
+		 * refuse "AUTH LOGIN <user>" with a 535 that reads like a wrong
+		 * password. */
+		curl_easy_setopt(h, CURLOPT_SASL_IR, (long)!strcmp(sd.mech, "PLAIN"));
 	}
 	/* TLS on means required: a server without STARTTLS fails before any
 	 * credential is sent. */

@@ -59,6 +59,18 @@ static size_t enh_len(const char *s)
 	return s[i] == ' ' || s[i] == '\0' ? i : 0;
 }
 
+/* "5.7.1)" at s: the length of the code before ")", or 0. */
+static size_t enh_len_paren(const char *s)
+{
+	char buf[16];
+	size_t n = strcspn(s, ")");
+	if (!s[n] || n >= sizeof buf - 1)
+		return 0;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return enh_len(buf) == n ? n : 0;
+}
+
 bool smtp_reply_add(struct smtp_reply *r, const char *line)
 {
 	const char *t = line;
@@ -79,6 +91,13 @@ bool smtp_reply_add(struct smtp_reply *r, const char *line)
 		}
 		while (*t == ' ')
 			t++;
+		/* qmail puts it last: "... rcpthosts (#5.7.1)" */
+		const char *hash = strstr(t, "(#");
+		size_t k = hash ? enh_len_paren(hash + 2) : 0;
+		if (!r->enh[0] && k && hash[2] == '0' + r->code / 100) {
+			memcpy(r->enh, hash + 2, k);
+			r->enh[k] = '\0';
+		}
 	}
 	if (*t) {
 		char *joined = r->text && *r->text ? xasprintf("%s %s", r->text, t) : xstrdup(t);
@@ -111,10 +130,11 @@ char *smtp_reply_format(const struct smtp_reply *r)
 	"secure connection required|encrypted connection|requires encryption|tls first"
 #define W_AUTH_REQ "authentication required|auth required|not authenticated|authenticate first|" \
 	"authentication is required|must authenticate|must be authenticated|" \
-	"please authenticate|smtp auth required|requires authentication|login first"
+	"please authenticate|smtp auth required|requires authentication|login first|" \
+	"not logged in"
 #define W_RELAY "relay access denied|relaying denied|relay not permitted|unable to relay|" \
 	"relaying not allowed|relay not allowed|we do not relay|not permitted to relay|" \
-	"relaying disallowed|relay denied"
+	"relaying disallowed|relay denied|rcpthosts"
 #define W_SENDER "sender address rejected|not owned by user|sender login mismatch|" \
 	"sender rejected|sendasdenied|send as|send mail as|not allowed to send|" \
 	"sender verify failed|sender not allowed|domain of sender address|sender domain|" \
@@ -159,7 +179,8 @@ static const struct verdict_rule rules[] = {
 	     "again.") },
 	{ "auth-disabled", B(PH_AUTH), 0, 0, NULL,
 	  "smtpclientauthentication|smtp auth is disabled|authentication is disabled|"
-	  "basic authentication is disabled|smtp authentication is disabled", 0, EX_NOPERM,
+	  "basic authentication is disabled|smtp authentication is disabled|security defaults|"
+	  "did not meet the criteria|organization configuration does not allow", 0, EX_NOPERM,
 	  VS_SESSION,
 	  N_("SMTP login is turned off for this account at the provider (%{reply}): turn on "
 	     "SMTP authentication for the mailbox in the provider's control panel.") },
@@ -195,6 +216,15 @@ static const struct verdict_rule rules[] = {
 	  N_("%{host} forwards mail only for a logged-in account (%{reply}): set the "
 	     "authentication method (usually PLAIN) and enter the user name and password. "
 	     "Nothing was sent.") },
+	/* Microsoft 365 blocks an account that sent spam with 5.1.8, which
+	 * elsewhere means a bad sender domain. */
+	{ "account-blocked", SENDING, 0, '5', NULL,
+	  "bad outbound sender|restricted from sending|blocked from sending|"
+	  "account has been disabled|account is disabled|account disabled", 0, EX_NOPERM,
+	  VS_SESSION,
+	  N_("The provider has blocked this account from sending (%{reply}): usually after "
+	     "it sent spam or its password was stolen. Change the password and ask the "
+	     "provider to unblock it.") },
 	/* Postfix's "permit_sasl_authenticated, reject" says only "Access
 	 * denied": to a client that did not log in, that is the likely cause. */
 	{ "rcpt-denied-no-login", B(PH_RCPT), 0, '5', "5.7.1", NULL, -1, EX_CONFIG, VS_SESSION,
@@ -207,7 +237,7 @@ static const struct verdict_rule rules[] = {
 	  N_("The server refused the sender %{sender} (%{reply}): the system mail sender must "
 	     "be an address this account (%{user}) may send from; use the account's own "
 	     "address or ask the provider to allow this one. Nothing was sent.") },
-	{ "too-big", B(PH_MAIL) | B(PH_EOD), 0, 0, "5.3.4|5.2.3|4.3.4|5.2.2",
+	{ "too-big", B(PH_MAIL) | B(PH_EOD), 0, 0, "5.3.4|5.2.3|4.3.4",
 	  "too big|too large|size limit|exceeds", 0, EX_DATAERR, VS_SESSION,
 	  N_("The server refused the message as too big (%{reply}).") },
 	{ "mail-deferred", B(PH_MAIL), 0, '4', NULL, NULL, 0, EX_TEMPFAIL, VS_SESSION,

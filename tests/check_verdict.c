@@ -144,6 +144,10 @@ START_TEST(reply_lines_joined)
 	smtp_reply_add(&r, "550 4.1.1 odd");
 	ck_assert_str_eq(r.enh, "");
 	smtp_reply_clear(&r);
+	/* qmail gives the enhanced code last */
+	smtp_reply_add(&r, "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)");
+	ck_assert_str_eq(r.enh, "5.7.1");
+	smtp_reply_clear(&r);
 	smtp_reply_add(&r, "garbage without a code");
 	ck_assert_int_eq(r.code, 0);
 	ck_assert(r.done);
