@@ -17,8 +17,8 @@ MSGFMT     ?= msgfmt
 CFLAGS     ?= -O2 -g
 LDFLAGS    ?=
 
-PKGS      = ncursesw menuw libcurl openssl inih libidn2
-MODELPKGS = libcurl openssl inih libidn2
+PKGS      = ncursesw menuw libcurl openssl inih libidn2 libcares libpsl
+MODELPKGS = libcurl openssl inih libidn2 libcares libpsl
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wwrite-strings -Wundef -Werror
 # Debian 12's libinih passes the line number to the handler (built with
@@ -36,7 +36,7 @@ E = @:
 endif
 
 MODEL_SRC = src/util.c src/i18n.c src/inifile.c src/settings.c src/config.c src/validate.c src/presets.c \
-            src/message.c src/transcript.c src/verdict.c src/smtp.c src/lock.c src/recover.c src/dns.c
+            src/message.c src/transcript.c src/verdict.c src/smtp.c src/lock.c src/recover.c src/resolver.c src/spf.c src/dns.c
 CLI_SRC   = src/cli.c
 UI_SRC    = src/ui/term.c src/ui/keys.c src/ui/lineedit.c src/ui/editor.c src/ui/dialog.c src/ui/wizard.c \
             src/ui/sendpanel.c src/ui/testpane.c src/ui/safety.c src/ui/dnspane.c
@@ -104,7 +104,10 @@ $(BA)/tests/%: $(BA)/tests/%.o $(call obj,$(BA),$(MODEL_SRC) src/ui/keys.c)
 	$(E) "  LD test $@"
 	$(Q)$(CC) $(SAN) -o $@ $^ $(PC_MODEL_LIBS) $(PC_CHECK)
 
-asan: $(BA)/mailset $(addprefix $(BA)/tests/,$(TESTS))
+# Tools the shell tests run (not Check programs): linked like them.
+TOOLS = spfq
+
+asan: $(BA)/mailset $(addprefix $(BA)/tests/,$(TESTS) $(TOOLS))
 
 # --- translations ---------------------------------------------------------
 $(B)/locale/%/LC_MESSAGES/mailset.mo: po/%.po

@@ -5,14 +5,14 @@
 # apt-get line and fails, so that `make` stops before a confusing error.
 set -eu
 
-build="gcc make pkg-config libncurses-dev libcurl4-openssl-dev libssl-dev libinih-dev libidn2-dev gettext"
+build="gcc make pkg-config libncurses-dev libcurl4-openssl-dev libssl-dev libinih-dev libidn2-dev gettext libc-ares-dev libpsl-dev publicsuffix"
 # The demo and the tests run a real SMTP server (aiosmtpd, certificates
 # made with openssl); the tests also compare with curl's CLI.
 server="python3 python3-aiosmtpd openssl"
 # tests/mta/ runs a private Postfix with Dovecot SASL on 127.0.0.1; the system
 # instances of both stay unconfigured and stopped (see the install below).
 mta="postfix dovecot-core"
-check="check libsubunit-dev mandoc tmux curl dnsmasq-base valgrind clang libclang-rt-14-dev $server $mta"
+check="check libsubunit-dev mandoc tmux curl dnsmasq-base valgrind clang libclang-rt-14-dev python3-spf python3-dnspython $server $mta"
 run="$server"
 bench="dialog whiptail curl swaks $server"
 
