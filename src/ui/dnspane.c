@@ -146,6 +146,19 @@ int dnspane_key(struct editor *ed, int key)
 	return 0;
 }
 
+/* A suggested record ("add: ...") written without quotes, as SPF's
+ * "v=spf1 ... ~all": where it starts, so that the wrap keeps it whole
+ * (quoted values are kept whole anyway). */
+static const char *record_value(const char *t)
+{
+	const char *add = _("add:");
+	t += strspn(t, " ");
+	if (strncmp(t, add, strlen(add)) || t[strlen(add)] != ' ')
+		return NULL;
+	t += strlen(add) + 1;
+	return !strncmp(t, "v=", 2) && !strchr(t, '"') ? t : NULL;
+}
+
 void dnspane_draw(struct editor *ed, WINDOW *w, int y, int x, int wd, int bottom)
 {
 	struct sendpanel *sp = &ed->dns;
@@ -156,7 +169,9 @@ void dnspane_draw(struct editor *ed, WINDOW *w, int y, int x, int wd, int bottom
 		: _("Enter: check MX, SPF, DKIM and DMARC of the system mail sender's domain");
 	term_put(w, y++, x, hint, wd, term_style(ST_INFO));
 	mvwhline(w, y++, x, ACS_HLINE, wd);
-	/* the report, wrapped to the pane: continuations indented */
+	/* the report, wrapped to the pane: continuations indented; records
+	 * are not broken inside their values (only cut, marked "↩", when
+	 * wider than the pane); 's' saves the lines as they came */
 	size_t nshown = 0;
 	char **shown = NULL;
 	attr_t *attrs = NULL;
@@ -172,7 +187,7 @@ void dnspane_draw(struct editor *ed, WINDOW *w, int y, int x, int wd, int bottom
 		else if (i + 1 == sp->nlines && sp->verdict)
 			a = term_style(sp->status ? ST_ERROR : ST_OK);
 		char **wl;
-		size_t nw = term_wrap(t, wd - 4, &wl);
+		size_t nw = term_wrap_values(t, wd - 4, record_value(t), &wl);
 		if (!nw) {
 			wl = xmalloc(sizeof *wl);
 			wl[0] = xstrdup("");
