@@ -1,15 +1,14 @@
-/* dns.c - MX, SPF, DKIM and DMARC of the sending domain, through glibc's
- * resolver, judged against the Gmail sender guidelines. */
+/* dns.c - MX, SPF, reverse DNS, DKIM and DMARC of the sending domain,
+ * judged against the Gmail sender guidelines. Questions go through the
+ * resolver (resolver.h): the independent ones are queued first, so that a
+ * check costs a few round trips; a question that fails spoils only what
+ * depends on it. */
 #include "mailset/dns.h"
 
 #include <arpa/inet.h>
-#include <arpa/nameser.h>
-#include <errno.h>
-#include <netdb.h>
-#include <netinet/in.h>
+#include <libpsl.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
-#include <resolv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,442 +16,40 @@
 #include <sysexits.h>
 
 #include "mailset/i18n.h"
+#include "mailset/resolver.h"
+#include "mailset/spf.h"
 #include "mailset/util.h"
 
-#define SPF_LOOKUP_MAX 10 /* RFC 7208 4.6.4 */
 #define DKIM_MIN_BITS 1024
+#define ADDRS_MAX 4         /* SMTP server addresses evaluated */
 
-enum qres { Q_OK, Q_NXDOMAIN, Q_NODATA, Q_FAIL, Q_DEAD };
-
-struct resolver {
-	struct __res_state rs;
-	bool dead;           /* the server did not answer: ask nothing more */
-	bool refused;        /* ... because nothing listens there */
-	int lookups;         /* SPF's DNS lookups so far */
+/* The SMTP server's addresses: the literal, or its A and AAAA records. */
+struct smtp_addrs {
+	struct dnsr_addr v[ADDRS_MAX];
+	size_t n;
+	enum dnsr_status st;     /* of the lookup (DR_OK for a literal) */
 };
 
-struct ipaddr {
-	int family;
-	unsigned char b[16];
-};
-
-/* ------------------------------------------------------------- resolver */
-
-static int res_open(struct resolver *r, const char *server, long timeout_ms, char **err)
+static bool failed(enum dnsr_status st)
 {
-	memset(r, 0, sizeof *r);
-	if (res_ninit(&r->rs) < 0) {
-		*err = xstrdup(_("the system's DNS resolver cannot be set up (/etc/resolv.conf?)"));
-		return -1;
-	}
-	long s = (timeout_ms > 0 ? timeout_ms : 2000) / 1000;
-	r->rs.retrans = s > 0 ? (int)s : 1;
-	r->rs.retry = 1;
-	r->rs.options &= ~(unsigned long)(RES_DNSRCH | RES_DEFNAMES);
-	if (!server)
-		return 0;
-	char host[64];
-	int port = 53;
-	const char *colon = strrchr(server, ':');
-	if (colon && strchr(server, ':') == colon) {
-		snprintf(host, sizeof host, "%.*s", (int)(colon - server), server);
-		port = atoi(colon + 1);
-	} else {
-		snprintf(host, sizeof host, "%s", server);
-	}
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	if (port <= 0 || port > 65535 || inet_pton(AF_INET, host, &sin.sin_addr) != 1) {
-		*err = xasprintf(_("'%s' is not a DNS server address: give an IPv4 address and "
-				   "optionally a port, e.g. 127.0.0.1:5353"), server);
-		res_nclose(&r->rs);
-		return -1;
-	}
-	r->rs.nscount = 1;
-	r->rs.nsaddr_list[0] = sin;
-	return 0;
+	return st != DR_OK && st != DR_NODATA && st != DR_NXDOMAIN;
 }
 
-static enum qres query(struct resolver *r, const char *name, int type, unsigned char *buf,
-		       int len, int *n)
+static const char *dns_error(enum dnsr_status st)
 {
-	if (r->dead)
-		return Q_DEAD;
-	errno = 0;
-	*n = res_nquery(&r->rs, name, ns_c_in, type, buf, len);
-	if (*n >= 0)
-		return Q_OK;
-	switch (r->rs.res_h_errno) {
-	case HOST_NOT_FOUND:
-		return Q_NXDOMAIN;
-	case NO_DATA:
-		return Q_NODATA;
+	switch (st) {
+	case DR_REFUSED:
+		return _("the DNS server refused the question");
+	case DR_SERVFAIL:
+		return _("the DNS server could not answer (SERVFAIL)");
+	case DR_TIMEOUT:
+		return _("no answer in time");
+	case DR_UNREACHABLE:
+		return _("nothing listens at the DNS server");
 	default:
-		if (errno == ETIMEDOUT || errno == ECONNREFUSED || errno == 0) {
-			r->dead = true;
-			r->refused = errno == ECONNREFUSED;
-			return Q_DEAD;
-		}
-		return Q_FAIL;
+		return _("the answer could not be read");
 	}
 }
-
-/* The records of one type in the answer, as rdata callbacks. */
-typedef void (*rr_fn)(void *ctx, ns_msg *msg, const ns_rr *rr);
-
-static enum qres ask(struct resolver *r, const char *name, int type, rr_fn fn, void *ctx)
-{
-	unsigned char buf[8192];
-	int n;
-	enum qres q = query(r, name, type, buf, sizeof buf, &n);
-	if (q != Q_OK)
-		return q;
-	ns_msg msg;
-	if (ns_initparse(buf, n, &msg) < 0)
-		return Q_FAIL;
-	int count = ns_msg_count(msg, ns_s_an), found = 0;
-	for (int i = 0; i < count; i++) {
-		ns_rr rr;
-		if (ns_parserr(&msg, ns_s_an, i, &rr) < 0 || (int)ns_rr_type(rr) != type)
-			continue;
-		fn(ctx, &msg, &rr);
-		found++;
-	}
-	return found ? Q_OK : Q_NODATA;
-}
-
-struct strings {
-	char **v;
-	size_t n;
-};
-
-static void strings_add(struct strings *s, char *str)
-{
-	s->v = xrealloc(s->v, (s->n + 1) * sizeof *s->v);
-	s->v[s->n++] = str;
-}
-
-static void strings_free(struct strings *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	s->v = NULL;
-	s->n = 0;
-}
-
-/* A TXT record's strings joined (a DKIM key is often split). */
-static void on_txt(void *ctx, ns_msg *msg, const ns_rr *rr)
-{
-	(void)msg;
-	struct strbuf sb = { 0 };
-	const unsigned char *p = ns_rr_rdata(*rr), *end = p + ns_rr_rdlen(*rr);
-	while (p < end) {
-		size_t k = *p++;
-		if (k > (size_t)(end - p))
-			k = (size_t)(end - p);
-		sb_add(&sb, p, k);
-		p += k;
-	}
-	strings_add(ctx, sb_steal(&sb));
-}
-
-struct mx {
-	int pref;
-	char *host;
-};
-
-struct mxs {
-	struct mx *v;
-	size_t n;
-};
-
-static void on_mx(void *ctx, ns_msg *msg, const ns_rr *rr)
-{
-	struct mxs *m = ctx;
-	char name[NS_MAXDNAME];
-	const unsigned char *rd = ns_rr_rdata(*rr);
-	if (ns_rr_rdlen(*rr) < 3 ||
-	    dn_expand(ns_msg_base(*msg), ns_msg_end(*msg), rd + 2, name, sizeof name) < 0)
-		return;
-	m->v = xrealloc(m->v, (m->n + 1) * sizeof *m->v);
-	m->v[m->n++] = (struct mx){ ns_get16(rd), xstrdup(name) };
-}
-
-static int by_pref(const void *a, const void *b)
-{
-	const struct mx *x = a, *y = b;
-	return x->pref - y->pref;
-}
-
-struct addrs {
-	struct ipaddr v[32];
-	size_t n;
-};
-
-static void on_addr(void *ctx, ns_msg *msg, const ns_rr *rr)
-{
-	(void)msg;
-	struct addrs *a = ctx;
-	size_t len = ns_rr_rdlen(*rr);
-	if (a->n == sizeof a->v / sizeof *a->v || (len != 4 && len != 16))
-		return;
-	a->v[a->n].family = len == 4 ? AF_INET : AF_INET6;
-	memcpy(a->v[a->n].b, ns_rr_rdata(*rr), len);
-	a->n++;
-}
-
-/* A and AAAA records of name. */
-static enum qres get_addrs(struct resolver *r, const char *name, struct addrs *out)
-{
-	out->n = 0;
-	enum qres q4 = ask(r, name, ns_t_a, on_addr, out);
-	if (q4 == Q_DEAD)
-		return q4;
-	enum qres q6 = ask(r, name, ns_t_aaaa, on_addr, out);
-	if (out->n)
-		return Q_OK;
-	return q4 == Q_NXDOMAIN || q6 == Q_NXDOMAIN ? Q_NXDOMAIN : q6 == Q_DEAD ? Q_DEAD
-		: q4 == Q_FAIL || q6 == Q_FAIL ? Q_FAIL : Q_NODATA;
-}
-
-static void ip_text(const struct ipaddr *ip, char *buf, size_t n)
-{
-	inet_ntop(ip->family, ip->b, buf, (socklen_t)n);
-}
-
-/* ------------------------------------------------------------------ SPF */
-
-enum spf { SPF_PASS, SPF_FAIL, SPF_SOFTFAIL, SPF_NEUTRAL, SPF_NONE, SPF_PERMERROR,
-	   SPF_TEMPERROR, SPF_UNKNOWN };
-
-struct spf_ctx {
-	struct resolver *r;
-	const struct ipaddr *ip;
-	char why[512];           /* for PERMERROR, UNKNOWN, TEMPERROR */
-};
-
-static bool cidr_match(const struct ipaddr *ip, const struct ipaddr *net, int bits)
-{
-	if (ip->family != net->family)
-		return false;
-	int max = ip->family == AF_INET ? 32 : 128;
-	if (bits < 0 || bits > max)
-		bits = max;
-	for (int i = 0; i < bits; i++) {
-		int byte = i / 8, bit = 7 - i % 8;
-		if (((ip->b[byte] >> bit) & 1) != ((net->b[byte] >> bit) & 1))
-			return false;
-	}
-	return true;
-}
-
-/* "name/24//64" -> name, v4 and v6 prefix lengths */
-static void split_cidr(char *spec, int *v4, int *v6)
-{
-	*v4 = *v6 = -1;
-	char *slash = strchr(spec, '/');
-	if (!slash)
-		return;
-	*slash = '\0';
-	if (slash[1] == '/') {
-		*v6 = atoi(slash + 2);
-		return;
-	}
-	*v4 = atoi(slash + 1);
-	char *s2 = strstr(slash + 1, "//");
-	if (s2)
-		*v6 = atoi(s2 + 2);
-}
-
-static enum spf spf_eval(struct spf_ctx *c, const char *domain, int depth);
-
-static bool addr_in(struct spf_ctx *c, const struct addrs *a, int v4, int v6)
-{
-	for (size_t i = 0; i < a->n; i++)
-		if (cidr_match(c->ip, &a->v[i], a->v[i].family == AF_INET ? v4 : v6))
-			return true;
-	return false;
-}
-
-static bool count_lookup(struct spf_ctx *c)
-{
-	if (++c->r->lookups > SPF_LOOKUP_MAX) {
-		snprintf(c->why, sizeof c->why,
-			 _("it needs more than %d DNS lookups (include, a, mx, redirect...), the "
-			   "limit of RFC 7208: receivers treat it as broken"), SPF_LOOKUP_MAX);
-		return false;
-	}
-	return true;
-}
-
-/* The one "v=spf1" record of domain, or NULL with *res set. */
-static char *spf_record(struct spf_ctx *c, const char *domain, enum spf *res)
-{
-	struct strings txt = { 0 };
-	enum qres q = ask(c->r, domain, ns_t_txt, on_txt, &txt);
-	char *rec = NULL;
-	size_t found = 0;
-	for (size_t i = 0; i < txt.n; i++)
-		if (!strncasecmp(txt.v[i], "v=spf1", 6) && (!txt.v[i][6] || txt.v[i][6] == ' ')) {
-			found++;
-			if (!rec)
-				rec = xstrdup(txt.v[i]);
-		}
-	strings_free(&txt);
-	if (q == Q_DEAD || q == Q_FAIL) {
-		*res = SPF_TEMPERROR;
-		snprintf(c->why, sizeof c->why, _("the TXT records of %s could not be read"), domain);
-	} else if (found > 1) {
-		*res = SPF_PERMERROR;
-		snprintf(c->why, sizeof c->why,
-			 _("%s has %zu SPF records; there must be exactly one: merge them"), domain,
-			 found);
-	} else if (!found) {
-		*res = SPF_NONE;
-	} else {
-		return rec;
-	}
-	free(rec);
-	return NULL;
-}
-
-static enum spf qualified(char q)
-{
-	return q == '-' ? SPF_FAIL : q == '~' ? SPF_SOFTFAIL : q == '?' ? SPF_NEUTRAL : SPF_PASS;
-}
-
-static enum spf spf_eval(struct spf_ctx *c, const char *domain, int depth)
-{
-	enum spf res;
-	char *rec = spf_record(c, domain, &res);
-	if (!rec)
-		return res;
-	if (strchr(rec, '%')) {
-		snprintf(c->why, sizeof c->why,
-			 _("the SPF record of %s uses macros, which only the receiving server can "
-			   "expand"), domain);
-		free(rec);
-		return SPF_UNKNOWN;
-	}
-	char *redirect = NULL, *save = NULL;
-	res = SPF_NEUTRAL;
-	bool matched = false;
-	for (char *t = strtok_r(rec + 6, " ", &save); t && !matched; t = strtok_r(NULL, " ", &save)) {
-		char q = '+';
-		if (strchr("+-~?", *t))
-			q = *t++;
-		char *arg = strpbrk(t, ":=/");
-		char mech[16];
-		snprintf(mech, sizeof mech, "%.*s", (int)(arg ? arg - t : (long)strlen(t)), t);
-		if (!strcasecmp(mech, "redirect") && arg && *arg == '=') {
-			free(redirect);
-			redirect = xstrdup(arg + 1);
-			continue;
-		}
-		if (arg && *arg == '=')
-			continue; /* exp= and unknown modifiers */
-		if (!strcasecmp(mech, "all")) {
-			matched = true;
-			res = qualified(q);
-		} else if (!strcasecmp(mech, "ip4") || !strcasecmp(mech, "ip6")) {
-			if (!arg || *arg != ':')
-				continue;
-			char spec[128];
-			snprintf(spec, sizeof spec, "%s", arg + 1);
-			int v4, v6;
-			split_cidr(spec, &v4, &v6);
-			struct ipaddr net;
-			net.family = mech[2] == '4' ? AF_INET : AF_INET6;
-			if (inet_pton(net.family, spec, net.b) == 1 &&
-			    cidr_match(c->ip, &net, v4))
-				matched = true, res = qualified(q);
-		} else if (!strcasecmp(mech, "a") || !strcasecmp(mech, "mx")) {
-			if (!count_lookup(c)) {
-				res = SPF_PERMERROR;
-				break;
-			}
-			char spec[NS_MAXDNAME];
-			snprintf(spec, sizeof spec, "%s", arg && *arg == ':' ? arg + 1 : arg ? arg : "");
-			int v4, v6;
-			if (arg && *arg == '/') {
-				snprintf(spec, sizeof spec, "%s%s", domain, arg);
-			}
-			split_cidr(spec, &v4, &v6);
-			const char *target = *spec ? spec : domain;
-			if (!strcasecmp(mech, "a")) {
-				struct addrs a;
-				if (get_addrs(c->r, target, &a) == Q_DEAD) {
-					res = SPF_TEMPERROR;
-					break;
-				}
-				if (addr_in(c, &a, v4, v6))
-					matched = true, res = qualified(q);
-			} else {
-				struct mxs m = { 0 };
-				if (ask(c->r, target, ns_t_mx, on_mx, &m) == Q_DEAD) {
-					res = SPF_TEMPERROR;
-					break;
-				}
-				for (size_t i = 0; i < m.n && !matched; i++) {
-					struct addrs a;
-					if (get_addrs(c->r, m.v[i].host, &a) == Q_OK && addr_in(c, &a, v4, v6))
-						matched = true, res = qualified(q);
-				}
-				for (size_t i = 0; i < m.n; i++)
-					free(m.v[i].host);
-				free(m.v);
-			}
-		} else if (!strcasecmp(mech, "include")) {
-			if (!arg || *arg != ':')
-				continue;
-			if (!count_lookup(c)) {
-				res = SPF_PERMERROR;
-				break;
-			}
-			if (depth > SPF_LOOKUP_MAX) {
-				res = SPF_PERMERROR;
-				break;
-			}
-			enum spf r = spf_eval(c, arg + 1, depth + 1);
-			if (r == SPF_PASS) {
-				matched = true, res = qualified(q);
-			} else if (r == SPF_NONE) {
-				snprintf(c->why, sizeof c->why,
-					 _("it includes %s, which has no SPF record"), arg + 1);
-				res = SPF_PERMERROR;
-				break;
-			} else if (r == SPF_PERMERROR || r == SPF_TEMPERROR || r == SPF_UNKNOWN) {
-				res = r;
-				break;
-			}
-		} else if (!strcasecmp(mech, "ptr") || !strcasecmp(mech, "exists")) {
-			if (!count_lookup(c)) {
-				res = SPF_PERMERROR;
-				break;
-			}
-			snprintf(c->why, sizeof c->why,
-				 _("it uses %s, which only the receiving server can evaluate"), mech);
-			res = SPF_UNKNOWN;
-			break;
-		}
-	}
-	if (!matched && redirect && res == SPF_NEUTRAL) {
-		if (!count_lookup(c))
-			res = SPF_PERMERROR;
-		else
-			res = spf_eval(c, redirect, depth + 1);
-		if (res == SPF_NONE) {
-			snprintf(c->why, sizeof c->why, _("its redirect= names %s, which has no SPF record"),
-				 redirect);
-			res = SPF_PERMERROR;
-		}
-	}
-	free(redirect);
-	free(rec);
-	return res;
-}
-
-/* --------------------------------------------------------------- report */
 
 static struct dns_item *add_item(struct dns_report *r, const char *what, enum dns_verdict v,
 				 char *detail, char *reason, char *suggest)
@@ -463,127 +60,330 @@ static struct dns_item *add_item(struct dns_report *r, const char *what, enum dn
 	return &r->items[r->n++];
 }
 
+
 static const char *smtp_host_name(const struct settings *s)
 {
 	return settings_get(s, F_HOST);
 }
 
-static char *spf_suggestion(const struct settings *s, const struct preset *p)
+static bool literal(const char *host, struct dnsr_addr *a)
 {
-	const char *host = smtp_host_name(s);
-	struct in_addr a4;
-	struct in6_addr a6;
-	if (p && p->spf_include)
-		return xasprintf("v=spf1 include:%s ~all", p->spf_include);
-	if (inet_pton(AF_INET, host, &a4) == 1)
-		return xasprintf("v=spf1 ip4:%s ~all", host);
-	if (inet_pton(AF_INET6, host, &a6) == 1)
-		return xasprintf("v=spf1 ip6:%s ~all", host);
-	return *host ? xasprintf("v=spf1 a:%s ~all", host) : xstrdup("v=spf1 mx ~all");
+	if (inet_pton(AF_INET, host, a->b) == 1) {
+		a->family = AF_INET;
+		return true;
+	}
+	if (inet_pton(AF_INET6, host, a->b) == 1) {
+		a->family = AF_INET6;
+		return true;
+	}
+	return false;
 }
 
-static void check_mx(struct resolver *res, struct dns_report *r, const char *domain,
-		     struct mxs *m, bool *nxdomain)
+static void want_smtp_addrs(struct dnsr *res, const char *host)
 {
-	enum qres q = ask(res, domain, ns_t_mx, on_mx, m);
-	if (q == Q_NXDOMAIN) {
+	struct dnsr_addr a;
+	if (*host && !literal(host, &a)) {
+		dnsr_want(res, host, DNSR_A);
+		dnsr_want(res, host, DNSR_AAAA);
+	}
+}
+
+static void get_smtp_addrs(struct dnsr *res, const char *host, struct smtp_addrs *out)
+{
+	memset(out, 0, sizeof *out);
+	out->st = DR_OK;
+	if (!*host)
+		return;
+	if (literal(host, &out->v[0])) {
+		out->n = 1;
+		return;
+	}
+	const struct dnsr_answer *a4 = dnsr_get(res, host, DNSR_A);
+	const struct dnsr_answer *a6 = dnsr_get(res, host, DNSR_AAAA);
+	const struct dnsr_answer *both[] = { a4, a6 };
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; both[k]->status == DR_OK && i < both[k]->n && out->n < ADDRS_MAX; i++)
+			out->v[out->n++] = both[k]->rr[i].addr;
+	out->st = out->n ? DR_OK : failed(a4->status) ? a4->status : failed(a6->status)
+		? a6->status : a4->status;
+}
+
+/* ------------------------------------------------------------------- MX */
+
+static int by_pref(const void *a, const void *b)
+{
+	const struct dnsr_rr *x = a, *y = b;
+	return x->pref - y->pref;
+}
+
+/* Returns the answer (sorted copy in *sorted, caller frees the array). */
+static void check_mx(struct dnsr *res, struct dns_report *r, const char *domain,
+		     struct dnsr_rr **sorted, size_t *nmx, bool *nxdomain)
+{
+	const struct dnsr_answer *a = dnsr_get(res, domain, DNSR_MX);
+	*sorted = NULL;
+	*nmx = 0;
+	if (a->status == DR_NXDOMAIN) {
 		*nxdomain = true;
 		add_item(r, "MX", DV_MISSING, NULL,
 			 xasprintf(_("the domain %s does not exist in DNS: check the system mail "
 				     "sender address"), domain), NULL);
 		return;
 	}
-	if (q == Q_DEAD || q == Q_FAIL) {
-		add_item(r, "MX", DV_UNKNOWN, NULL, xstrdup(_("the MX records could not be read")),
+	if (failed(a->status)) {
+		add_item(r, "MX", DV_UNKNOWN, NULL,
+			 xasprintf(_("the MX records could not be read: %s"), dns_error(a->status)),
 			 NULL);
 		return;
 	}
-	if (!m->n) {
+	if (a->status != DR_OK) {
 		add_item(r, "MX", DV_MISSING, NULL,
 			 xasprintf(_("no MX record: mail to %s (replies, bounces) cannot arrive; the "
 				     "system mail sender must be a real mailbox"), domain),
 			 xstrdup(_("the MX records your mail provider gives you")));
 		return;
 	}
-	qsort(m->v, m->n, sizeof *m->v, by_pref);
+	*sorted = xcalloc(a->n, sizeof **sorted);
+	memcpy(*sorted, a->rr, a->n * sizeof **sorted);
+	*nmx = a->n;
+	qsort(*sorted, a->n, sizeof **sorted, by_pref);
 	struct strbuf sb = { 0 };
-	for (size_t i = 0; i < m->n; i++)
-		sb_addf(&sb, "%s%d %s", i ? ", " : "", m->v[i].pref, m->v[i].host);
+	for (size_t i = 0; i < a->n; i++)
+		sb_addf(&sb, "%s%d %s", i ? ", " : "", (*sorted)[i].pref, (*sorted)[i].text);
 	add_item(r, "MX", DV_OK, sb_steal(&sb), xstrdup(_("mail to the domain can arrive")), NULL);
 }
 
-static void check_spf(struct resolver *res, struct dns_report *r, const char *domain,
-		      const struct settings *s, const struct preset *p)
+/* ------------------------------------------------------------------ SPF */
+
+/* The term that authorises the SMTP server: the provider's include, else
+ * the address or the name. */
+static char *spf_term(const struct settings *s, const struct preset *p)
 {
-	struct spf_ctx c = { .r = res };
-	enum spf st;
-	char *rec = spf_record(&c, domain, &st);
-	if (!rec) {
-		if (st == SPF_NONE)
-			add_item(r, "SPF", DV_MISSING, NULL,
-				 xasprintf(_("no SPF record (TXT \"v=spf1 ...\") at %s"), domain),
-				 spf_suggestion(s, p));
-		else if (st == SPF_PERMERROR)
-			add_item(r, "SPF", DV_WRONG, NULL, xstrdup(c.why), spf_suggestion(s, p));
-		else
-			add_item(r, "SPF", DV_UNKNOWN, NULL, xstrdup(c.why), NULL);
-		return;
-	}
-	/* Whom does it authorise? The SMTP server's addresses. */
 	const char *host = smtp_host_name(s);
-	struct addrs a = { .n = 0 };
-	struct ipaddr lit;
-	if (inet_pton(AF_INET, host, lit.b) == 1) {
-		lit.family = AF_INET;
-		a.v[a.n++] = lit;
-	} else if (inet_pton(AF_INET6, host, lit.b) == 1) {
-		lit.family = AF_INET6;
-		a.v[a.n++] = lit;
-	} else if (*host) {
-		get_addrs(res, host, &a);
+	struct dnsr_addr a;
+	if (p && p->spf_include)
+		return xasprintf("include:%s", p->spf_include);
+	if (literal(host, &a))
+		return xasprintf(a.family == AF_INET ? "ip4:%s" : "ip6:%s", host);
+	return *host ? xasprintf("a:%s", host) : xstrdup("mx");
+}
+
+static bool is_spf(const char *t)
+{
+	return !strncasecmp(t, "v=spf1", 6) && (t[6] == ' ' || !t[6]);
+}
+
+static bool is_all(const char *term, size_t n)
+{
+	if (n && strchr("+-~?", term[0]))
+		term++, n--;
+	return n == 3 && !strncasecmp(term, "all", 3);
+}
+
+/* One record made of recs[0..n): their terms in order, each once, add
+ * among them unless it is there, then the first record's "all" (else its
+ * redirect=, else "~all") and exp=. Nothing of any record is lost. */
+static char *spf_merge(const char *const *recs, size_t n, const char *add)
+{
+	struct strbuf out = { 0 };
+	char *all = NULL, *redirect = NULL, *exp = NULL;
+	char *seen = xstrdup(" ");
+	bool have_add = false;
+	sb_adds(&out, "v=spf1");
+	for (size_t i = 0; i < n; i++) {
+		for (const char *p = recs[i] + 6; *p;) {
+			p += strspn(p, " ");
+			size_t k = strcspn(p, " ");
+			if (!k)
+				break;
+			char *t = xstrndup(p, k);
+			char *key = xasprintf(" %s ", t);
+			p += k;
+			if (is_all(t, k) || !strncasecmp(t, "redirect=", 9) || !strncasecmp(t, "exp=", 4)) {
+				char **slot = is_all(t, k) ? &all : t[0] == 'r' || t[0] == 'R' ? &redirect
+					: &exp;
+				if (!*slot) {
+					*slot = t;
+					t = NULL;
+				}
+			} else if (!strcasestr(seen, key)) {
+				char *more = xasprintf("%s%s ", seen, t);
+				free(seen);
+				seen = more;
+				sb_addf(&out, " %s", t);
+				have_add |= add && !strcasecmp(t, add);
+			}
+			free(key);
+			free(t);
+		}
 	}
-	if (!a.n) {
-		add_item(r, "SPF", DV_UNKNOWN, rec,
-			 *host ? xasprintf(_("the SMTP server %s has no address in DNS, so whether "
-					     "the record authorises it cannot be told"), host)
-			       : xstrdup(_("no SMTP server is set, so whether the record authorises "
-					   "it cannot be told")), NULL);
+	if (add && !have_add)
+		sb_addf(&out, " %s", add);
+	sb_addf(&out, " %s", all ? all : redirect ? redirect : "~all");
+	if (exp)
+		sb_addf(&out, " %s", exp);
+	free(all);
+	free(redirect);
+	free(exp);
+	free(seen);
+	return sb_steal(&out);
+}
+
+static void check_spf(struct dnsr *res, struct dns_report *r, const char *domain,
+		      const struct settings *s, const struct preset *p,
+		      const struct smtp_addrs *sa)
+{
+	const char *host = smtp_host_name(s);
+	const struct dnsr_answer *txt = dnsr_get(res, domain, DNSR_TXT);
+	if (failed(txt->status)) {
+		add_item(r, "SPF", DV_UNKNOWN, NULL,
+			 xasprintf(_("the TXT records of %s could not be read: %s"), domain,
+				   dns_error(txt->status)), NULL);
 		return;
 	}
-	/* Every address the SMTP server may send from must pass; the first
-	 * that does not decides the verdict. */
-	char ipt[INET6_ADDRSTRLEN];
-	enum spf v = SPF_PASS;
-	for (size_t i = 0; i < a.n && i < 4 && v == SPF_PASS; i++) {
-		ip_text(&a.v[i], ipt, sizeof ipt);
-		c.ip = &a.v[i];
-		res->lookups = 0;
-		v = spf_eval(&c, domain, 0);
+	const char *recs[8];
+	size_t nrec = 0;
+	for (size_t i = 0; txt->status == DR_OK && i < txt->n && nrec < 8; i++)
+		if (is_spf(txt->rr[i].text))
+			recs[nrec++] = txt->rr[i].text;
+	char *term = spf_term(s, p);
+	if (!nrec) {
+		char *one = spf_merge(NULL, 0, term);
+		add_item(r, "SPF", DV_MISSING, NULL,
+			 xasprintf(_("no SPF record (TXT \"v=spf1 ...\") at %s"), domain),
+			 xasprintf("%s TXT \"%s\"", domain, one));
+		free(one);
+		free(term);
+		return;
+	}
+	if (nrec > 1) {
+		/* one record holding both records' terms: nothing of either lost */
+		char *one = spf_merge(recs, nrec, term);
+		struct strbuf sb = { 0 };
+		for (size_t i = 0; i < nrec; i++)
+			sb_addf(&sb, "%s\"%s\"", i ? " + " : "", recs[i]);
+		add_item(r, "SPF", DV_WRONG, sb_steal(&sb),
+			 xasprintf(_("%zu SPF records at %s: receivers treat that as an error "
+				     "(permerror). Replace them with one record"), nrec, domain),
+			 xasprintf("%s TXT \"%s\"", domain, one));
+		free(one);
+		free(term);
+		return;
+	}
+	char *rec = xstrdup(recs[0]);
+	if (!sa->n) {
+		add_item(r, "SPF", DV_UNKNOWN, rec,
+			 !*host ? xstrdup(_("no SMTP server is set, so whether the record authorises "
+					    "it cannot be told"))
+			 : failed(sa->st)
+			 ? xasprintf(_("the addresses of the SMTP server %s could not be read (%s), so "
+				       "whether the record authorises it cannot be told"), host,
+				     dns_error(sa->st))
+			 : xasprintf(_("the SMTP server %s has no address in DNS, so whether the "
+				       "record authorises it cannot be told"), host), NULL);
+		free(term);
+		return;
+	}
+	/* Every address the SMTP server may send from: the first that does
+	 * not pass decides. */
+	char ipt[64];
+	struct spf_outcome o = { 0 };
+	enum spf_result v = SPF_PASS;
+	for (size_t i = 0; i < sa->n && v == SPF_PASS; i++) {
+		spf_outcome_free(&o);
+		struct spf_query q = { .ip = sa->v[i], .sender = settings_get(s, F_SYSTEM_EMAIL),
+				       .helo = *host ? host : domain, .domain = domain };
+		v = spf_check_host(res, &q, &o);
+		dnsr_addr_text(&sa->v[i], ipt, sizeof ipt);
 	}
 	switch (v) {
 	case SPF_PASS:
 		add_item(r, "SPF", DV_OK, rec,
-			 xasprintf(_("it authorises the SMTP server %s (%s)"), host, ipt), NULL);
+			 xasprintf(_("it authorises the SMTP server %s (%s): pass"), host, ipt), NULL);
 		break;
 	case SPF_FAIL:
 	case SPF_SOFTFAIL:
 	case SPF_NEUTRAL: {
-		char *add = p && p->spf_include ? xasprintf("include:%s", p->spf_include)
-			: xasprintf(strchr(host, ':') ? "ip6:%s" : inet_pton(AF_INET, host, lit.b) == 1
-				    ? "ip4:%s" : "a:%s", host);
+		char *one = spf_merge(recs, 1, term);
+		bool changed = strcasecmp(one, rec) != 0;
 		add_item(r, "SPF", DV_WRONG, rec,
-			 xasprintf(_("it does not authorise the SMTP server %s (%s): mail sent "
-				     "through it fails SPF"), host, ipt),
-			 xasprintf(_("add %s before the last term of the record"), add));
-		free(add);
+			 xasprintf(_("it does not authorise the SMTP server %s (%s): the result is "
+				     "%s (%s); mail sent through it fails SPF"), host, ipt,
+				   spf_result_name(v), o.reason),
+			 changed ? xasprintf("%s TXT \"%s\"", domain, one) : NULL);
+		free(one);
 		break;
 	}
 	case SPF_PERMERROR:
-		add_item(r, "SPF", DV_WRONG, rec, xstrdup(c.why), NULL);
+		add_item(r, "SPF", DV_WRONG, rec,
+			 xasprintf(_("the record is broken (permerror), so receivers ignore it: %s"),
+				   o.reason), NULL);
+		break;
+	case SPF_TEMPERROR:
+		add_item(r, "SPF", DV_UNKNOWN, rec,
+			 xasprintf(_("a DNS question failed while it was evaluated (temperror): %s"),
+				   o.reason), NULL);
 		break;
 	default:
-		add_item(r, "SPF", DV_UNKNOWN, rec, xstrdup(c.why), NULL);
+		add_item(r, "SPF", DV_WRONG, rec, xstrdup(o.reason), NULL);
 		break;
+	}
+	spf_outcome_free(&o);
+	free(term);
+}
+
+/* ---------------------------------------------------------- reverse DNS */
+
+/* Gmail: the sending IP needs a PTR record whose name resolves back to it. */
+static void check_ptr(struct dnsr *res, struct dns_report *r, const struct smtp_addrs *sa)
+{
+	if (!sa->n)
+		return;
+	for (size_t i = 0; i < sa->n; i++) {
+		char *rev = dnsr_reverse_name(&sa->v[i]);
+		dnsr_want(res, rev, DNSR_PTR);
+		free(rev);
+	}
+	for (size_t i = 0; i < sa->n; i++) {
+		char ipt[64];
+		dnsr_addr_text(&sa->v[i], ipt, sizeof ipt);
+		char *rev = dnsr_reverse_name(&sa->v[i]);
+		const struct dnsr_answer *a = dnsr_get(res, rev, DNSR_PTR);
+		free(rev);
+		if (failed(a->status)) {
+			add_item(r, "PTR", DV_UNKNOWN, xstrdup(ipt),
+				 xasprintf(_("the reverse DNS of %s could not be read: %s"), ipt,
+					   dns_error(a->status)), NULL);
+			continue;
+		}
+		if (a->status != DR_OK) {
+			add_item(r, "PTR", DV_WRONG, xstrdup(ipt),
+				 xasprintf(_("%s has no reverse DNS (PTR) record: Gmail refuses mail from "
+					     "such addresses. Only the owner of the address (the mail "
+					     "provider) can add it: ask them"), ipt), NULL);
+			continue;
+		}
+		int type = sa->v[i].family == AF_INET ? DNSR_A : DNSR_AAAA;
+		size_t n = a->n < 10 ? a->n : 10;
+		for (size_t j = 0; j < n; j++)
+			dnsr_want(res, a->rr[j].text, type);
+		const char *back = NULL;
+		for (size_t j = 0; j < n && !back; j++) {
+			const struct dnsr_answer *f = dnsr_get(res, a->rr[j].text, type);
+			for (size_t k = 0; f->status == DR_OK && k < f->n && !back; k++)
+				if (!memcmp(f->rr[k].addr.b, sa->v[i].b,
+					    sa->v[i].family == AF_INET ? 4 : 16))
+					back = a->rr[j].text;
+		}
+		if (back)
+			add_item(r, "PTR", DV_OK, xasprintf("%s -> %s", ipt, back),
+				 xasprintf(_("%s resolves back to %s, as Gmail asks of every sender"), back,
+					   ipt), NULL);
+		else
+			add_item(r, "PTR", DV_WRONG, xasprintf("%s -> %s", ipt, a->rr[0].text),
+				 xasprintf(_("the reverse name %s does not resolve back to %s: Gmail "
+					     "asks for forward-confirmed reverse DNS. Ask the mail "
+					     "provider"), a->rr[0].text, ipt), NULL);
 	}
 }
 
@@ -645,47 +445,119 @@ static int key_bits(const char *b64, bool ed25519, char *type, size_t tn)
 	return bits;
 }
 
-static void check_dkim(struct resolver *res, struct dns_report *r, const char *domain,
-		       const struct dns_opts *o, const struct preset *p)
+
+/* ----------------------------------------------------------------- DKIM */
+
+/* The selectors to look at: the user's, else the provider's. */
+static size_t dkim_selectors(const struct dns_opts *o, const struct preset *p, char ***out)
 {
-	struct strings sel = { 0 };
-	bool given = o->nselectors > 0;
-	for (size_t i = 0; i < o->nselectors; i++)
-		strings_add(&sel, xstrdup(o->selectors[i]));
-	if (!given && p && p->dkim_selectors) {
+	char **v = NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < o->nselectors; i++) {
+		v = xgrow(v, n, sizeof *v);
+		v[n++] = xstrdup(o->selectors[i]);
+	}
+	if (!n && p && p->dkim_selectors) {
 		char *copy = xstrdup(p->dkim_selectors), *save = NULL;
-		for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save))
-			strings_add(&sel, xstrdup(t));
+		for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+			v = xgrow(v, n, sizeof *v);
+			v[n++] = xstrdup(t);
+		}
 		free(copy);
 	}
-	if (!sel.n) {
-		add_item(r, "DKIM", DV_UNKNOWN, NULL,
-			 xstrdup(_("no selector to look at: give the one your provider uses with "
-				   "--selector (the record is at SELECTOR._domainkey)")), NULL);
+	*out = v;
+	return n;
+}
+
+/* True when the colon-separated list holds item (ASCII case aside). */
+static bool list_has(const char *list, const char *item)
+{
+	size_t k = strlen(item);
+	for (const char *p = list; *p;) {
+		p += strspn(p, ": \t");
+		size_t n = strcspn(p, ": \t");
+		if (n == k && !strncasecmp(p, item, k))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+/* RFC 6376 3.6.1 tags of a key record: a problem (new, translated), or
+ * NULL. */
+static char *dkim_tag_problem(const char *rec)
+{
+	char *v = tag_value(rec, "v"), *k = tag_value(rec, "k"), *h = tag_value(rec, "h");
+	char *sv = tag_value(rec, "s"), *t = tag_value(rec, "t");
+	char *why = NULL;
+	if (v && strcmp(v, "DKIM1"))
+		why = xasprintf(_("v=%s: a key record says v=DKIM1 or nothing"), v);
+	else if (k && strcasecmp(k, "rsa") && strcasecmp(k, "ed25519"))
+		why = xasprintf(_("k=%s: an unknown key type (rsa or ed25519)"), k);
+	else if (h && !list_has(h, "sha256"))
+		why = xasprintf(_("h=%s: the key may only sign with SHA-1, which receivers no longer "
+				  "accept (RFC 8301): remove h= or make it h=sha256"), h);
+	else if (sv && !list_has(sv, "*") && !list_has(sv, "email"))
+		why = xasprintf(_("s=%s: the key is not for email: remove s= or make it s=email"),
+				sv);
+	else if (t && list_has(t, "y"))
+		why = xstrdup(_("t=y: the key is in testing mode, and receivers treat signed mail "
+				"as unsigned: remove t=y once signing works"));
+	free(v);
+	free(k);
+	free(h);
+	free(sv);
+	free(t);
+	return why;
+}
+
+static void check_dkim(struct dnsr *res, struct dns_report *r, const char *domain,
+		       const struct dns_opts *o, const struct preset *p)
+{
+	char **sel;
+	size_t nsel = dkim_selectors(o, p, &sel);
+	bool given = o->nselectors > 0;
+	if (!nsel) {
+		if (p && p->dkim && !strcasecmp(p->dkim, "not-needed"))
+			add_item(r, "DKIM", DV_INFO, NULL,
+				 xasprintf(_("not needed with %s (the admin guide): SPF must be in "
+					     "order"), preset_name(p)), NULL);
+		else
+			add_item(r, "DKIM", DV_UNKNOWN, NULL,
+				 xstrdup(o->in_editor
+					 ? _("no selector to look at: enter the one your provider uses "
+					     "in the DKIM selectors field (the record is at "
+					     "SELECTOR._domainkey)")
+					 : _("no selector to look at: give the one your provider uses "
+					     "with --selector (the record is at SELECTOR._domainkey)")),
+				 NULL);
 		return;
 	}
-	for (size_t i = 0; i < sel.n; i++) {
-		char *name = xasprintf("%s._domainkey.%s", sel.v[i], domain);
-		struct strings txt = { 0 };
-		enum qres q = ask(res, name, ns_t_txt, on_txt, &txt);
+	for (size_t i = 0; i < nsel; i++) {
+		char *name = xasprintf("%s._domainkey.%s", sel[i], domain);
+		const struct dnsr_answer *a = dnsr_get(res, name, DNSR_TXT);
 		const char *rec = NULL;
-		for (size_t j = 0; j < txt.n && !rec; j++)
-			if (strcasestr(txt.v[j], "v=DKIM1") || strstr(txt.v[j], "p="))
-				rec = txt.v[j];
+		for (size_t j = 0; a->status == DR_OK && j < a->n && !rec; j++)
+			if (strcasestr(a->rr[j].text, "v=DKIM1") || strstr(a->rr[j].text, "p="))
+				rec = a->rr[j].text;
 		/* the item's name lives as long as the report */
-		char *what = xasprintf("DKIM %s", sel.v[i]);
-		r->labels = xrealloc(r->labels, (r->nlabels + 1) * sizeof *r->labels);
+		char *what = xasprintf("DKIM %s", sel[i]);
+		r->labels = xgrow(r->labels, r->nlabels, sizeof *r->labels);
 		r->labels[r->nlabels++] = what;
-		if (q == Q_DEAD || q == Q_FAIL) {
-			add_item(r, what, DV_UNKNOWN, NULL, xasprintf(_("%s could not be read"), name),
+		if (failed(a->status)) {
+			add_item(r, what, DV_UNKNOWN, NULL,
+				 xasprintf(_("%s could not be read: %s"), name, dns_error(a->status)),
 				 NULL);
 		} else if (!rec) {
 			add_item(r, what, given ? DV_MISSING : DV_UNKNOWN, NULL,
 				 given ? xasprintf(_("no DKIM key at %s: turn DKIM signing on in the "
 						     "provider's control panel and publish the TXT "
 						     "record it shows"), name)
-				       : xasprintf(_("no DKIM key at %s, the selector the provider "
-						     "usually uses; give yours with --selector"), name),
+				 : xasprintf(o->in_editor
+					     ? _("no DKIM key at %s, the selector the provider usually "
+						 "uses; enter yours in the DKIM selectors field")
+					     : _("no DKIM key at %s, the selector the provider usually "
+						 "uses; give yours with --selector"), name),
 				 given ? xasprintf(_("%s TXT \"v=DKIM1; k=rsa; p=...\" (from your "
 						     "provider)"), name) : NULL);
 		} else {
@@ -695,9 +567,12 @@ static void check_dkim(struct resolver *res, struct dns_report *r, const char *d
 							sizeof type) : 0;
 			free(kt);
 			char *shown = xstrdup(rec);
+			char *tags = dkim_tag_problem(rec);
 			if (!pk || !*pk)
 				add_item(r, what, DV_WRONG, shown,
 					 xstrdup(_("the key is empty (p=): it was revoked")), NULL);
+			else if (tags)
+				add_item(r, what, DV_WRONG, shown, xstrdup(tags), NULL);
 			else if (!bits)
 				add_item(r, what, DV_WRONG, shown,
 					 xstrdup(_("the key (p=) cannot be read: check it was copied "
@@ -710,65 +585,218 @@ static void check_dkim(struct resolver *res, struct dns_report *r, const char *d
 			else
 				add_item(r, what, DV_OK, shown,
 					 xasprintf(_("%s %d-bit key"), type, bits), NULL);
+			free(tags);
 			free(pk);
 		}
-		strings_free(&txt);
 		free(name);
+		free(sel[i]);
 	}
-	strings_free(&sel);
+	free(sel);
 }
 
-static void check_dmarc(struct resolver *res, struct dns_report *r, const char *domain,
-			const struct settings *s)
+/* ---------------------------------------------------------------- DMARC */
+
+/* The organisational domain (RFC 7489 3.2): the registrable domain by the
+ * Public Suffix List (Debian's publicsuffix data, else libpsl's own). */
+static char *org_domain(const char *domain)
+{
+	psl_ctx_t *psl = psl_latest(NULL);
+	const psl_ctx_t *use = psl ? psl : psl_builtin();
+	const char *reg = use ? psl_registrable_domain(use, domain) : NULL;
+	char *org = xstrdup(reg ? reg : domain);
+	if (psl)
+		psl_free(psl);
+	return org;
+}
+
+/* The one "v=DMARC1" record at name: NULL with *count (0, or 2+ when
+ * several: RFC 7489 6.6.3 then treats it as none). */
+static const char *dmarc_record(const struct dnsr_answer *a, size_t *count)
+{
+	const char *rec = NULL;
+	*count = 0;
+	for (size_t i = 0; a->status == DR_OK && i < a->n; i++)
+		if (!strncmp(a->rr[i].text, "v=DMARC1", 8) &&
+		    (a->rr[i].text[8] == ';' || a->rr[i].text[8] == ' ' || !a->rr[i].text[8])) {
+			rec = a->rr[i].text;
+			(*count)++;
+		}
+	return *count == 1 ? rec : NULL;
+}
+
+static bool policy_word(const char *p)
+{
+	return p && (!strcasecmp(p, "none") || !strcasecmp(p, "quarantine") ||
+		     !strcasecmp(p, "reject"));
+}
+
+/* rua=/ruf=: comma-separated mailto: URIs, each with an '@'. */
+static bool uris_ok(const char *v)
+{
+	for (const char *p = v; *p;) {
+		p += strspn(p, " ,");
+		size_t n = strcspn(p, ",");
+		if (!n)
+			break;
+		if (n < 8 || strncasecmp(p, "mailto:", 7) || !memchr(p + 7, '@', n - 7))
+			return false;
+		p += n;
+	}
+	return true;
+}
+
+/* A problem of the record's tags (new, translated), or NULL. */
+static char *dmarc_problem(const char *rec)
+{
+	char *p = tag_value(rec, "p"), *sp = tag_value(rec, "sp"), *pct = tag_value(rec, "pct");
+	char *rua = tag_value(rec, "rua"), *ruf = tag_value(rec, "ruf");
+	char *adkim = tag_value(rec, "adkim"), *aspf = tag_value(rec, "aspf");
+	char *why = NULL;
+	char *end = NULL;
+	long pv = pct ? strtol(pct, &end, 10) : 100;
+	if (!policy_word(p))
+		why = xstrdup(_("the policy (p=none, quarantine or reject) is missing or unknown"));
+	else if (sp && !policy_word(sp))
+		why = xasprintf(_("sp=%s: the subdomain policy is none, quarantine or reject"), sp);
+	else if (pct && (!*pct || *end || pv < 0 || pv > 100))
+		why = xasprintf(_("pct=%s: a whole number from 0 to 100"), pct);
+	else if (rua && !uris_ok(rua))
+		why = xasprintf(_("rua=%s: reports go to mailto: addresses, e.g. "
+				  "rua=mailto:dmarc@example.com"), rua);
+	else if (ruf && !uris_ok(ruf))
+		why = xasprintf(_("ruf=%s: reports go to mailto: addresses"), ruf);
+	else if ((adkim && strcasecmp(adkim, "r") && strcasecmp(adkim, "s")) ||
+		 (aspf && strcasecmp(aspf, "r") && strcasecmp(aspf, "s")))
+		why = xstrdup(_("adkim= and aspf= take r (relaxed) or s (strict)"));
+	free(p);
+	free(sp);
+	free(pct);
+	free(rua);
+	free(ruf);
+	free(adkim);
+	free(aspf);
+	return why;
+}
+
+static void check_dmarc(struct dnsr *res, struct dns_report *r, const char *domain,
+			const char *org, const struct settings *s)
 {
 	char *name = xasprintf("_dmarc.%s", domain);
-	struct strings txt = { 0 };
-	enum qres q = ask(res, name, ns_t_txt, on_txt, &txt);
-	const char *rec = NULL;
-	size_t found = 0;
-	for (size_t i = 0; i < txt.n; i++)
-		if (!strncasecmp(txt.v[i], "v=DMARC1", 8)) {
-			found++;
-			if (!rec)
-				rec = txt.v[i];
-		}
+	char *oname = xasprintf("_dmarc.%s", org);
+	const struct dnsr_answer *a = dnsr_get(res, name, DNSR_TXT);
+	size_t count;
+	const char *rec = dmarc_record(a, &count);
+	bool sub = strcasecmp(domain, org) != 0;
 	/* reports go to the contact address, else the sender's */
 	const char *to = *settings_get(s, F_CONTACT_EMAIL) ? settings_get(s, F_CONTACT_EMAIL)
 		: settings_get(s, F_SYSTEM_EMAIL);
-	char *suggest = xasprintf("%s TXT \"v=DMARC1; p=none; rua=mailto:%s\"", name, to);
-	if (q == Q_DEAD || q == Q_FAIL) {
-		add_item(r, "DMARC", DV_UNKNOWN, NULL, xasprintf(_("%s could not be read"), name), NULL);
-		free(suggest);
-	} else if (!found) {
-		add_item(r, "DMARC", DV_MISSING, NULL,
-			 xasprintf(_("no DMARC record at %s: Gmail requires one of bulk senders"), name),
-			 suggest);
-	} else if (found > 1) {
-		add_item(r, "DMARC", DV_WRONG, xstrdup(rec),
-			 xasprintf(_("%zu DMARC records at %s; there must be exactly one"), found, name),
-			 suggest);
-	} else {
+	if (failed(a->status)) {
+		add_item(r, "DMARC", DV_UNKNOWN, NULL,
+			 xasprintf(_("%s could not be read: %s"), name, dns_error(a->status)), NULL);
+		goto out;
+	}
+	if (count > 1) {
+		add_item(r, "DMARC", DV_WRONG, NULL,
+			 xasprintf(_("%zu DMARC records at %s: receivers ignore them all; keep "
+				     "one"), count, name), NULL);
+		goto out;
+	}
+	if (rec) {
+		char *why = dmarc_problem(rec);
 		char *pol = tag_value(rec, "p"), *rua = tag_value(rec, "rua");
-		if (!pol || (strcasecmp(pol, "none") && strcasecmp(pol, "quarantine") &&
-			     strcasecmp(pol, "reject")))
-			add_item(r, "DMARC", DV_WRONG, xstrdup(rec),
-				 xstrdup(_("the policy (p=none, quarantine or reject) is missing or "
-					   "unknown")), suggest);
-		else {
+		if (why) {
+			add_item(r, "DMARC", DV_WRONG, xstrdup(rec), why, NULL);
+		} else {
 			add_item(r, "DMARC", DV_OK, xstrdup(rec),
 				 !strcasecmp(pol, "none")
 				 ? xasprintf(_("policy none: reports only%s (enough for Gmail's bulk "
 					       "sender rule)"), rua ? "" : _(", and no rua= address gets them"))
 				 : xasprintf(_("policy %s%s"), pol, rua ? "" : _(", no rua= for reports")),
 				 NULL);
-			free(suggest);
 		}
 		free(pol);
 		free(rua);
+		goto out;
 	}
-	strings_free(&txt);
+	/* RFC 7489 6.6.3: none at the domain itself, so the organisational
+	 * domain's applies, with its sp= for subdomains. */
+	if (sub) {
+		const struct dnsr_answer *oa = dnsr_get(res, oname, DNSR_TXT);
+		size_t ocount;
+		const char *orec = dmarc_record(oa, &ocount);
+		if (failed(oa->status)) {
+			add_item(r, "DMARC", DV_UNKNOWN, NULL,
+				 xasprintf(_("none at %s, and %s, whose policy would apply, could not be "
+					     "read: %s"), name, oname, dns_error(oa->status)), NULL);
+			goto out;
+		}
+		if (orec) {
+			char *why = dmarc_problem(orec);
+			char *sp = tag_value(orec, "sp"), *pol = tag_value(orec, "p");
+			if (why)
+				add_item(r, "DMARC", DV_WRONG, xstrdup(orec),
+					 xasprintf(_("the policy of %s applies to %s, and it is broken: "
+						     "%s"), oname, domain, why), NULL);
+			else
+				add_item(r, "DMARC", DV_OK, xstrdup(orec),
+					 sp ? xasprintf(_("none at %s itself: the organisational domain's "
+							  "policy applies, sp=%s (p=%s at %s)"), name,
+							sp, pol, org)
+					 : xasprintf(_("none at %s itself: the organisational domain's "
+						       "policy applies, p=%s (from %s)"), name, pol, org),
+					 NULL);
+			free(why);
+			free(sp);
+			free(pol);
+			goto out;
+		}
+	}
+	/* nothing applies: the weakest record is no weaker than nothing */
+	add_item(r, "DMARC", DV_MISSING, NULL,
+		 sub ? xasprintf(_("no DMARC record at %s nor at its organisational domain %s: "
+				   "Gmail requires one of bulk senders"), name, oname)
+		 : xasprintf(_("no DMARC record at %s: Gmail requires one of bulk senders"), name),
+		 xasprintf("%s TXT \"v=DMARC1; p=none; rua=mailto:%s\"", sub ? oname : name, to));
+out:
 	free(name);
+	free(oname);
 }
+
+/* ---------------------------------------------- the provider's own records */
+
+static void check_provider_records(struct dnsr *res, struct dns_report *r, const char *domain,
+				   const struct preset *p)
+{
+	if (!p || !p->dns_a_records)
+		return;
+	char *copy = xstrdup(p->dns_a_records), *save = NULL;
+	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+		char *name = xasprintf("%s.%s", t, domain);
+		const struct dnsr_answer *a = dnsr_get(res, name, DNSR_A);
+		char *what = xasprintf("A %s", t);
+		r->labels = xgrow(r->labels, r->nlabels, sizeof *r->labels);
+		r->labels[r->nlabels++] = what;
+		if (failed(a->status)) {
+			add_item(r, what, DV_UNKNOWN, NULL,
+				 xasprintf(_("%s could not be read: %s"), name, dns_error(a->status)),
+				 NULL);
+		} else if (a->status != DR_OK) {
+			add_item(r, what, DV_MISSING, NULL,
+				 xasprintf(_("no A record for %s: %s needs it (the admin guide)"), name,
+					   preset_name(p)),
+				 xasprintf(_("%s A (the address %s gives you)"), name, preset_name(p)));
+		} else {
+			char ipt[64];
+			add_item(r, what, DV_OK, xstrdup(dnsr_addr_text(&a->rr[0].addr, ipt,
+									 sizeof ipt)),
+				 xasprintf(_("%s needs it (the admin guide)"), preset_name(p)), NULL);
+		}
+		free(name);
+	}
+	free(copy);
+}
+
+/* ------------------------------------------------------------------ check */
 
 int dns_check(const struct settings *s, const struct preset_list *pl,
 	      const struct dns_opts *o, struct dns_report *r)
@@ -785,62 +813,114 @@ int dns_check(const struct settings *s, const struct preset_list *pl,
 		return r->status;
 	}
 	r->domain = xstrdup(at + 1);
-	struct resolver res;
 	char *err = NULL;
-	if (res_open(&res, o->server, o->timeout_ms, &err) < 0) {
+	struct dnsr *res = dnsr_open(o->server, o->timeout_ms, &err);
+	if (!res) {
 		r->status = o->server ? EX_DATAERR : EX_UNAVAILABLE;
 		r->verdict = err;
 		return r->status;
 	}
+	const char *domain = r->domain, *host = smtp_host_name(s);
+	char *org = org_domain(domain);
+
+	/* the questions that depend on nothing, all at once */
+	const struct preset *p = presets_match_host(pl, host);
+	dnsr_want(res, domain, DNSR_MX);
+	dnsr_want(res, domain, DNSR_TXT);
+	char *dm = xasprintf("_dmarc.%s", domain), *odm = xasprintf("_dmarc.%s", org);
+	dnsr_want(res, dm, DNSR_TXT);
+	if (strcasecmp(dm, odm))
+		dnsr_want(res, odm, DNSR_TXT);
+	want_smtp_addrs(res, host);
+	char **sel;
+	size_t nsel = dkim_selectors(o, p, &sel);
+	for (size_t i = 0; i < nsel; i++) {
+		char *name = xasprintf("%s._domainkey.%s", sel[i], domain);
+		dnsr_want(res, name, DNSR_TXT);
+		free(name);
+		free(sel[i]);
+	}
+	free(sel);
+	free(dm);
+	free(odm);
 
 	/* provider: from the SMTP host, else from the MX hosts */
-	const struct preset *p = presets_match_host(pl, settings_get(s, F_HOST));
 	if (p)
-		r->provider_why = xasprintf(_("the SMTP server %s"), settings_get(s, F_HOST));
-	struct mxs m = { 0 };
+		r->provider_why = xasprintf(_("the SMTP server %s"), host);
+	struct dnsr_rr *mx;
+	size_t nmx;
 	bool nxdomain = false;
-	check_mx(&res, r, r->domain, &m, &nxdomain);
-	for (size_t i = 0; i < m.n && !p; i++)
-		if ((p = presets_match_mx(pl, m.v[i].host)) != NULL)
-			r->provider_why = xasprintf(_("its mail server (MX) %s"), m.v[i].host);
+	check_mx(res, r, domain, &mx, &nmx, &nxdomain);
+	for (size_t i = 0; i < nmx && !p; i++)
+		if ((p = presets_match_mx(pl, mx[i].text)) != NULL)
+			r->provider_why = xasprintf(_("its mail server (MX) %s"), mx[i].text);
+	free(mx);
 	r->provider = p;
-	r->offer_preset = p && !*settings_get(s, F_HOST);
+	r->offer_preset = p && !*host;
 
-	if (!nxdomain && !res.dead) {
-		check_spf(&res, r, r->domain, s, p);
-		check_dkim(&res, r, r->domain, o, p);
-		check_dmarc(&res, r, r->domain, s);
+	/* A server that answers nothing: say so once, not per record. */
+	const struct dnsr_answer *first = dnsr_get(res, domain, DNSR_MX);
+	bool dead = first->status == DR_TIMEOUT || first->status == DR_UNREACHABLE;
+	if (dead) {
+		const struct dnsr_answer *txt = dnsr_get(res, domain, DNSR_TXT);
+		dead = txt->status == DR_TIMEOUT || txt->status == DR_UNREACHABLE;
 	}
-	for (size_t i = 0; i < m.n; i++)
-		free(m.v[i].host);
-	free(m.v);
+	if (!nxdomain && !dead) {
+		struct smtp_addrs sa;
+		get_smtp_addrs(res, host, &sa);
+		check_spf(res, r, domain, s, p, &sa);
+		check_ptr(res, r, &sa);
+		check_dkim(res, r, domain, o, p);
+		check_dmarc(res, r, domain, org, s);
+		check_provider_records(res, r, domain, p);
+	}
+	free(org);
+	r->questions = dnsr_questions(res);
+	r->round_trips = dnsr_round_trips(res);
 
-	bool spf = false, dkim = false, dmarc = false, mx = false;
+	bool spf = false, dkim = false, dmarc = false, mx_ok = false, ptr_bad = false,
+	     unknown = false;
 	for (size_t i = 0; i < r->n; i++) {
 		const struct dns_item *it = &r->items[i];
+		bool is_spf_item = !strcmp(it->what, "SPF"), is_dkim = !strncmp(it->what, "DKIM", 4);
+		if (it->v == DV_UNKNOWN && (is_spf_item || is_dkim || !strcmp(it->what, "MX")))
+			unknown = true;
+		ptr_bad |= !strcmp(it->what, "PTR") && it->v == DV_WRONG;
 		if (it->v != DV_OK)
 			continue;
-		spf |= !strcmp(it->what, "SPF");
-		dkim |= !strncmp(it->what, "DKIM", 4);
+		spf |= is_spf_item;
+		dkim |= is_dkim;
 		dmarc |= !strcmp(it->what, "DMARC");
-		mx |= !strcmp(it->what, "MX");
+		mx_ok |= !strcmp(it->what, "MX");
 	}
-	r->required_met = spf || dkim;
-	r->bulk_met = spf && dkim && dmarc;
-	if (res.dead) {
-		r->status = res.refused ? EX_UNAVAILABLE : EX_TEMPFAIL;
-		r->verdict = xasprintf(_("The DNS server (%s) did not answer: nothing could be "
-					 "checked. Try again, or name another server with --server."),
+	r->required_met = (spf || dkim) && !ptr_bad;
+	r->bulk_met = spf && dkim && dmarc && !ptr_bad;
+	if (dead) {
+		r->status = first->status == DR_UNREACHABLE ? EX_UNAVAILABLE : EX_TEMPFAIL;
+		r->verdict = xasprintf(o->in_editor
+				       ? _("The DNS server (%s) did not answer: nothing could be "
+					   "checked. Try again, or enter another server in the DNS "
+					   "server field.")
+				       : _("The DNS server (%s) did not answer: nothing could be "
+					   "checked. Try again, or name another server with --server."),
 				       r->server);
 	} else if (nxdomain) {
 		r->status = EX_DATAERR;
 		r->verdict = xasprintf(_("%s does not exist in DNS: mail from it will be refused."),
 				       r->domain);
-	} else if (!r->required_met || !mx) {
+	} else if ((!(spf || dkim) || !mx_ok) && unknown) {
+		r->status = EX_TEMPFAIL;
+		r->verdict = xstrdup(_("Not known yet: some questions got no answer (see CANNOT "
+				       "TELL above). Try again."));
+	} else if (!r->required_met || !mx_ok) {
 		r->status = EX_DATAERR;
-		r->verdict = !r->required_met
+		r->verdict = !(spf || dkim)
 			? xstrdup(_("Not ready: Gmail requires SPF or DKIM of every sender, and "
 				    "neither is in order. Add the records shown above."))
+			: ptr_bad
+			? xstrdup(_("Not ready: Gmail requires reverse DNS of the sending server's "
+				    "address, and it is not in order (see PTR above): ask the mail "
+				    "provider."))
 			: xstrdup(_("Not ready: the domain has no MX record, so the system mail "
 				    "sender cannot receive replies or bounces."));
 	} else if (!r->bulk_met) {
@@ -853,7 +933,7 @@ int dns_check(const struct settings *s, const struct preset_list *pl,
 		r->verdict = xstrdup(_("Ready: SPF, DKIM and DMARC are in order, as Gmail asks of "
 				       "every sender, bulk senders included."));
 	}
-	res_nclose(&res.rs);
+	dnsr_close(res);
 	return r->status;
 }
 

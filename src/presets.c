@@ -32,6 +32,7 @@ static char **slot(struct preset *p, const char *key)
 		S(name_ja), S(name_en), S(host), S(host_pattern), S(port), S(auth), S(tls),
 		S(username_ja), S(username_en), S(password_ja), S(password_en),
 		S(notes_ja), S(notes_en), S(mx_pattern), S(dkim_selectors), S(spf_include),
+		S(dkim), S(dns_a_records),
 #undef S
 	};
 	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
@@ -68,7 +69,8 @@ static void preset_free(struct preset *p)
 	char *const *all[] = { &p->id, &p->name_ja, &p->name_en, &p->host, &p->host_pattern,
 			       &p->port, &p->auth, &p->tls, &p->username_ja, &p->username_en,
 			       &p->password_ja, &p->password_en, &p->notes_ja, &p->notes_en,
-			       &p->mx_pattern, &p->dkim_selectors, &p->spf_include };
+			       &p->mx_pattern, &p->dkim_selectors, &p->spf_include, &p->dkim,
+			       &p->dns_a_records };
 	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
 		free(*all[i]);
 }

@@ -104,7 +104,9 @@ struct dnsr *dnsr_open(const char *server, long timeout_ms, char **err)
 	}
 	struct dnsr *r = xcalloc(1, sizeof *r);
 	struct ares_options o = { 0 };
-	o.flags = ARES_FLAG_NOSEARCH;
+	/* NOCHECKRESP: a REFUSED or SERVFAIL answer is that, not "the next
+	 * server, then connection refused" */
+	o.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOCHECKRESP;
 	o.timeout = (int)(timeout_ms > 0 ? timeout_ms : DEFAULT_TIMEOUT_MS);
 	o.tries = 1;
 	int rc = ares_init_options(&r->ch, &o, ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES);

@@ -684,18 +684,32 @@ static char *check_text(const char *s, bool secret)
 	return NULL;
 }
 
+/* ADDR, ADDR:PORT, an IPv6 address, or [IPV6]:PORT */
 char *validate_nameserver(const char *s)
 {
 	char host[64];
-	const char *colon = strchr(s, ':');
+	const char *colon = strchr(s, ':'), *hs = s;
 	size_t hl = colon ? (size_t)(colon - s) : strlen(s);
-	struct in_addr a;
+	unsigned char a[16];
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+		hs = s + 1;
+		hl = close ? (size_t)(close - hs) : sizeof host;
+		colon = close && close[1] == ':' ? close + 1 : NULL;
+		if (close && close[1] && !colon)
+			hl = sizeof host;
+	} else if (colon && strchr(colon + 1, ':')) {
+		hl = strlen(s);    /* a bare IPv6 address */
+		colon = NULL;
+	}
+	static const char *const how = N_("write an IPv4 or IPv6 address, optionally with a "
+					  "port, e.g. 127.0.0.1:5353 or [::1]:5353");
 	if (hl >= sizeof host)
-		return xstrdup(_("write an IPv4 address, optionally with :port, e.g. 127.0.0.1:5353"));
-	memcpy(host, s, hl);
+		return xstrdup(_(how));
+	memcpy(host, hs, hl);
 	host[hl] = '\0';
-	if (inet_pton(AF_INET, host, &a) != 1)
-		return xstrdup(_("write an IPv4 address, optionally with :port, e.g. 127.0.0.1:5353"));
+	if (inet_pton(AF_INET, host, a) != 1 && inet_pton(AF_INET6, host, a) != 1)
+		return xstrdup(_(how));
 	if (colon) {
 		char *port = validate_port(colon + 1);
 		if (port)

@@ -144,9 +144,30 @@ C=$W/zone/dnsmasq.conf
 	mx redir mx.ok.$Z 10
 	txt redir.$Z "v=spf1 redirect=_spf.redir.$Z"
 	txt _spf.redir.$Z "v=spf1 ip4:127.0.0.0/24 -all"
-	# macro: an SPF record only the receiver can evaluate
+	# macro: exists with %{i}, evaluated for the SMTP server's address
 	mx macro mx.ok.$Z 10
 	txt macro.$Z "v=spf1 exists:%{i}.spf.macro.$Z -all"
+	a 127.0.0.1.spf.macro.$Z 127.0.0.2
+	# the false OKs of issue 10: each is a permerror for pyspf
+	mx typo mx.ok.$Z 10
+	txt typo.$Z "v=spf1 ipv4:127.0.0.1 -all"
+	mx cidr33 mx.ok.$Z 10
+	txt cidr33.$Z "v=spf1 ip4:127.0.0.1/33 -all"
+	mx void3 mx.ok.$Z 10
+	txt void3.$Z "v=spf1 a:v1.void3.$Z a:v2.void3.$Z a:v3.void3.$Z ip4:127.0.0.1 -all"
+	# two records, one with an include the suggestion must keep
+	mx twoinc mx.ok.$Z 10
+	txt twoinc.$Z "v=spf1 include:_spf.partner.$Z ~all"
+	txt twoinc.$Z "v=spf1 ip4:192.0.2.1 -all"
+	txt _spf.partner.$Z "v=spf1 ip4:198.51.100.0/24 -all"
+	# reverse DNS: the SMTP server 127.0.0.5 has none; 127.0.0.6 one that
+	# does not resolve back
+	echo "local=/0.0.127.in-addr.arpa/"
+	echo "ptr-record=6.0.0.127.in-addr.arpa,nowhere.$Z"
+	echo "ptr-record=1.0.0.127.in-addr.arpa,smtp-out.$Z"
+	a smtp-out.$Z 127.0.0.1
+	echo "ptr-record=200.0.0.127.in-addr.arpa,smtp200.$Z"
+	a smtp200.$Z 127.0.0.200
 
 	# keys: DKIM keys good and bad
 	mx keys mx.ok.$Z 10
@@ -156,6 +177,11 @@ C=$W/zone/dnsmasq.conf
 	txt bad._domainkey.keys.$Z "v=DKIM1; k=rsa; p=PART1" "PART2"
 	txt gone._domainkey.keys.$Z "v=DKIM1; k=rsa; p="
 	txt ed._domainkey.keys.$Z "v=DKIM1; k=ed25519; p=$KED"
+	# tags that make a good key useless (RFC 6376 3.6.1, RFC 8301)
+	txt testing._domainkey.keys.$Z "v=DKIM1; k=ed25519; t=y; p=$KED"
+	txt sha1._domainkey.keys.$Z "v=DKIM1; k=ed25519; h=sha1; p=$KED"
+	txt svc._domainkey.keys.$Z "v=DKIM1; k=ed25519; s=tlsrpt; p=$KED"
+	txt both._domainkey.keys.$Z "v=DKIM1; k=ed25519; h=sha1:sha256; s=email; t=s; p=$KED"
 
 	# nodmarc / dmarcnone
 	mx nodmarc mx.ok.$Z 10
@@ -171,6 +197,31 @@ C=$W/zone/dnsmasq.conf
 	mx g alt1.aspmx.l.google.com 5
 	dkim_split google g
 	txt _dmarc.g.$Z "v=DMARC1; p=none; rua=mailto:x@g.$Z"
+
+	# DMARC under a real public suffix (co.jp): the organisational domain
+	# example.co.jp says p=reject; shop. has no record of its own, own. has
+	# one; example2.co.jp says sp=none for its subdomains
+	echo "local=/example.co.jp/"
+	echo "local=/example2.co.jp/"
+	for d in shop.example.co.jp own.example.co.jp sub.example2.co.jp; do
+		echo "mx-host=$d,mx.ok.$Z,10"
+		txt "$d" "$spf_ok"
+	done
+	txt _dmarc.example.co.jp "v=DMARC1; p=reject; rua=mailto:dmarc@example.co.jp"
+	txt _dmarc.own.example.co.jp "v=DMARC1; p=quarantine; rua=mailto:dmarc@example.co.jp"
+	txt _dmarc.example2.co.jp "v=DMARC1; p=reject; sp=none; rua=mailto:d@example2.co.jp"
+	# a broken rua= and pct=
+	mx badrua mx.ok.$Z 10
+	txt badrua.$Z "$spf_ok"
+	txt _dmarc.badrua.$Z "v=DMARC1; p=reject; rua=dmarc@badrua.$Z"
+	mx badpct mx.ok.$Z 10
+	txt badpct.$Z "$spf_ok"
+	txt _dmarc.badpct.$Z "v=DMARC1; p=none; pct=150"
+
+	# the お名前.com preset's mail. and ml-cp. A records: one present
+	mx onamae mx01.onamae.ne.jp 10
+	txt onamae.$Z "$spf_ok"
+	a mail.onamae.$Z 127.0.0.3
 } >"$C"
 
 # The fixture itself: the split DKIM record really is several strings.
@@ -333,7 +384,7 @@ begin no_spf_dkim_ok
 dns nospf.$Z -- --selector sel
 expect_rc 0
 row SPF MISSING "no SPF record"
-row SPF MISSING "add: v=spf1 ip4:127.0.0.1 ~all"
+row SPF MISSING "add: nospf.$Z TXT \"v=spf1 ip4:127.0.0.1 ~all\""
 row "DKIM sel" OK "RSA 2048-bit key"
 row DMARC OK "policy quarantine"
 verdict "Ready for ordinary volumes"
@@ -342,7 +393,7 @@ end
 begin no_spf_named_host_suggests_a
 dns nospf.$Z smtp.nospf.$Z -- --selector sel
 expect_rc 0
-row SPF MISSING "add: v=spf1 a:smtp.nospf.$Z ~all"
+row SPF MISSING "add: nospf.$Z TXT \"v=spf1 a:smtp.nospf.$Z ~all\""
 end
 
 begin no_spf_no_dkim_not_ready
@@ -367,9 +418,22 @@ end
 begin two_spf_records_wrong
 dns twospf.$Z -- --selector sel
 expect_rc 65
-row SPF WRONG "exactly one"
 row SPF WRONG "2 SPF records"
+row SPF WRONG "Replace them with one record"
+row SPF WRONG "add: twospf.$Z TXT \"v=spf1 a ip4:127.0.0.1 -all\""
 verdict "Not ready"
+end
+
+# The merged record keeps the other record's include: (issue 10, 5).
+begin two_spf_records_merge_keeps_include
+dns twoinc.$Z -- --selector sel
+expect_rc 65
+# (the records come in either order: the first one's "all" is kept)
+row SPF WRONG "include:_spf.partner.$Z"
+add=$(grep -F 'add: twoinc' "$T_DIR/out")
+for t in include:_spf.partner.$Z ip4:192.0.2.1 ip4:127.0.0.1; do
+	[[ $add == *" $t "* ]] || fail "the merged record lacks $t: $add"
+done
 end
 
 begin spf_not_covering_smtp_host
@@ -377,9 +441,24 @@ dns wrongip.$Z -- --selector sel
 expect_rc 65
 row SPF WRONG "v=spf1 ip4:192.0.2.1 -all"
 row SPF WRONG "does not authorise the SMTP server 127.0.0.1"
-row SPF WRONG "add ip4:127.0.0.1"
+row SPF WRONG "the result is fail"
+row SPF WRONG "add: wrongip.$Z TXT \"v=spf1 ip4:192.0.2.1 ip4:127.0.0.1 -all\""
 verdict "Not ready"
 end
+
+# Issue 10, 1: each of these was judged OK; pyspf says permerror.
+for c in "typo ipv4:127.0.0.1" "cidr33 ip4:127.0.0.1/33" "void3 more than 2 lookups found nothing"; do
+	set -- $c
+	zone=$1
+	shift
+	begin "spf_permerror_$zone"
+	dns "$zone.$Z" -- --selector sel
+	expect_rc 65
+	row SPF WRONG "permerror"
+	row SPF WRONG "$*"
+	verdict "Not ready"
+	end
+done
 
 begin spf_include_chain_11_lookups_wrong
 dns chain11.$Z -- --selector sel
@@ -418,10 +497,11 @@ expect_rc 0
 row SPF OK "(127.0.0.200)"
 end
 
-begin spf_macro_cannot_tell
+# Issue 10, 2: exists with a macro is evaluated, not "cannot tell".
+begin spf_macro_exists_evaluated
 dns macro.$Z -- --selector sel
-expect_rc 65
-row SPF "CANNOT TELL" "macros"
+expect_rc 0
+row SPF OK "pass"
 end
 
 begin spf_empty_smtp_host_cannot_tell
@@ -486,7 +566,7 @@ begin no_dmarc_missing
 dns nodmarc.$Z -- --selector sel
 expect_rc 0
 row DMARC MISSING "no DMARC record at _dmarc.nodmarc.$Z"
-row DMARC MISSING "add: _dmarc.nodmarc.$Z TXT \"v=DMARC1; p=none; rua=mailto:support@nodmarc.$Z\""
+row DMARC MISSING "add: _dmarc.$Z TXT \"v=DMARC1; p=none; rua=mailto:support@nodmarc.$Z\""
 verdict "Ready for ordinary volumes"
 end
 
@@ -505,6 +585,101 @@ expect_rc 0
 row DMARC OK "policy none"
 row DMARC OK "v=DMARC1; p=none; rua=mailto:x@dmarcnone.$Z"
 verdict "Ready: SPF, DKIM and DMARC are in order"
+end
+
+# Issue 10, 3: a subdomain under an organisational domain (Public Suffix
+# List: co.jp) with p=reject inherits it; nothing weaker is suggested.
+begin dmarc_inherited_from_organisational_domain
+dns shop.example.co.jp -- --selector sel
+row DMARC OK "none at _dmarc.shop.example.co.jp itself"
+row DMARC OK "p=reject (from example.co.jp)"
+grep -q 'p=none' "$T_DIR/out" && fail "suggests p=none under p=reject: $(grep -n 'p=none' "$T_DIR/out")"
+end
+
+begin dmarc_subdomain_own_record_wins
+dns own.example.co.jp -- --selector sel
+row DMARC OK "policy quarantine"
+row DMARC OK "v=DMARC1; p=quarantine"
+end
+
+begin dmarc_sp_none_under_reject
+dns sub.example2.co.jp -- --selector sel
+row DMARC OK "sp=none (p=reject at example2.co.jp)"
+end
+
+begin dmarc_bad_rua_wrong
+dns badrua.$Z -- --selector sel
+row DMARC WRONG "rua=dmarc@badrua.$Z"
+end
+
+begin dmarc_bad_pct_wrong
+dns badpct.$Z -- --selector sel
+row DMARC WRONG "pct=150"
+end
+
+# Issue 10, 4: a key that may not be used is not OK.
+begin dkim_tags_testing_sha1_service
+dns keys.$Z -- --selector testing --selector sha1 --selector svc --selector both
+row "DKIM testing" WRONG "t=y"
+row "DKIM sha1" WRONG "h=sha1"
+row "DKIM svc" WRONG "s=tlsrpt"
+row "DKIM both" OK "Ed25519"
+end
+
+# Issue 10, 6: reverse DNS of the SMTP server's address.
+begin ptr_forward_confirmed_ok
+dns ok.$Z -- --selector sel
+row PTR OK "127.0.0.1 -> smtp-out.$Z"
+end
+
+begin ptr_missing_not_ready
+dns ok.$Z 127.0.0.5 -- --selector sel
+expect_rc 65
+row PTR WRONG "has no reverse DNS"
+verdict "Not ready: Gmail requires reverse DNS"
+end
+
+begin ptr_not_forward_confirmed
+dns ok.$Z 127.0.0.6 -- --selector sel
+expect_rc 65
+row PTR WRONG "nowhere.$Z does not resolve back to 127.0.0.6"
+end
+
+# Issue 10, 7: the guide's provider knowledge.
+begin provider_onamae_a_records
+dns onamae.$Z mail001.onamae.ne.jp -- --selector sel
+row "A mail" OK "127.0.0.3"
+row "A ml-cp" MISSING "ml-cp.onamae.$Z"
+end
+
+begin provider_lolipop_dkim_not_needed
+dns ok.$Z smtp.lolipop.jp --
+row DKIM "-" "not needed with"
+no_row "DKIM sel"
+end
+
+# Issue 10, 9: a question the server refuses spoils only what needs it.
+begin refused_question_spoils_only_its_record
+dns ok.$Z smtp.elsewhere.example -- --selector sel
+row MX OK "10 mx.ok.$Z"
+row SPF "CANNOT TELL" "could not be read"
+row "DKIM sel" OK "RSA 2048-bit key"
+row DMARC OK "policy reject"
+end
+
+# Issue 10, 8: IPv6 servers are accepted; every question goes out once and
+# together (at most 4 waits for this zone).
+begin server_ipv6_syntax_and_round_trips
+ms -c "$T_DIR/none.ini" dns --server "[::1]:1"
+grep -qF "not a DNS server address" "$T_DIR/err" && fail "[::1]:1 refused as an address: $(err)"
+conf "$T_DIR/mail.ini" ok.$Z
+MS_ENV=(MAILSET_DNS_STATS=1)
+ms -c "$T_DIR/mail.ini" dns --server "$SRV" --selector sel
+MS_ENV=()
+expect_rc 0
+rt=$(sed -n 's/^mailset: dns: \([0-9]*\) questions, \([0-9]*\) round trips$/\2/p' "$T_DIR/err")
+[ -n "$rt" ] || fail "no statistics line: $(err)"
+[ -n "$rt" ] && [ "$rt" -le 4 ] || fail "the check waited $rt times (at most 4): $(err)"
 end
 
 begin nxdomain

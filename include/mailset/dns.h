@@ -3,7 +3,10 @@
  * dns_check() asks the system's resolver, or the server named in the
  * options, about the system email's domain and judges what it finds
  * against the Gmail sender guidelines the admin guide points to: SPF or
- * DKIM for every sender, SPF, DKIM and DMARC for bulk senders. Each record
+ * DKIM, and forward-confirmed reverse DNS of the SMTP server, for every
+ * sender; SPF, DKIM and DMARC for bulk senders. SPF is evaluated in full
+ * (spf.h) for each address of the SMTP server; DMARC is looked up at the
+ * domain, then at its organisational domain (Public Suffix List). Each record
  * gets a verdict, a reason and, where something is missing or wrong, the
  * record to add. It blocks (a few seconds at most per question): run it off
  * the UI thread. */
@@ -25,7 +28,7 @@ enum dns_verdict {
 };
 
 struct dns_item {
-	const char *what;    /* "MX", "SPF", "DKIM", "DMARC" */
+	const char *what;    /* "MX", "SPF", "PTR", "DKIM sel", "DMARC", "A label" */
 	enum dns_verdict v;
 	char *detail;        /* what was found, or "" */
 	char *reason;        /* why this verdict (translated) */
@@ -46,6 +49,8 @@ struct dns_report {
 	char *verdict;       /* one sentence */
 	char **labels;       /* storage of the items' "DKIM selector" names */
 	size_t nlabels;
+	size_t questions;    /* DNS questions asked */
+	size_t round_trips;  /* times the check waited for answers */
 };
 
 struct dns_opts {
@@ -53,6 +58,7 @@ struct dns_opts {
 	const char *const *selectors; /* DKIM selectors to look at */
 	size_t nselectors;
 	long timeout_ms;             /* per question; 0: 2000 */
+	bool in_editor;              /* messages name the pane's fields, not options */
 };
 
 /* Check the domain of s's system email. Returns r->status. */

@@ -12,6 +12,10 @@
  *   mx_pattern          globs of its mail servers (MX), to recognise a domain
  *   dkim_selectors      DKIM selectors it uses (comma-separated)
  *   spf_include         the domain its SPF record includes
+ *   dkim                "not-needed" where the guide says DKIM needs no
+ *                       record with this provider
+ *   dns_a_records       labels under the shop's domain that need an A
+ *                       record with this provider ("mail, ml-cp")
  * Long texts use inih continuation lines (joined with "\n"). */
 #ifndef MAILSET_PRESETS_H
 #define MAILSET_PRESETS_H
@@ -31,6 +35,7 @@ struct preset {
 	char *password_ja, *password_en;
 	char *notes_ja, *notes_en;
 	char *mx_pattern, *dkim_selectors, *spf_include; /* may be NULL */
+	char *dkim, *dns_a_records;                      /* may be NULL */
 	int order;           /* display order */
 };
 

@@ -27,7 +27,8 @@ static void dns_job(int fd, void *arg)
 	for (char *t = strtok_r(copy, ", ", &save); t && n < 16; t = strtok_r(NULL, ", ", &save))
 		sel[n++] = t;
 	const char *server = settings_get(a->s, F_DNS_SERVER);
-	struct dns_opts o = { .server = *server ? server : NULL, .selectors = sel, .nselectors = n };
+	struct dns_opts o = { .server = *server ? server : NULL, .selectors = sel, .nselectors = n,
+			      .in_editor = true };
 	struct dns_report r;
 	dns_check(a->s, a->pl, &o, &r);
 	/* not part of the report: which preset 'p' may apply */
