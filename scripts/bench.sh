@@ -42,3 +42,4 @@ done
 echo "(set_ms: a set that changes nothing; noop_cmp: the file after a real set, vs the original - 'changed' is expected)"
 /usr/bin/python3 "$top/scripts/bench-tui.py" "$top/build/mailset"
 "$top/scripts/bench-smtp.sh"
+"$top/scripts/bench-dns.sh"

@@ -26,6 +26,7 @@ struct entry {
 	char *name;
 	int type;
 	bool sent, done;
+	size_t batch;            /* the send it went out with */
 	struct dnsr_answer a;
 };
 
@@ -34,6 +35,7 @@ struct dnsr {
 	struct entry **v;
 	size_t n;
 	size_t questions, rounds;
+	size_t batch, waited;    /* sends so far; the latest one waited for */
 };
 
 static int lib_users;
@@ -291,21 +293,30 @@ void dnsr_want(struct dnsr *r, const char *name, int type)
 
 static void send_queued(struct dnsr *r)
 {
+	bool any = false;
 	for (size_t i = 0; i < r->n; i++) {
 		struct entry *e = r->v[i];
 		if (e->sent)
 			continue;
+		if (!any)
+			r->batch++;
+		any = true;
 		e->sent = true;
+		e->batch = r->batch;
 		r->questions++;
 		ares_query(r->ch, e->name, 1 /* IN */, e->type, on_answer, e);
 	}
 }
 
-/* Waits until e is answered (c-ares bounds every question). */
+/* Waits until e is answered (c-ares bounds every question). A round trip
+ * is a wait for a send later than the last one waited for: questions that
+ * went out together count once, however their answers trickle in. */
 static void wait_for(struct dnsr *r, struct entry *e)
 {
-	if (!e->done)
+	if (!e->done && e->batch > r->waited) {
 		r->rounds++;
+		r->waited = e->batch;
+	}
 	while (!e->done) {
 		fd_set rd, wr;
 		FD_ZERO(&rd);

@@ -60,8 +60,9 @@ void dnsr_want(struct dnsr *r, const char *name, int type);
  * pointer stays valid until dnsr_close(). Never NULL. */
 const struct dnsr_answer *dnsr_get(struct dnsr *r, const char *name, int type);
 
-/* For the benchmark and the tests: questions sent, and round trips (times
- * the resolver had to wait with questions in flight). */
+/* For the benchmark and the tests: questions sent, and round trips (the
+ * sends the caller had to wait for, each counted once: the length of the
+ * chain of questions that depended on earlier answers). */
 size_t dnsr_questions(const struct dnsr *r);
 size_t dnsr_round_trips(const struct dnsr *r);
 

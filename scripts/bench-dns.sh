@@ -1,0 +1,56 @@
+#!/bin/bash
+# `make bench`, DNS part: how long one `mailset dns` takes when every answer
+# is held back 200 ms (scripts/dns-delay.py in front of a dnsmasq serving a
+# complete zone), in round trips (elapsed / delay) and as mailset counts
+# them. Prints figures; asserts nothing. Target: at most 4 round trips.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin="$top/build/mailset"
+export MAILSET_DATADIR="$top/share/mailset" MAILSET_LOCALEDIR="$top/build/locale"
+delay=${BENCH_DNS_DELAY:-200}
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+command -v dnsmasq >/dev/null || { echo "bench-dns: dnsmasq-base is not installed"; exit 0; }
+port() { echo $((30000 + RANDOM % 20000)); }
+key=$(openssl genrsa 2048 2>/dev/null | openssl rsa -pubout -outform DER 2>/dev/null | base64 -w0)
+z=bench.test
+cat >"$tmp/zone.conf" <<ZONE
+local=/$z/
+local=/0.0.127.in-addr.arpa/
+mx-host=$z,mx.$z,10
+host-record=mx.$z,127.0.0.2
+host-record=smtp.$z,127.0.0.1
+ptr-record=1.0.0.127.in-addr.arpa,smtp.$z
+txt-record=$z,"v=spf1 include:_spf.$z -all"
+txt-record=_spf.$z,"v=spf1 a:smtp.$z mx -all"
+txt-record=sel._domainkey.$z,"v=DKIM1; k=rsa; p=${key:0:200}","${key:200}"
+txt-record=_dmarc.$z,"v=DMARC1; p=reject; rua=mailto:d@$z"
+ZONE
+up=$(port)
+dnsmasq --keep-in-foreground --port="$up" --listen-address=127.0.0.1 --bind-interfaces \
+	--no-resolv --no-hosts --conf-file="$tmp/zone.conf" 2>"$tmp/dnsmasq.err" &
+pids+=($!)
+front=$(port)
+/usr/bin/python3 "$top/scripts/dns-delay.py" --listen "$front" --upstream "$up" \
+	--delay "$delay" --ready-file "$tmp/ready" &
+pids+=($!)
+for _ in $(seq 100); do [ -e "$tmp/ready" ] && break; sleep 0.05; done
+printf '[basic]\nsystem_email = noreply@%s\n[smtp]\nhost = smtp.%s\n[dns]\nserver = 127.0.0.1:%s\ndkim_selectors = sel\n' \
+	"$z" "$z" "$front" >"$tmp/mail.ini"
+chmod 600 "$tmp/mail.ini"
+t0=$(date +%s%N)
+MAILSET_DNS_STATS=1 "$bin" -c "$tmp/mail.ini" dns >"$tmp/out" 2>"$tmp/err"
+rc=$?
+t1=$(date +%s%N)
+ms=$(( (t1 - t0) / 1000000 ))
+echo
+echo "DNS check of a complete zone (MX, SPF with include, a and mx, PTR, DKIM, DMARC; answers held $delay ms)"
+printf '  exit %s, %d ms = %d.%d round trips; %s\n' "$rc" "$ms" $((ms / delay)) $(((ms % delay) * 10 / delay)) \
+	"$(sed -n 's/^mailset: dns: //p' "$tmp/err")"
+echo "  (target: at most 4 round trips)"
