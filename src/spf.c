@@ -1,4 +1,13 @@
-/* spf.c - RFC 7208 check_host(). Section numbers below are RFC 7208's. */
+/* spf.c - RFC 7208 check_host(). Section numbers below are RFC 7208's.
+ *
+ * Where pyspf, the reference implementation (tests/spf.sh compares the two
+ * over a corpus), reads the RFC its own way, mailset follows pyspf, so that
+ * one answer is given: every empty address query of an mx or ptr name is a
+ * void lookup; redirect= counts as a lookup as soon as its record is
+ * evaluated; modifier names are case-sensitive and none may appear twice;
+ * a macro other than %{l} and %{s} keeps its own delimiters when rejoined;
+ * any character but a letter or digit is a delimiter; an unterminated "%{"
+ * is plain text. Each is marked "pyspf:" below. */
 #include "mailset/spf.h"
 
 #include <arpa/inet.h>
@@ -105,9 +114,17 @@ static bool valid_toplabel(const char *s, size_t n)
 	return alpha;
 }
 
+/* pyspf: any character but a letter, a digit or the closing brace
+ * (RFC 7208 7.1 lists . - + , / _ =). */
 static bool is_delim(char c)
 {
-	return c && strchr(".-+,/_=", c);
+	return c && c != '}' && !is_alpha(c) && !is_digit(c);
+}
+
+/* pyspf: "%{" without a "}" after it is plain text. */
+static bool unterminated(const char *s, size_t i, size_t n)
+{
+	return s[i] == '{' && !memchr(s + i, '}', n - i);
 }
 
 /* 7.1: checks a macro-string [s, s+n). exp: the c, r, t letters allowed. */
@@ -125,6 +142,8 @@ static bool valid_macro_string(const char *s, size_t n, bool exp)
 		char t = s[++i];
 		if (t == '%' || t == '_' || t == '-')
 			continue;
+		if (unterminated(s, i, n))
+			return true;    /* the rest is text */
 		if (t != '{' || i + 2 >= n)
 			return false;
 		char l = (char)tolower((unsigned char)s[++i]);
@@ -290,31 +309,46 @@ static char *macro_value(struct eval *e, char letter, const char *domain)
 }
 
 /* 7.3: split on delimiters, reverse, keep the rightmost n parts, join
- * with '.'. */
-static void transform(struct strbuf *out, const char *v, int keep, bool rev, const char *delims)
+ * with '.' - pyspf: for letters other than l and s, with the delimiters
+ * the value had (reversed with the parts). */
+static void transform(struct strbuf *out, const char *v, int keep, bool rev, const char *delims,
+		      bool dots)
 {
 	char *copy = xstrdup(v);
-	char **parts = NULL;
+	char **parts = NULL, *seps = NULL;  /* seps[i]: the delimiter after parts[i] */
 	size_t np = 0;
 	char *p = copy;
 	for (;;) {
 		size_t k = strcspn(p, *delims ? delims : ".");
 		parts = xgrow(parts, np, sizeof *parts);
-		parts[np++] = p;
+		seps = xgrow(seps, np, 1);
+		parts[np] = p;
+		seps[np++] = p[k];
 		if (!p[k])
 			break;
 		p[k] = '\0';
 		p += k + 1;
 	}
-	if (rev)
+	if (rev) {
 		for (size_t i = 0; i < np / 2; i++) {
 			char *t = parts[i];
 			parts[i] = parts[np - 1 - i];
 			parts[np - 1 - i] = t;
 		}
+		/* the delimiters between the parts, in reverse order too */
+		for (size_t i = 0; i + 1 < np - 1 - i; i++) {
+			char t = seps[i];
+			seps[i] = seps[np - 2 - i];
+			seps[np - 2 - i] = t;
+		}
+	}
 	size_t from = keep > 0 && (size_t)keep < np ? np - (size_t)keep : 0;
-	for (size_t i = from; i < np; i++)
-		sb_addf(out, "%s%s", i > from ? "." : "", parts[i]);
+	for (size_t i = from; i < np; i++) {
+		if (i > from)
+			sb_addc(out, dots ? '.' : seps[i - 1]);
+		sb_adds(out, parts[i]);
+	}
+	free(seps);
 	free(parts);
 	free(copy);
 }
@@ -344,6 +378,10 @@ static char *expand(struct eval *e, const char *s, size_t n, const char *domain)
 			sb_adds(&sb, t == '%' ? "%" : t == '_' ? " " : "%20");
 			continue;
 		}
+		if (unterminated(s, i, n)) {
+			sb_add(&sb, s + i - 1, n - i + 1);
+			break;
+		}
 		char letter = s[i + 1];
 		i += 2;
 		int keep = 0;
@@ -352,7 +390,7 @@ static char *expand(struct eval *e, const char *s, size_t n, const char *domain)
 		bool rev = s[i] == 'r' || s[i] == 'R';
 		if (rev)
 			i++;
-		char delims[8] = "";
+		char delims[32] = "";
 		size_t nd = 0;
 		while (is_delim(s[i])) {
 			if (nd < sizeof delims - 1 && !strchr(delims, s[i]))
@@ -362,7 +400,7 @@ static char *expand(struct eval *e, const char *s, size_t n, const char *domain)
 		delims[nd] = '\0';
 		char *v = macro_value(e, letter, domain);
 		struct strbuf tv = { 0 };
-		transform(&tv, v, keep, rev, delims);
+		transform(&tv, v, keep, rev, delims, strchr("lLsS", letter) != NULL);
 		char *tvs = sb_steal(&tv);
 		if (isupper((unsigned char)letter))
 			url_escape(&sb, tvs);
@@ -478,11 +516,12 @@ static bool parse_term(struct term *t, const char *s, size_t n)
 		if (k < n && s[k] == '=') {
 			t->arg = s + k + 1;
 			t->arg_len = n - k - 1;
-			if (k == 8 && !strncasecmp(s, "redirect", 8)) {
+			/* pyspf: modifier names are case-sensitive */
+			if (k == 8 && !strncmp(s, "redirect", 8)) {
 				t->kind = T_REDIRECT;
 				return valid_domain_spec(t->arg, t->arg_len);
 			}
-			if (k == 3 && !strncasecmp(s, "exp", 3)) {
+			if (k == 3 && !strncmp(s, "exp", 3)) {
 				t->kind = T_EXP;
 				return valid_domain_spec(t->arg, t->arg_len);
 			}
@@ -589,13 +628,15 @@ static bool parse_record(const char *text, struct record *r, char **bad)
 			return false;
 		}
 		r->n++;
-		if (t->kind == T_REDIRECT || t->kind == T_EXP) {
-			const struct term **slot = t->kind == T_REDIRECT ? &r->redirect : &r->exp;
-			if (*slot) {
-				*bad = xstrndup(p, n);
-				return false;
-			}
-			*slot = t;
+		/* 6: redirect and exp at most once; pyspf: any modifier */
+		if (t->kind >= T_REDIRECT) {
+			size_t k = strcspn(t->text, "=");
+			for (size_t i = 0; i + 1 < r->n; i++)
+				if (r->t[i].kind >= T_REDIRECT && strcspn(r->t[i].text, "=") == k &&
+				    !strncmp(r->t[i].text, t->text, k)) {
+					*bad = xstrndup(p, n);
+					return false;
+				}
 		}
 		p += n;
 	}
@@ -667,8 +708,10 @@ static int addr_type(const struct spf_query *q)
 }
 
 /* 5.5: the names of the client's PTR records that resolve back to it; the
- * first that equals or ends in dom (or any, dom NULL) - new, or NULL. */
-static char *ptr_match(struct eval *e, const char *dom)
+ * first that equals or ends in dom (or any, dom NULL) - new, or NULL.
+ * voids: count empty address queries as void lookups (the ptr mechanism;
+ * pyspf); *too_many set when they pass the limit. */
+static char *ptr_match(struct eval *e, const char *dom, bool voids, bool *too_many)
 {
 	char *rev = dnsr_reverse_name(&e->q->ip);
 	const struct dnsr_answer *a = dnsr_get(e->dns, rev, DNSR_PTR);
@@ -682,6 +725,10 @@ static char *ptr_match(struct eval *e, const char *dom)
 	for (size_t i = 0; i < n && !found; i++) {
 		const char *name = a->rr[i].text;
 		const struct dnsr_answer *fa = dnsr_get(e->dns, name, addr_type(e->q));
+		if (voids && !count_void(e, fa, name)) {
+			*too_many = true;
+			break;
+		}
 		bool back = false;
 		for (size_t j = 0; fa->status == DR_OK && j < fa->n; j++)
 			back |= in_net(&e->q->ip, &fa->rr[j].addr, -1);
@@ -699,7 +746,8 @@ static char *ptr_match(struct eval *e, const char *dom)
 
 static char *validated_ptr(struct eval *e)
 {
-	return ptr_match(e, NULL);
+	bool unused = false;
+	return ptr_match(e, NULL, false, &unused);
 }
 
 /* The domain's SPF record: NULL with *res set when there is none or it
@@ -849,6 +897,12 @@ static int mechanism(struct eval *e, const struct term *t, const char *domain,
 				match = -1;
 				break;
 			}
+			/* pyspf: each empty address query is a void lookup */
+			if (!count_void(e, h, a->rr[i].text)) {
+				*err = SPF_PERMERROR;
+				match = -1;
+				break;
+			}
 			for (size_t j = 0; h->status == DR_OK && j < h->n && !match; j++)
 				match = in_net(&q->ip, &h->rr[j].addr,
 					       q->ip.family == AF_INET ? t->cidr4 : t->cidr6);
@@ -856,8 +910,13 @@ static int mechanism(struct eval *e, const struct term *t, const char *domain,
 		break;
 	}
 	case M_PTR: {
-		char *p = ptr_match(e, d);
+		bool too_many = false;
+		char *p = ptr_match(e, d, true, &too_many);
 		match = p != NULL;
+		if (too_many) {
+			*err = SPF_PERMERROR;
+			match = -1;
+		}
 		free(p);
 		break;
 	}
@@ -925,6 +984,12 @@ static enum spf_result check_host(struct eval *e, const char *domain)
 	prefetch(e, &r, domain);
 	res = SPF_NEUTRAL;
 	bool matched = false;
+	/* pyspf: redirect= counts as soon as its record is evaluated */
+	if (r.redirect && !count_lookup(e, r.redirect)) {
+		record_free(&r);
+		free(text);
+		return SPF_PERMERROR;
+	}
 	for (size_t i = 0; i < r.n && !matched; i++) {
 		const struct term *t = &r.t[i];
 		if (t->kind >= T_REDIRECT)
@@ -943,18 +1008,14 @@ static enum spf_result check_host(struct eval *e, const char *domain)
 		}
 	}
 	if (!matched && r.redirect) {
-		if (!count_lookup(e, r.redirect)) {
+		char *d = target(e, r.redirect->arg, r.redirect->arg_len, domain);
+		/* the redirected record's own exp= applies, not this one's */
+		res = check_host(e, d);
+		if (res == SPF_NONE) {
+			because(e, "redirect=%s has no SPF record", d);
 			res = SPF_PERMERROR;
-		} else {
-			char *d = target(e, r.redirect->arg, r.redirect->arg_len, domain);
-			/* the redirected record's own exp= applies, not this one's */
-			res = check_host(e, d);
-			if (res == SPF_NONE) {
-				because(e, "redirect=%s has no SPF record", d);
-				res = SPF_PERMERROR;
-			}
-			free(d);
 		}
+		free(d);
 	} else if (!matched) {
 		if (e->depth == 0)
 			because(e, "nothing in the SPF record of %s matched: neutral", domain);
