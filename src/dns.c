@@ -726,7 +726,7 @@ static void check_dmarc(struct dnsr *res, struct dns_report *r, const char *doma
 		const char *orec = dmarc_record(oa, &ocount);
 		if (failed(oa->status)) {
 			add_item(r, "DMARC", DV_UNKNOWN, NULL,
-				 xasprintf(_("none at %s, and %s, whose policy would apply, could not be "
+				 xasprintf(_("no DMARC record at %s, and %s, whose policy would apply, could not be "
 					     "read: %s"), name, oname, dns_error(oa->status)), NULL);
 			goto out;
 		}
@@ -739,10 +739,10 @@ static void check_dmarc(struct dnsr *res, struct dns_report *r, const char *doma
 						     "%s"), oname, domain, why), NULL);
 			else
 				add_item(r, "DMARC", DV_OK, xstrdup(orec),
-					 sp ? xasprintf(_("none at %s itself: the organisational domain's "
+					 sp ? xasprintf(_("no DMARC record at %s itself: the organisational domain's "
 							  "policy applies, sp=%s (p=%s at %s)"), name,
 							sp, pol, org)
-					 : xasprintf(_("none at %s itself: the organisational domain's "
+					 : xasprintf(_("no DMARC record at %s itself: the organisational domain's "
 						       "policy applies, p=%s (from %s)"), name, pol, org),
 					 NULL);
 			free(why);
@@ -754,8 +754,8 @@ static void check_dmarc(struct dnsr *res, struct dns_report *r, const char *doma
 	/* nothing applies: the weakest record is no weaker than nothing */
 	add_item(r, "DMARC", DV_MISSING, NULL,
 		 sub ? xasprintf(_("no DMARC record at %s nor at its organisational domain %s: "
-				   "Gmail requires one of bulk senders"), name, oname)
-		 : xasprintf(_("no DMARC record at %s: Gmail requires one of bulk senders"), name),
+				   "Gmail requires one from bulk senders"), name, oname)
+		 : xasprintf(_("no DMARC record at %s: Gmail requires one from bulk senders"), name),
 		 xasprintf("%s TXT \"v=DMARC1; p=none; rua=mailto:%s\"", sub ? oname : name, to));
 out:
 	free(name);

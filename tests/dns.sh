@@ -591,7 +591,7 @@ end
 # List: co.jp) with p=reject inherits it; nothing weaker is suggested.
 begin dmarc_inherited_from_organisational_domain
 dns shop.example.co.jp -- --selector sel
-row DMARC OK "none at _dmarc.shop.example.co.jp itself"
+row DMARC OK "no DMARC record at _dmarc.shop.example.co.jp itself"
 row DMARC OK "p=reject (from example.co.jp)"
 grep -q 'p=none' "$T_DIR/out" && fail "suggests p=none under p=reject: $(grep -n 'p=none' "$T_DIR/out")"
 end
