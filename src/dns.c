@@ -678,6 +678,18 @@ static char *dmarc_problem(const char *rec)
 	return why;
 }
 
+/* DMARC alignment (RFC 7489 3.1): the envelope sender and the From address
+ * are both the system email, so SPF aligns even under aspf=s; DKIM aligns
+ * when the provider signs as the domain whose keys the check looked at. */
+static void add_alignment(struct dns_item *it, const char *domain)
+{
+	char *more = xasprintf(_("%s; aligned: the envelope sender (SPF) and From are both at "
+				 "%s, and DKIM aligns when signed with d=%s"), it->reason, domain,
+			       domain);
+	free(it->reason);
+	it->reason = more;
+}
+
 static void check_dmarc(struct dnsr *res, struct dns_report *r, const char *domain,
 			const char *org, const struct settings *s)
 {
@@ -707,12 +719,12 @@ static void check_dmarc(struct dnsr *res, struct dns_report *r, const char *doma
 		if (why) {
 			add_item(r, "DMARC", DV_WRONG, xstrdup(rec), why, NULL);
 		} else {
-			add_item(r, "DMARC", DV_OK, xstrdup(rec),
+			add_alignment(add_item(r, "DMARC", DV_OK, xstrdup(rec),
 				 !strcasecmp(pol, "none")
 				 ? xasprintf(_("policy none: reports only%s (enough for Gmail's bulk "
 					       "sender rule)"), rua ? "" : _(", and no rua= address gets them"))
 				 : xasprintf(_("policy %s%s"), pol, rua ? "" : _(", no rua= for reports")),
-				 NULL);
+				 NULL), domain);
 		}
 		free(pol);
 		free(rua);
@@ -738,13 +750,13 @@ static void check_dmarc(struct dnsr *res, struct dns_report *r, const char *doma
 					 xasprintf(_("the policy of %s applies to %s, and it is broken: "
 						     "%s"), oname, domain, why), NULL);
 			else
-				add_item(r, "DMARC", DV_OK, xstrdup(orec),
+				add_alignment(add_item(r, "DMARC", DV_OK, xstrdup(orec),
 					 sp ? xasprintf(_("no DMARC record at %s itself: the organisational domain's "
 							  "policy applies, sp=%s (p=%s at %s)"), name,
 							sp, pol, org)
 					 : xasprintf(_("no DMARC record at %s itself: the organisational domain's "
 						       "policy applies, p=%s (from %s)"), name, pol, org),
-					 NULL);
+					 NULL), domain);
 			free(why);
 			free(sp);
 			free(pol);

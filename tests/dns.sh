@@ -909,7 +909,7 @@ t_pane() {
 	wait_for "127.0.0.1:$DNS_PORT" || return
 	keys Enter
 	wait_for "$want" 10 || return
-	wait_for "DKIM sel" || return
+	wait_for "DMARC" || return
 	keys s
 	wait_for "mailset-dns-" || return
 	local saved n
