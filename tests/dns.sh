@@ -230,39 +230,6 @@ txt_strings() { "$PY" "$TESTS_DIR/dns/txt-strings.py" "$@"; }
 
 # ----------------------------------------------------------------- servers
 
-# free_port: a port number to try (the caller retries when it is taken).
-free_port() { echo $((20000 + (RANDOM * 32768 + RANDOM) % 40000)); }
-
-# start_dnsmasq: $DNS_PORT, $DNS_PID; a few ports are tried.
-start_dnsmasq() {
-	local i
-	for _ in 1 2 3 4 5 6; do
-		DNS_PORT=$(free_port)
-		rm -f "$W/zone/pid"
-		"$DNSMASQ" --keep-in-foreground --port="$DNS_PORT" --listen-address=127.0.0.1 \
-			--bind-interfaces --no-resolv --no-hosts --conf-file="$C" \
-			--pid-file="$W/zone/pid" --log-facility="$W/zone/log" 2>"$W/zone/err" &
-		DNS_PID=$!
-		for i in $(seq 1 60); do
-			kill -0 "$DNS_PID" 2>/dev/null || break
-			[ -s "$W/zone/pid" ] && return 0
-			sleep 0.05
-		done
-		if kill -0 "$DNS_PID" 2>/dev/null; then
-			kill "$DNS_PID"
-			wait "$DNS_PID" 2>/dev/null
-			DNS_PID=
-			echo "FAIL dns: dnsmasq did not start (no pid file)"
-			return 1
-		fi
-		wait "$DNS_PID" 2>/dev/null
-		DNS_PID=
-		grep -q 'in use' "$W/zone/err" || break
-	done
-	echo "FAIL dns: dnsmasq did not start: $(head -c 300 "$W/zone/err" | tr '\n' '|')"
-	return 1
-}
-
 # start_silent: a UDP socket on 127.0.0.1:$SILENT_PORT that reads nothing.
 start_silent() {
 	local i
@@ -289,7 +256,7 @@ time.sleep(120)
 	return 1
 }
 
-start_dnsmasq || exit 1
+start_dnsmasq "$C" "$W/zone" dns || exit 1
 SRV=127.0.0.1:$DNS_PORT
 
 # ------------------------------------------------------------------ helpers

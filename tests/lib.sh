@@ -187,6 +187,43 @@ verdict_lacks() {
 	return 0
 }
 
+# free_port: a port number to try (the caller retries when it is taken).
+free_port() { echo $((20000 + (RANDOM * 32768 + RANDOM) % 40000)); }
+
+# start_dnsmasq CONF DIR WHO: a private dnsmasq on 127.0.0.1 that serves
+# CONF only (no upstream servers, no hosts file); its pid file, log and
+# stderr in DIR. Sets DNS_PORT and DNS_PID; a few ports are tried. WHO
+# names the test in the FAIL line printed when it cannot start.
+start_dnsmasq() {
+	local conf=$1 dir=$2 who=$3 i
+	for _ in 1 2 3 4 5 6; do
+		DNS_PORT=$(free_port)
+		rm -f "$dir/pid"
+		"${DNSMASQ:-/usr/sbin/dnsmasq}" --keep-in-foreground --port="$DNS_PORT" \
+			--listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts \
+			--conf-file="$conf" --pid-file="$dir/pid" --log-facility="$dir/log" \
+			2>"$dir/err" &
+		DNS_PID=$!
+		for i in $(seq 1 60); do
+			kill -0 "$DNS_PID" 2>/dev/null || break
+			[ -s "$dir/pid" ] && return 0
+			sleep 0.05
+		done
+		if kill -0 "$DNS_PID" 2>/dev/null; then
+			kill "$DNS_PID"
+			wait "$DNS_PID" 2>/dev/null
+			DNS_PID=
+			echo "FAIL $who: dnsmasq did not start (no pid file)"
+			return 1
+		fi
+		wait "$DNS_PID" 2>/dev/null
+		DNS_PID=
+		grep -q 'in use' "$dir/err" || break
+	done
+	echo "FAIL $who: dnsmasq did not start: $(head -c 300 "$dir/err" | tr '\n' '|')"
+	return 1
+}
+
 # Files.
 expect_same() {
 	cmp -s "$1" "$2" || fail "${3:-$2} differs from ${1}: $(diff "$1" "$2" | head -8 | tr '\n' '|')"

@@ -74,38 +74,7 @@ read -r N_CASES CATEGORIES <"$W/corpus.out"
 
 # ----------------------------------------------------------------- server
 
-free_port() { echo $((20000 + (RANDOM * 32768 + RANDOM) % 40000)); }
-
-# start_dnsmasq: $DNS_PORT, $DNS_PID; a few ports are tried.
-start_dnsmasq() {
-	for _ in 1 2 3 4 5 6; do
-		DNS_PORT=$(free_port)
-		rm -f "$W/pid"
-		"$DNSMASQ" --keep-in-foreground --port="$DNS_PORT" --listen-address=127.0.0.1 \
-			--bind-interfaces --no-resolv --no-hosts --conf-file="$W/dnsmasq.conf" \
-			--pid-file="$W/pid" --log-facility="$W/log" 2>"$W/err" &
-		DNS_PID=$!
-		for _ in $(seq 1 60); do
-			kill -0 "$DNS_PID" 2>/dev/null || break
-			[ -s "$W/pid" ] && return 0
-			sleep 0.05
-		done
-		if kill -0 "$DNS_PID" 2>/dev/null; then
-			kill "$DNS_PID"
-			wait "$DNS_PID" 2>/dev/null
-			DNS_PID=
-			echo "FAIL spf: dnsmasq did not start (no pid file)"
-			return 1
-		fi
-		wait "$DNS_PID" 2>/dev/null
-		DNS_PID=
-		grep -q 'in use' "$W/err" || break
-	done
-	echo "FAIL spf: dnsmasq did not start: $(head -c 300 "$W/err" | tr '\n' '|')"
-	return 1
-}
-
-start_dnsmasq || exit 1
+start_dnsmasq "$W/dnsmasq.conf" "$W" spf || exit 1
 
 # ------------------------------------------------------------------ tests
 
