@@ -287,7 +287,7 @@ static char *macro_value(struct eval *e, char letter, const char *domain)
 		ip_dotted(&q->ip, &sb, true);
 		break;
 	case 'p': {
-		char *p = validated_ptr(e);
+		char *p = e->dns ? validated_ptr(e) : NULL;
 		sb_adds(&sb, p ? p : "unknown");
 		free(p);
 		break;
@@ -385,8 +385,10 @@ static char *expand(struct eval *e, const char *s, size_t n, const char *domain)
 		char letter = s[i + 1];
 		i += 2;
 		int keep = 0;
-		while (is_digit(s[i]))
-			keep = keep * 10 + (s[i++] - '0');
+		/* more parts than any name has: all of them (no overflow) */
+		for (; is_digit(s[i]); i++)
+			if (keep < 10000)
+				keep = keep * 10 + (s[i] - '0');
 		bool rev = s[i] == 'r' || s[i] == 'R';
 		if (rev)
 			i++;
