@@ -120,18 +120,6 @@ enum lock_status lock_break(const char *config, struct lock_owner *owner)
 	return lock_take(config, owner);
 }
 
-void lock_release(const char *config)
-{
-	char *path = lock_path(config);
-	struct lock_owner o;
-	char host[256];
-	my_host(host, sizeof host);
-	read_owner(path, &o);
-	if (o.pid == getpid() && !strcmp(o.host, host))
-		unlink(path);
-	free(path);
-}
-
 const char *lock_describe(const struct lock_owner *o)
 {
 	static char buf[400];

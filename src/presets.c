@@ -195,12 +195,6 @@ bool preset_needs_host(const struct preset *p)
 	return strstr(p->host, PLACEHOLDER) != NULL;
 }
 
-size_t preset_host_cursor(const struct preset *p)
-{
-	const char *at = strstr(p->host, PLACEHOLDER);
-	return at ? (size_t)(at - p->host) : strlen(p->host);
-}
-
 const char *preset_name(const struct preset *p)
 {
 	return i18n_pick(p->name_ja, p->name_en);

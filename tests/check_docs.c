@@ -44,11 +44,15 @@ END_TEST
 START_TEST(man5_lists_every_field)
 {
 	char *man = slurp("man/mailset.ini.5");
+	/* each key has its own entry: ".It Cm key", then its labels (a key
+	 * named elsewhere, as "host" in the preset files, does not count) */
 	for (int i = 0; i < F_COUNT; i++) {
 		const struct field *f = &settings_fields[i];
-		ck_assert_msg(strstr(man, f->key) != NULL, "mailset.ini.5 lacks %s", f->key);
-		ck_assert_msg(strstr(man, f->label_ja) != NULL,
-			      "mailset.ini.5 lacks the label %s of %s", f->label_ja, f->key);
+		char *entry = xasprintf(".It Cm %s\n%s", f->key, f->label_ja);
+		ck_assert_msg(strstr(man, entry) != NULL,
+			      "mailset.ini.5 lacks the entry of %s (\".It Cm %s\" followed by "
+			      "its label %s)", f->key, f->key, f->label_ja);
+		free(entry);
 	}
 	for (size_t i = 0; i < settings_nsections; i++) {
 		char *hdr = xasprintf("[%s]", settings_sections[i].name);

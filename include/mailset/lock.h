@@ -33,8 +33,6 @@ enum lock_status lock_take(const char *config, struct lock_owner *owner);
 /* Remove a stale lock (only if it is still the same stale one), then take
  * it. */
 enum lock_status lock_break(const char *config, struct lock_owner *owner);
-/* Give up the lock if it is ours. Safe to call when it is not. */
-void lock_release(const char *config);
 /* "user (pid N on host, since HH:MM)" for messages, in a static buffer. */
 const char *lock_describe(const struct lock_owner *o);
 

@@ -57,8 +57,6 @@ const struct preset *presets_find(const struct preset_list *l, const char *name)
 const struct preset *presets_match_host(const struct preset_list *l, const char *host);
 /* True when the host template still has a part to complete. */
 bool preset_needs_host(const struct preset *p);
-/* Byte offset in p->host of the first part to complete, or strlen(host). */
-size_t preset_host_cursor(const struct preset *p);
 /* True when host matches one of p's patterns. */
 bool preset_host_matches(const struct preset *p, const char *host);
 /* The preset whose mx_pattern matches an MX host, or NULL. */

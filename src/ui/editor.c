@@ -781,7 +781,7 @@ static int loop(struct editor *ed)
 				if (key == (KEY_FN | KEY_RESIZE))
 					continue;
 				if (handle_key(ed, key) & UI_QUIT)
-					return ed->exit_status;
+					return 0;
 			}
 		}
 	}

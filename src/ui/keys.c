@@ -69,14 +69,19 @@ const struct binding *keys_binding(enum action act)
 	return &keys_table[0];
 }
 
+int keys_collision_in(const struct binding *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < KEYS_PER_ACTION && t[i].keys[k]; k++)
+			for (size_t j = i; j < n; j++)
+				for (int l = (j == i ? k + 1 : 0); l < KEYS_PER_ACTION && t[j].keys[l];
+				     l++)
+					if (t[i].keys[k] == t[j].keys[l])
+						return t[i].keys[k];
+	return 0;
+}
+
 int keys_collision(void)
 {
-	for (size_t i = 0; i < keys_count; i++)
-		for (int k = 0; k < KEYS_PER_ACTION && keys_table[i].keys[k]; k++)
-			for (size_t j = i; j < keys_count; j++)
-				for (int l = (j == i ? k + 1 : 0);
-				     l < KEYS_PER_ACTION && keys_table[j].keys[l]; l++)
-					if (keys_table[i].keys[k] == keys_table[j].keys[l])
-						return keys_table[i].keys[k];
-	return 0;
+	return keys_collision_in(keys_table, keys_count);
 }

@@ -197,11 +197,6 @@ attr_t term_style(enum style s)
 	return styles[s];
 }
 
-bool term_color(void)
-{
-	return colors;
-}
-
 int term_width(const char *s)
 {
 	return utf8_width(s);

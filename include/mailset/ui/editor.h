@@ -75,7 +75,6 @@ struct editor {
 	struct lineedit saveas;       /* DLG_SAVEAS */
 	bool wizard;                  /* the wizard owns the screen */
 	void *wiz;                    /* its state */
-	int exit_status;
 };
 
 /* editor.c */

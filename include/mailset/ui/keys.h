@@ -56,7 +56,8 @@ enum action keys_action(int key);
 /* The binding of act (never NULL for a valid action). */
 const struct binding *keys_binding(enum action act);
 /* The first key of a collision found in the table, or 0 when every key
- * is bound once (the unit test calls this). */
+ * is bound once (the unit test calls this); _in: in any table t of n. */
 int keys_collision(void);
+int keys_collision_in(const struct binding *t, size_t n);
 
 #endif

@@ -51,7 +51,6 @@ void term_resize(void);
 int term_key(void);
 
 attr_t term_style(enum style s);
-bool term_color(void);
 
 /* Draw UTF-8 text at y, x in at most maxw cells; longer text ends in "…".
  * Returns the cells used. */
