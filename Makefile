@@ -20,7 +20,11 @@ LDFLAGS    ?=
 PKGS      = ncursesw menuw libcurl openssl inih libidn2 libcares libpsl
 MODELPKGS = libcurl openssl inih libidn2 libcares libpsl
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-            -Wformat=2 -Wwrite-strings -Wundef -Werror
+            -Wformat=2 -Wwrite-strings -Wundef
+# Warnings are errors where asked: `make WERROR=1` (.ci/run does).
+ifeq ($(WERROR),1)
+WARN     += -Werror
+endif
 # Debian 12's libinih passes the line number to the handler (built with
 # INI_HANDLER_LINENO=1 although its header defaults to 0): match its ABI.
 MS_CPPFLAGS = -std=c11 -D_GNU_SOURCE -Iinclude -DINI_HANDLER_LINENO=1 \
@@ -48,10 +52,13 @@ BA = build/asan
 
 obj  = $(patsubst src/%.c,$(1)/obj/%.o,$(2))
 
-PC_CFLAGS      = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PC_LIBS        = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lresolv
-PC_MODEL_LIBS  = $(shell $(PKG_CONFIG) --libs $(MODELPKGS) 2>/dev/null) -lresolv
-PC_CHECK       = $(shell $(PKG_CONFIG) --cflags --libs check 2>/dev/null)
+# pkg-config runs once per make (the sub-make of `check` runs after the
+# packages are installed, so it sees them).
+PC_CFLAGS     := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PC_LIBS       := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lresolv
+PC_MODEL_LIBS := $(shell $(PKG_CONFIG) --libs $(MODELPKGS) 2>/dev/null) -lresolv
+PC_CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+PC_CHECK      := $(shell $(PKG_CONFIG) --cflags --libs check 2>/dev/null)
 
 MO = $(B)/locale/ja/LC_MESSAGES/mailset.mo
 
@@ -77,7 +84,7 @@ FORCE:
 $(B)/obj/%.o: src/%.c
 	$(E) "  CC      $@"
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(MS_CPPFLAGS) $(WARN) $(CFLAGS) $(PC_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(MS_CPPFLAGS) $(CPPFLAGS) $(WARN) $(CFLAGS) $(PC_CFLAGS) -c -o $@ $<
 
 $(B)/mailset: $(call obj,$(B),$(MODEL_SRC) $(CLI_SRC) $(UI_SRC) $(MAIN_SRC))
 	$(E) "  LD      $@"
@@ -87,7 +94,7 @@ $(B)/mailset: $(call obj,$(B),$(MODEL_SRC) $(CLI_SRC) $(UI_SRC) $(MAIN_SRC))
 $(BA)/obj/%.o: src/%.c
 	$(E) "  CC asan $@"
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(MS_CPPFLAGS) $(WARN) -O1 -g $(SAN) -DMAILSET_FAULTS $(PC_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(MS_CPPFLAGS) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) -DMAILSET_FAULTS $(PC_CFLAGS) -c -o $@ $<
 
 $(BA)/mailset: $(call obj,$(BA),$(MODEL_SRC) $(CLI_SRC) $(UI_SRC) $(MAIN_SRC))
 	$(E) "  LD asan $@"
@@ -98,7 +105,7 @@ $(BA)/mailset: $(call obj,$(BA),$(MODEL_SRC) $(CLI_SRC) $(UI_SRC) $(MAIN_SRC))
 $(BA)/tests/%.o: tests/%.c
 	$(E) "  CC test $@"
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(MS_CPPFLAGS) $(WARN) -Wno-missing-prototypes -O1 -g $(SAN) $(PC_CFLAGS) $(shell $(PKG_CONFIG) --cflags check) -c -o $@ $<
+	$(Q)$(CC) $(MS_CPPFLAGS) $(CPPFLAGS) $(WARN) -Wno-missing-prototypes -O1 -g $(SAN) $(PC_CFLAGS) $(PC_CHECK_CFLAGS) -c -o $@ $<
 
 $(BA)/tests/%: $(BA)/tests/%.o $(call obj,$(BA),$(MODEL_SRC) src/ui/keys.c)
 	$(E) "  LD test $@"
