@@ -257,6 +257,23 @@ START_TEST(name_accepts)
 }
 END_TEST
 
+START_TEST(nameserver_v4_v6)
+{
+	ACCEPT(validate_nameserver("127.0.0.1"));
+	ACCEPT(validate_nameserver("127.0.0.1:5353"));
+	ACCEPT(validate_nameserver("::1"));
+	ACCEPT(validate_nameserver("2001:db8::53"));
+	ACCEPT(validate_nameserver("[::1]:5353"));
+	ACCEPT(validate_nameserver("[2001:db8::53]"));
+	REFUSE(validate_nameserver("dns.example.com"), "IPv4 or IPv6");
+	REFUSE(validate_nameserver("[::1]x"), "IPv4 or IPv6");
+	REFUSE(validate_nameserver("[::1"), "IPv4 or IPv6");
+	REFUSE(validate_nameserver("300.1.1.1"), "IPv4 or IPv6");
+	REFUSE(validate_nameserver("[::1]:0"), "1 to 65535");
+	REFUSE(validate_nameserver("127.0.0.1:70000"), "1 to 65535");
+}
+END_TEST
+
 START_TEST(name_length)
 {
 	/* 64 characters, and what fits on the line: 58 full-width ones */
@@ -967,6 +984,7 @@ static Suite *validate_suite(void)
 	tc = tcase_create("display_name");
 	tcase_add_test(tc, name_accepts);
 	tcase_add_test(tc, name_length);
+	tcase_add_test(tc, nameserver_v4_v6);
 	tcase_add_loop_test(tc, name_special, 0, (int)(sizeof specials / sizeof *specials));
 	tcase_add_test(tc, name_special_message);
 	tcase_add_loop_test(tc, name_control, 0, (int)(sizeof controls / sizeof *controls));
