@@ -30,11 +30,6 @@ struct smtp_addrs {
 	enum dnsr_status st;     /* of the lookup (DR_OK for a literal) */
 };
 
-static bool failed(enum dnsr_status st)
-{
-	return st != DR_OK && st != DR_NODATA && st != DR_NXDOMAIN;
-}
-
 static const char *dns_error(enum dnsr_status st)
 {
 	switch (st) {
@@ -104,7 +99,7 @@ static void get_smtp_addrs(struct dnsr *res, const char *host, struct smtp_addrs
 	for (size_t k = 0; k < 2; k++)
 		for (size_t i = 0; both[k]->status == DR_OK && i < both[k]->n && out->n < ADDRS_MAX; i++)
 			out->v[out->n++] = both[k]->rr[i].addr;
-	out->st = out->n ? DR_OK : failed(a4->status) ? a4->status : failed(a6->status)
+	out->st = out->n ? DR_OK : dnsr_failed(a4->status) ? a4->status : dnsr_failed(a6->status)
 		? a6->status : a4->status;
 }
 
@@ -130,7 +125,7 @@ static void check_mx(struct dnsr *res, struct dns_report *r, const char *domain,
 				     "sender address"), domain), NULL);
 		return;
 	}
-	if (failed(a->status)) {
+	if (dnsr_failed(a->status)) {
 		add_item(r, "MX", DV_UNKNOWN, NULL,
 			 xasprintf(_("the MX records could not be read: %s"), dns_error(a->status)),
 			 NULL);
@@ -235,7 +230,7 @@ static void check_spf(struct dnsr *res, struct dns_report *r, const char *domain
 {
 	const char *host = smtp_host_name(s);
 	const struct dnsr_answer *txt = dnsr_get(res, domain, DNSR_TXT);
-	if (failed(txt->status)) {
+	if (dnsr_failed(txt->status)) {
 		add_item(r, "SPF", DV_UNKNOWN, NULL,
 			 xasprintf(_("the TXT records of %s could not be read: %s"), domain,
 				   dns_error(txt->status)), NULL);
@@ -275,7 +270,7 @@ static void check_spf(struct dnsr *res, struct dns_report *r, const char *domain
 		add_item(r, "SPF", DV_UNKNOWN, rec,
 			 !*host ? xstrdup(_("no SMTP server is set, so whether the record authorises "
 					    "it cannot be told"))
-			 : failed(sa->st)
+			 : dnsr_failed(sa->st)
 			 ? xasprintf(_("the addresses of the SMTP server %s could not be read (%s), so "
 				       "whether the record authorises it cannot be told"), host,
 				     dns_error(sa->st))
@@ -350,7 +345,7 @@ static void check_ptr(struct dnsr *res, struct dns_report *r, const struct smtp_
 		char *rev = dnsr_reverse_name(&sa->v[i]);
 		const struct dnsr_answer *a = dnsr_get(res, rev, DNSR_PTR);
 		free(rev);
-		if (failed(a->status)) {
+		if (dnsr_failed(a->status)) {
 			add_item(r, "PTR", DV_UNKNOWN, xstrdup(ipt),
 				 xasprintf(_("the reverse DNS of %s could not be read: %s"), ipt,
 					   dns_error(a->status)), NULL);
@@ -544,7 +539,7 @@ static void check_dkim(struct dnsr *res, struct dns_report *r, const char *domai
 		char *what = xasprintf("DKIM %s", sel[i]);
 		r->labels = xgrow(r->labels, r->nlabels, sizeof *r->labels);
 		r->labels[r->nlabels++] = what;
-		if (failed(a->status)) {
+		if (dnsr_failed(a->status)) {
 			add_item(r, what, DV_UNKNOWN, NULL,
 				 xasprintf(_("%s could not be read: %s"), name, dns_error(a->status)),
 				 NULL);
@@ -702,7 +697,7 @@ static void check_dmarc(struct dnsr *res, struct dns_report *r, const char *doma
 	/* reports go to the contact address, else the sender's */
 	const char *to = *settings_get(s, F_CONTACT_EMAIL) ? settings_get(s, F_CONTACT_EMAIL)
 		: settings_get(s, F_SYSTEM_EMAIL);
-	if (failed(a->status)) {
+	if (dnsr_failed(a->status)) {
 		add_item(r, "DMARC", DV_UNKNOWN, NULL,
 			 xasprintf(_("%s could not be read: %s"), name, dns_error(a->status)), NULL);
 		goto out;
@@ -736,7 +731,7 @@ static void check_dmarc(struct dnsr *res, struct dns_report *r, const char *doma
 		const struct dnsr_answer *oa = dnsr_get(res, oname, DNSR_TXT);
 		size_t ocount;
 		const char *orec = dmarc_record(oa, &ocount);
-		if (failed(oa->status)) {
+		if (dnsr_failed(oa->status)) {
 			add_item(r, "DMARC", DV_UNKNOWN, NULL,
 				 xasprintf(_("no DMARC record at %s, and %s, whose policy would apply, could not be "
 					     "read: %s"), name, oname, dns_error(oa->status)), NULL);
@@ -788,7 +783,7 @@ static void check_provider_records(struct dnsr *res, struct dns_report *r, const
 		char *what = xasprintf("A %s", t);
 		r->labels = xgrow(r->labels, r->nlabels, sizeof *r->labels);
 		r->labels[r->nlabels++] = what;
-		if (failed(a->status)) {
+		if (dnsr_failed(a->status)) {
 			add_item(r, what, DV_UNKNOWN, NULL,
 				 xasprintf(_("%s could not be read: %s"), name, dns_error(a->status)),
 				 NULL);

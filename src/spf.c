@@ -660,11 +660,6 @@ static bool is_spf(const char *txt)
 	return !strncasecmp(txt, "v=spf1", 6) && (txt[6] == ' ' || txt[6] == '\0');
 }
 
-static bool dns_failed(enum dnsr_status st)
-{
-	return st != DR_OK && st != DR_NODATA && st != DR_NXDOMAIN;
-}
-
 static bool count_lookup(struct eval *e, const struct term *t)
 {
 	if (++e->lookups > LOOKUP_MAX) {
@@ -757,7 +752,7 @@ static char *validated_ptr(struct eval *e)
 static char *find_record(struct eval *e, const char *domain, enum spf_result *res)
 {
 	const struct dnsr_answer *a = dnsr_get(e->dns, domain, DNSR_TXT);
-	if (dns_failed(a->status)) {
+	if (dnsr_failed(a->status)) {
 		because(e, "the TXT lookup of %s failed (DNS error)", domain);
 		*res = SPF_TEMPERROR;
 		return NULL;
@@ -853,7 +848,7 @@ static int mechanism(struct eval *e, const struct term *t, const char *domain,
 	case M_EXISTS: {
 		int type = t->kind == M_EXISTS ? DNSR_A : addr_type(q);
 		const struct dnsr_answer *a = dnsr_get(e->dns, d, type);
-		if (dns_failed(a->status)) {
+		if (dnsr_failed(a->status)) {
 			because(e, "the lookup of %s failed (DNS error)", d);
 			*err = SPF_TEMPERROR;
 			match = -1;
@@ -871,7 +866,7 @@ static int mechanism(struct eval *e, const struct term *t, const char *domain,
 	}
 	case M_MX: {
 		const struct dnsr_answer *a = dnsr_get(e->dns, d, DNSR_MX);
-		if (dns_failed(a->status)) {
+		if (dnsr_failed(a->status)) {
 			because(e, "the MX lookup of %s failed (DNS error)", d);
 			*err = SPF_TEMPERROR;
 			match = -1;
@@ -893,7 +888,7 @@ static int mechanism(struct eval *e, const struct term *t, const char *domain,
 			dnsr_want(e->dns, a->rr[i].text, addr_type(q));
 		for (size_t i = 0; a->status == DR_OK && i < a->n && !match; i++) {
 			const struct dnsr_answer *h = dnsr_get(e->dns, a->rr[i].text, addr_type(q));
-			if (dns_failed(h->status)) {
+			if (dnsr_failed(h->status)) {
 				because(e, "the lookup of %s failed (DNS error)", a->rr[i].text);
 				*err = SPF_TEMPERROR;
 				match = -1;

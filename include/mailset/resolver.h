@@ -40,6 +40,12 @@ struct dnsr_rr {
 	struct dnsr_addr addr;   /* A, AAAA */
 };
 
+/* The question got no answer at all (not "no such name" nor "no record"). */
+static inline bool dnsr_failed(enum dnsr_status st)
+{
+	return st != DR_OK && st != DR_NODATA && st != DR_NXDOMAIN;
+}
+
 struct dnsr_answer {
 	enum dnsr_status status;
 	struct dnsr_rr *rr;      /* owned by the resolver */

@@ -147,19 +147,6 @@ int dnspane_key(struct editor *ed, int key)
 	return 0;
 }
 
-/* A suggested record ("add: ...") written without quotes, as SPF's
- * "v=spf1 ... ~all": where it starts, so that the wrap keeps it whole
- * (quoted values are kept whole anyway). */
-static const char *record_value(const char *t)
-{
-	const char *add = _("add:");
-	t += strspn(t, " ");
-	if (strncmp(t, add, strlen(add)) || t[strlen(add)] != ' ')
-		return NULL;
-	t += strlen(add) + 1;
-	return !strncmp(t, "v=", 2) && !strchr(t, '"') ? t : NULL;
-}
-
 void dnspane_draw(struct editor *ed, WINDOW *w, int y, int x, int wd, int bottom)
 {
 	struct sendpanel *sp = &ed->dns;
@@ -188,7 +175,7 @@ void dnspane_draw(struct editor *ed, WINDOW *w, int y, int x, int wd, int bottom
 		else if (i + 1 == sp->nlines && sp->verdict)
 			a = term_style(sp->status ? ST_ERROR : ST_OK);
 		char **wl;
-		size_t nw = term_wrap_values(t, wd - 4, record_value(t), &wl);
+		size_t nw = term_wrap_values(t, wd - 4, &wl);
 		if (!nw) {
 			wl = xmalloc(sizeof *wl);
 			wl[0] = xstrdup("");

@@ -337,7 +337,7 @@ static const char *quote_end(const char *p, const char *end)
 	return NULL;
 }
 
-static size_t wv_pieces(const char *s, const char *end, const char *whole, struct wv_piece **out)
+static size_t wv_pieces(const char *s, const char *end, struct wv_piece **out)
 {
 	struct wv_piece *v = NULL;
 	size_t n = 0;
@@ -353,9 +353,7 @@ static size_t wv_pieces(const char *s, const char *end, const char *whole, struc
 			cp = '?', k = 1;
 		int cw = utf8_char_width(cp);
 		bool wide = cw == 2;
-		if (whole && p == whole)
-			qe = end;
-		else if (*p == '"')
+		if (*p == '"')
 			qe = quote_end(p, end);
 		bool start = !n || v[n - 1].blank != blank ||
 			     (!blank && (wide || prev_wide) && !no_line_start(p));
@@ -386,7 +384,7 @@ static size_t wv_pieces(const char *s, const char *end, const char *whole, struc
 	return n;
 }
 
-size_t term_wrap_values(const char *s, int width, const char *whole, char ***out)
+size_t term_wrap_values(const char *s, int width, char ***out)
 {
 	struct wv_out o = { 0 };
 	if (width < 4)
@@ -396,7 +394,7 @@ size_t term_wrap_values(const char *s, int width, const char *whole, char ***out
 		const char *nl = memchr(seg, '\n', (size_t)(end_all - seg));
 		const char *end = nl ? nl : end_all;
 		struct wv_piece *pc;
-		size_t np = wv_pieces(seg, end, whole && whole >= seg && whole < end ? whole : NULL, &pc);
+		size_t np = wv_pieces(seg, end, &pc);
 		size_t i = 0;
 		bool words = false; /* the line holds a word (not just the indentation) */
 		/* the indentation stays, as long as it leaves room for words */

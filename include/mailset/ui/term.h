@@ -62,11 +62,10 @@ int term_width(const char *s);
  * strings (free each and the array). */
 size_t term_wrap(const char *s, int width, char ***lines);
 /* The same for text that holds values to copy, such as DNS records: a
- * double-quoted value ("...") is never broken at its blanks, nor is the rest
- * of the line from whole on (a pointer into s, or NULL). A word or value
+ * double-quoted value ("...") is never broken at its blanks. A word or value
  * wider than a line takes lines of its own, cut at width - 1 cells with "↩"
  * (U+21A9: one cell, unlike the East Asian ambiguous "…"). The indentation
  * of a line stays on its first line. Pure: no curses. */
-size_t term_wrap_values(const char *s, int width, const char *whole, char ***lines);
+size_t term_wrap_values(const char *s, int width, char ***lines);
 
 #endif
