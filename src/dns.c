@@ -968,10 +968,28 @@ static void pad(struct strbuf *sb, const char *s, int cols)
 		sb_addc(sb, ' ');
 }
 
-char *dns_report_text(const struct dns_report *r)
+/* Each line of sb's text to fn, the first with it; sb is emptied. */
+static void emit(struct strbuf *sb, const struct dns_item *it, dns_line_fn fn, void *ctx)
+{
+	char *text = sb_steal(sb);
+	if (!text)
+		return;
+	for (char *line = text, *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			nl = line + strlen(line) - 1;
+		*nl = '\0';
+		fn(ctx, it, line);
+		it = NULL;
+	}
+	free(text);
+}
+
+void dns_report_lines(const struct dns_report *r, dns_line_fn fn, void *ctx)
 {
 	struct strbuf sb = { 0 };
 	sb_addf(&sb, _("DNS check of %s (asked: %s)\n\n"), r->domain, r->server);
+	emit(&sb, NULL, fn, ctx);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct dns_item *it = &r->items[i];
 		/* a DKIM key is hundreds of characters: its start says enough */
@@ -985,6 +1003,7 @@ char *dns_report_text(const struct dns_report *r)
 			sb_addf(&sb, "%28s%s\n", "", it->reason);
 		if (it->suggest)
 			sb_addf(&sb, "%28s%s %s\n", "", _("add:"), it->suggest);
+		emit(&sb, it, fn, ctx);
 	}
 	if (r->provider)
 		sb_addf(&sb, _("\nProvider: this looks like %s (from %s).\n"),
@@ -994,6 +1013,19 @@ char *dns_report_text(const struct dns_report *r)
 			       "preset %s', or F3 in the editor).\n"),
 			preset_name(r->provider), r->provider->id);
 	sb_addf(&sb, "\n%s\n", r->verdict ? r->verdict : "");
+	emit(&sb, NULL, fn, ctx);
+}
+
+static void add_line(void *ctx, const struct dns_item *it, const char *line)
+{
+	(void)it;
+	sb_addf(ctx, "%s\n", line);
+}
+
+char *dns_report_text(const struct dns_report *r)
+{
+	struct strbuf sb = { 0 };
+	dns_report_lines(r, add_line, &sb);
 	return sb_steal(&sb);
 }
 

@@ -66,6 +66,11 @@ int dns_check(const struct settings *s, const struct preset_list *pl,
 	      const struct dns_opts *o, struct dns_report *r);
 /* The report as text, as the command prints it and the panel saves it. */
 char *dns_report_text(const struct dns_report *r);
+/* The same text line by line (without the newline), each with the item it
+ * shows when it is that item's first line (the one with its verdict), else
+ * NULL. */
+typedef void (*dns_line_fn)(void *ctx, const struct dns_item *it, const char *line);
+void dns_report_lines(const struct dns_report *r, dns_line_fn fn, void *ctx);
 void dns_report_free(struct dns_report *r);
 
 #endif

@@ -1,22 +1,28 @@
-/* dnspane.c - the DNS チェック pane: the server and selectors fields (the
- * form draws them), then the report of a check run in a child process. */
-#include "mailset/ui/editor.h"
+/* dnspane.c - the DNS チェック pane: under its fields (the form draws
+ * them), the report of a check run in a child process. */
+#include "mailset/ui/screens.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "mailset/dns.h"
 #include "mailset/i18n.h"
 #include "mailset/util.h"
 
+/* --- the child's side ---------------------------------------------------- */
+
 struct dns_args {
 	const struct settings *s;
 	const struct preset_list *pl;
 };
+
+static void report_line(void *ctx, const struct dns_item *it, const char *line)
+{
+	enum job_level lv = !it ? JL_PLAIN
+		: it->v == DV_MISSING || it->v == DV_WRONG ? JL_ERROR
+		: it->v == DV_UNKNOWN ? JL_WARN : JL_PLAIN;
+	job_child_line(*(int *)ctx, ' ', lv, 0, line);
+}
 
 static void dns_job(int fd, void *arg)
 {
@@ -33,63 +39,43 @@ static void dns_job(int fd, void *arg)
 	dns_check(a->s, a->pl, &o, &r);
 	/* not part of the report: which preset 'p' may apply */
 	if (r.offer_preset)
-		sp_child_line(fd, 'P', 0, r.provider->id);
-	char *text = dns_report_text(&r);
-	for (char *line = text, *nl; *line; line = nl + 1) {
-		nl = strchr(line, '\n');
-		if (!nl)
-			nl = line + strlen(line) - 1;
-		*nl = '\0';
-		sp_child_line(fd, ' ', 0, line);
-	}
-	sp_child_end(fd, r.status, r.verdict);
+		job_child_line(fd, 'P', JL_PLAIN, 0, r.provider->id);
+	dns_report_lines(&r, report_line, &fd);
+	job_child_end(fd, r.status, r.verdict);
 }
+
+/* --- the editor's side --------------------------------------------------- */
 
 static void run(struct editor *ed)
 {
-	const char *bad = NULL;
-	for (int i = F_DNS_SERVER; i <= F_DNS_SELECTORS && !bad; i++) {
-		const struct problem *p = editor_problem(ed, i);
-		if (p && p->sev == SEV_ERROR)
-			bad = p->msg;
-	}
-	if (bad) {
-		editor_status(ed, ST_ERROR, _("Not checked: %s"), bad);
+	int bad = editor_first_error(ed, F_DNS_SERVER, F_DNS_SELECTORS);
+	if (bad >= 0) {
+		editor_status(ed, ST_ERROR, _("Not checked: %s"), editor_problem(ed, bad)->msg);
 		return;
 	}
 	struct dns_args a = { &ed->cfg.s, &ed->presets };
 	char *err = NULL;
-	if (!sp_start_job(&ed->dns, dns_job, &a, &err))
+	if (!job_start(&ed->dns, dns_job, &a, &err))
 		editor_status(ed, ST_ERROR, _("Not checked: %s"), err ? err : "?");
+	else
+		ed->dns_view.focused = false;
 	free(err);
 }
 
 static void save_report(struct editor *ed)
 {
 	const char *slash = strrchr(ed->cfg.path, '/');
-	char *dir = slash ? xstrndup(ed->cfg.path, (size_t)(slash - ed->cfg.path)) : xstrdup(".");
-	char stamp[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-	char *path = xasprintf("%s/mailset-dns-%s.txt", *dir ? dir : "/", stamp);
-	struct strbuf sb = { 0 };
-	for (size_t i = 0; i < ed->dns.nlines; i++)
-		if (ed->dns.lines[i].kind != 'P')
-			sb_addf(&sb, "%s\n", ed->dns.lines[i].text);
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd >= 0 && write(fd, sb.buf, sb.len) == (ssize_t)sb.len && close(fd) == 0) {
+	char *dir = !slash ? xstrdup(".") : slash == ed->cfg.path ? xstrdup("/")
+		: xstrndup(ed->cfg.path, (size_t)(slash - ed->cfg.path));
+	char *err = NULL;
+	char *path = job_save(&ed->dns, dir, "dns", false, &err);
+	if (path)
 		editor_status(ed, ST_OK, _("The DNS report was saved to %s (send it to support as "
 					   "text)."), path);
-	} else {
-		editor_status(ed, ST_ERROR, _("Cannot save the DNS report to %s: %s"), path,
-			      strerror(errno));
-		if (fd >= 0)
-			close(fd);
-	}
-	sb_free(&sb);
+	else
+		editor_status(ed, ST_ERROR, _("Cannot save the DNS report: %s"), err);
 	free(path);
+	free(err);
 	free(dir);
 }
 
@@ -105,102 +91,149 @@ static const struct preset *offered(const struct editor *ed)
 	return NULL;
 }
 
-int dnspane_key(struct editor *ed, int key)
+static int scopes(const struct editor *ed, enum scope *out)
 {
-	struct sendpanel *sp = &ed->dns;
-	enum action a = keys_action(key);
-	if (sp_running(sp))
-		return a == ACT_CANCEL ? (sp_cancel(sp), UI_HANDLED) : 0;
-	if (sp->focus_log) {
-		if (sp->top < 0)
-			sp->top = sp->first_shown;
-		if ((a == ACT_NEXT && key != '\t') || a == ACT_PREV) {
-			sp->top = a == ACT_NEXT ? sp->top + 1 : sp->top > 0 ? sp->top - 1 : 0;
-			return UI_HANDLED;
-		}
-		if (key == '\t' || a == ACT_ENTER) {
-			sp->focus_log = false;
-			ed->focus = F_DNS_SERVER;
-			return UI_HANDLED;
-		}
-		if (key == 's' || key == 'S') {
-			save_report(ed);
-			return UI_HANDLED;
-		}
-		const struct preset *p = offered(ed);
-		if (p && (key == 'p' || key == 'P')) {
-			editor_apply_preset(ed, p);
-			return UI_HANDLED;
-		}
-		return 0;
-	}
-	if (a == ACT_ENTER) {
-		run(ed);
-		return UI_HANDLED;
-	}
-	if (a == ACT_NEXT && ed->focus == F_DNS_SELECTORS && sp->nlines) {
-		editor_leave_field(ed, ed->focus);
-		ed->focus = -1;
-		sp->focus_log = true;
-		return UI_HANDLED;
-	}
-	return 0;
+	int n = 0;
+	if (!job_running(&ed->dns) && ed->dns_view.focused && offered(ed))
+		out[n++] = SC_DNS_OFFER;
+	out[n++] = job_running(&ed->dns) ? SC_DNS_RUN : ed->dns_view.focused ? SC_DNS_LOG : SC_DNS;
+	return n;
 }
 
-void dnspane_draw(struct editor *ed, WINDOW *w, int y, int x, int wd, int bottom)
+static void to_report(struct editor *ed)
 {
-	struct sendpanel *sp = &ed->dns;
-	const struct preset *p = offered(ed);
-	const char *hint = sp_running(sp) ? _("Asking the DNS... Esc stops.")
-		: sp->focus_log ? (p ? _("\xE2\x86\x91\xE2\x86\x93: scroll   s: save the report   p: apply the provider's preset   Tab: fields")
-				     : _("\xE2\x86\x91\xE2\x86\x93: scroll   s: save the report   Tab: fields   Enter: check again"))
-		: _("Enter: check MX, SPF, DKIM and DMARC of the system mail sender's domain");
-	term_put(w, y++, x, hint, wd, term_style(ST_INFO));
-	mvwhline(w, y++, x, ACS_HLINE, wd);
-	/* the report, wrapped to the pane: continuations indented; records
-	 * are not broken inside their values (only cut, marked "↩", when
-	 * wider than the pane); 's' saves the lines as they came */
-	size_t nshown = 0;
-	char **shown = NULL;
-	attr_t *attrs = NULL;
-	for (size_t i = 0; i < sp->nlines; i++) {
-		const char *t = sp->lines[i].text;
-		attr_t a = A_NORMAL;
-		if (sp->lines[i].kind == 'P')
+	editor_focus(ed, -1);
+	ed->dns_view.focused = true;
+}
+
+static int key(struct editor *ed, enum action act, int k)
+{
+	(void)k;
+	struct logview *lv = &ed->dns_view;
+	switch (act) {
+	case ACT_STOP:
+		job_cancel(&ed->dns);
+		to_report(ed);
+		return UI_HANDLED;
+	case ACT_CHECK:
+		run(ed);
+		return UI_HANDLED;
+	case ACT_TO_LOG:
+		if (ed->focus != F_DNS_SELECTORS || !ed->dns.nlines)
+			return 0; /* the form's next field */
+		to_report(ed);
+		return UI_HANDLED;
+	case ACT_TO_FIELDS:
+		lv->focused = false;
+		editor_focus(ed, F_DNS_SERVER);
+		return UI_HANDLED;
+	case ACT_SAVE_LOG:
+		save_report(ed);
+		return UI_HANDLED;
+	case ACT_APPLY_PROVIDER:
+		if (!offered(ed))
+			return 0;
+		editor_apply_preset(ed, offered(ed));
+		return UI_HANDLED;
+	default:
+		return lv->focused ? logview_key(lv, act) : 0;
+	}
+}
+
+static int input_fd(const struct editor *ed)
+{
+	return ed->dns.fd;
+}
+
+static int input(struct editor *ed)
+{
+	if (!job_read(&ed->dns))
+		return 0;
+	/* The report is in: keys go to it (s saves it). */
+	if (!job_running(&ed->dns) && ed->pane == PANE_DNS && ed->screen == &form_screen)
+		to_report(ed);
+	return UI_HANDLED;
+}
+
+/* The report wrapped to the pane: continuations indented; records are not
+ * broken inside their values (only cut, marked "↩", when wider than the
+ * pane). Each shown row with its style. */
+static size_t report_rows(const struct job *j, int width, char ***rows, attr_t **attrs)
+{
+	size_t n = 0;
+	*rows = NULL;
+	*attrs = NULL;
+	for (size_t i = 0; i < j->nlines; i++) {
+		const struct jobline *l = &j->lines[i];
+		if (l->kind != ' ')
 			continue;
-		if (strstr(t, _("MISSING")) || strstr(t, _("WRONG")))
-			a = term_style(ST_ERROR);
-		else if (strstr(t, _("CANNOT TELL")))
-			a = term_style(ST_WARNING);
-		else if (i + 1 == sp->nlines && sp->verdict)
-			a = term_style(sp->status ? ST_ERROR : ST_OK);
+		attr_t a = l->level == JL_ERROR ? term_style(ST_ERROR)
+			: l->level == JL_WARN ? term_style(ST_WARNING)
+			: i + 1 == j->nlines && j->verdict ? term_style(j->status ? ST_ERROR : ST_OK)
+			: A_NORMAL;
 		char **wl;
-		size_t nw = term_wrap_values(t, wd - 4, &wl);
+		size_t nw = term_wrap_values(l->text, width - 4, &wl);
 		if (!nw) {
 			wl = xmalloc(sizeof *wl);
 			wl[0] = xstrdup("");
 			nw = 1;
 		}
-		shown = xrealloc(shown, (nshown + nw) * sizeof *shown);
-		attrs = xrealloc(attrs, (nshown + nw) * sizeof *attrs);
-		for (size_t j = 0; j < nw; j++) {
-			shown[nshown] = j ? xasprintf("    %s", wl[j]) : wl[j];
-			if (j)
-				free(wl[j]);
-			attrs[nshown++] = a;
+		*rows = xrealloc(*rows, (n + nw) * sizeof **rows);
+		*attrs = xrealloc(*attrs, (n + nw) * sizeof **attrs);
+		for (size_t w = 0; w < nw; w++) {
+			(*rows)[n] = w ? xasprintf("    %s", wl[w]) : wl[w];
+			if (w)
+				free(wl[w]);
+			(*attrs)[n++] = a;
 		}
 		free(wl);
 	}
-	int rows = bottom - y;
-	int total = (int)nshown;
-	int first = sp->top < 0 || sp->top > total - rows ? total - rows : sp->top;
-	if (first < 0)
-		first = 0;
-	sp->first_shown = first;
-	for (int i = 0; i < rows && first + i < total; i++)
-		term_put(w, y + i, x, shown[first + i], wd, attrs[first + i]);
-	for (size_t i = 0; i < nshown; i++)
-		free(shown[i]);
-	free(shown);
+	return n;
+}
+
+static void free_rows(char **rows, attr_t *attrs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(rows[i]);
+	free(rows);
 	free(attrs);
 }
+
+static void fit(struct editor *ed, struct area a)
+{
+	char **rows;
+	attr_t *attrs;
+	size_t n = report_rows(&ed->dns, a.w, &rows, &attrs);
+	free_rows(rows, attrs, n);
+	logview_fit(&ed->dns_view, (int)n, a.h - 2);
+}
+
+static void draw(const struct editor *ed, struct area a, struct cursor *cur)
+{
+	(void)cur;
+	int y = a.y, x = a.x;
+	enum scope sc[SCOPES_MAX];
+	int nsc = scopes(ed, sc);
+	int hx = x;
+	if (job_running(&ed->dns))
+		hx += term_put(stdscr, y, hx, _("Asking the DNS..."), a.w, term_style(ST_INFO)) + 2;
+	editor_draw_keybar(stdscr, y++, hx, a.w - (hx - x), sc, nsc, 0, term_style(ST_INFO));
+	mvwhline(stdscr, y++, x, ACS_HLINE, a.w);
+	char **rows;
+	attr_t *attrs;
+	int total = (int)report_rows(&ed->dns, a.w, &rows, &attrs);
+	int first = ed->dns_view.first_shown;
+	for (int i = 0; i < a.h - 2 && first + i < total; i++)
+		term_put(stdscr, y + i, x, rows[first + i], a.w, attrs[first + i]);
+	free_rows(rows, attrs, (size_t)total);
+}
+
+const struct screen_ops dnspane_screen = {
+	.name = "DNS check",
+	.scopes = scopes,
+	.fit = fit,
+	.draw = draw,
+	.key = key,
+	.fd = input_fd,
+	.input = input,
+};

@@ -1,69 +1,44 @@
-/* editor.c - the editor's state, the main form screen and the loop. */
+/* editor.c - the editor core: the values being edited, one write path for
+ * a field, validation, saving, the status line, and the drawing every
+ * screen shares. It calls the model and the dialog frame, never a screen. */
 #include "mailset/ui/editor.h"
 
-#include <errno.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sysexits.h>
+#include <unistd.h>
 
 #include "mailset/i18n.h"
-#include "mailset/ui.h"
-#include "mailset/ui/keys.h"
+#include "mailset/ui/dialog.h"
 #include "mailset/util.h"
 
 #define PLACEHOLDER L'\x25EF' /* ◯ in a preset's host template */
-#define SIDEBAR_W 20
-#define LABEL_W 26
-#define MIN_COLS 80
-#define MIN_LINES 24
 
-static const struct {
-	const char *section;  /* settings section, or NULL */
-	const char *ja, *en;
-} panes[PANE_COUNT] = {
-	[PANE_BASIC] = { "basic", NULL, NULL },
-	[PANE_SMTP] = { "smtp", NULL, NULL },
-	[PANE_OPTIONS] = { "options", NULL, NULL },
-	[PANE_TEST] = { NULL, "送信テスト", "Test send" },
-	[PANE_DNS] = { "dns", NULL, NULL },
-};
-
-static const char *pane_label(enum pane p)
+void editor_init(struct editor *ed)
 {
-	if (!panes[p].section)
-		return i18n_pick(panes[p].ja, panes[p].en);
-	for (size_t i = 0; i < settings_nsections; i++)
-		if (!strcmp(settings_sections[i].name, panes[p].section))
-			return i18n_pick(settings_sections[i].label_ja, settings_sections[i].label_en);
-	return panes[p].section;
+	memset(ed, 0, sizeof *ed);
+	ed->focus = -1;
+	job_init(&ed->send);
+	job_init(&ed->dns);
+	logview_reset(&ed->send_view);
+	logview_reset(&ed->dns_view);
 }
 
-/* The fields shown in a pane, in table order. */
-static int pane_fields(const struct editor *ed, enum pane p, int *ids)
+void editor_free(struct editor *ed)
 {
-	int n = 0;
-	if (!panes[p].section)
-		return 0;
+	dialog_close(ed);
+	job_free(&ed->send);
+	job_free(&ed->dns);
+	le_free(&ed->to);
 	for (int i = 0; i < F_COUNT; i++)
-		if (!strcmp(settings_fields[i].section, panes[p].section) &&
-		    settings_visible(&ed->cfg.s, i))
-			ids[n++] = i;
-	return n;
+		le_free(&ed->edit[i]);
+	problems_free(&ed->probs);
+	presets_free(&ed->presets);
+	settings_free(&ed->saved);
+	config_free(&ed->cfg);
 }
-
-static enum pane pane_of(enum field_id id)
-{
-	for (int p = 0; p < PANE_COUNT; p++)
-		if (panes[p].section && !strcmp(panes[p].section, settings_fields[id].section))
-			return p;
-	return PANE_BASIC;
-}
-
-/* ------------------------------------------------------------ the state */
 
 void editor_status(struct editor *ed, enum style st, const char *fmt, ...)
 {
@@ -81,6 +56,11 @@ void editor_status(struct editor *ed, enum style st, const char *fmt, ...)
 	ed->status_style = st;
 }
 
+void editor_request(struct editor *ed, enum request r)
+{
+	ed->requests |= (unsigned)r;
+}
+
 void editor_recheck(struct editor *ed)
 {
 	problems_free(&ed->probs);
@@ -95,16 +75,11 @@ void editor_load_edits(struct editor *ed)
 	editor_recheck(ed);
 }
 
-static bool same(const char *a, const char *b)
-{
-	return a == b || (a && b && !strcmp(a, b));
-}
-
-void editor_changed(struct editor *ed, enum field_id id)
+/* The setting from the field's text: typed back to what the file had (or,
+ * for a missing key, to the default), nothing to write. */
+static void take_text(struct editor *ed, enum field_id id)
 {
 	char *v = le_get(&ed->edit[id]);
-	/* Typed back to what the file had (or, for a missing key, to the
-	 * default): nothing to write. */
 	if (!ed->saved.value[id] && !strcmp(v, settings_fields[id].def)) {
 		free(ed->cfg.s.value[id]);
 		ed->cfg.s.value[id] = NULL;
@@ -115,21 +90,37 @@ void editor_changed(struct editor *ed, enum field_id id)
 	editor_recheck(ed);
 }
 
-static int app_password_len(const struct editor *ed)
+void editor_set_value(struct editor *ed, enum field_id id, const char *v)
 {
-	const struct preset *p = presets_match_host(&ed->presets, settings_get(&ed->cfg.s, F_HOST));
-	return p ? p->app_password_len : 0;
+	le_set(&ed->edit[id], v ? v : settings_get(&ed->cfg.s, id));
+	take_text(ed, id);
+}
+
+const struct preset *editor_provider(const struct editor *ed)
+{
+	return presets_match_host(&ed->presets, settings_get(&ed->cfg.s, F_HOST));
 }
 
 void editor_leave_field(struct editor *ed, enum field_id id)
 {
+	const struct preset *p = editor_provider(ed);
 	const char *v = settings_get(&ed->cfg.s, id);
-	char *n = validate_normalize(id, v, app_password_len(ed));
-	if (strcmp(n, v)) {
-		le_set(&ed->edit[id], n);
-		editor_changed(ed, id);
-	}
+	char *n = validate_normalize(id, v, p ? p->app_password_len : 0);
+	if (strcmp(n, v))
+		editor_set_value(ed, id, n);
 	free(n);
+}
+
+void editor_focus(struct editor *ed, int id)
+{
+	if (ed->focus >= 0 && ed->focus != id)
+		editor_leave_field(ed, ed->focus);
+	ed->focus = id;
+}
+
+static bool same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
 }
 
 bool editor_dirty(const struct editor *ed)
@@ -154,32 +145,32 @@ const struct problem *editor_problem(const struct editor *ed, enum field_id id)
 	return warn;
 }
 
-static void focus_field(struct editor *ed, int id)
+int editor_first_error(const struct editor *ed, enum field_id from, enum field_id to)
 {
-	if (ed->focus >= 0 && ed->focus != id)
-		editor_leave_field(ed, ed->focus);
-	ed->focus = id;
-	if (id >= 0)
-		ed->pane = pane_of(id);
+	for (int i = from; i <= (int)to; i++) {
+		const struct problem *p = editor_problem(ed, i);
+		if (p && p->sev == SEV_ERROR && settings_visible(&ed->cfg.s, i))
+			return i;
+	}
+	return -1;
 }
 
-bool editor_save(struct editor *ed)
+bool editor_save(struct editor *ed, int *bad)
 {
+	*bad = -1;
 	if (ed->focus >= 0)
 		editor_leave_field(ed, ed->focus);
-	if (ed->read_only) {
+	if (ed->safe.read_only) {
 		editor_status(ed, ST_ERROR, _("Not saved: %s is being edited by %s (read-only here)."),
-			      ed->cfg.path, lock_describe(&ed->owner));
+			      ed->cfg.path, lock_describe(&ed->safe.owner));
 		return false;
 	}
-	for (int i = 0; i < F_COUNT; i++) {
-		const struct problem *p = editor_problem(ed, i);
-		if (p && p->sev == SEV_ERROR && settings_visible(&ed->cfg.s, i)) {
-			if (!ed->wizard)
-				focus_field(ed, i);
-			editor_status(ed, ST_ERROR, _("Not saved: %s: %s"), settings_label(i), p->msg);
-			return false;
-		}
+	int i = editor_first_error(ed, 0, F_COUNT - 1);
+	if (i >= 0) {
+		*bad = i;
+		editor_status(ed, ST_ERROR, _("Not saved: %s: %s"), settings_label(i),
+			      editor_problem(ed, i)->msg);
+		return false;
 	}
 	return editor_save_as_is(ed, false);
 }
@@ -189,7 +180,7 @@ bool editor_save_as_is(struct editor *ed, bool overwrite)
 	struct ini_error e;
 	if (config_save(&ed->cfg, overwrite, &e) < 0) {
 		if (e.status == INI_CHANGED) {
-			safety_changed(ed);
+			editor_request(ed, REQ_CHANGED);
 			return false;
 		}
 		if (e.replaced)
@@ -202,9 +193,15 @@ bool editor_save_as_is(struct editor *ed, bool overwrite)
 	}
 	settings_free(&ed->saved);
 	settings_copy(&ed->saved, &ed->cfg.s);
-	safety_forget_recovery(ed);
+	editor_forget_recovery(ed);
 	editor_status(ed, ST_OK, _("Saved %s"), ed->cfg.path);
 	return true;
+}
+
+void editor_forget_recovery(struct editor *ed)
+{
+	if (ed->safe.have_lock && ed->safe.recpath)
+		unlink(ed->safe.recpath);
 }
 
 void editor_apply_preset(struct editor *ed, const struct preset *p)
@@ -219,8 +216,6 @@ void editor_apply_preset(struct editor *ed, const struct preset *p)
 		settings_set(&ed->cfg.s, set[i].id, set[i].v);
 	}
 	editor_recheck(ed);
-	if (!ed->wizard)
-		focus_field(ed, F_HOST);
 	/* The cursor goes on what the user must complete. */
 	struct lineedit *le = &ed->edit[F_HOST];
 	size_t at = 0;
@@ -241,8 +236,7 @@ static void cycle_choice(struct editor *ed, enum field_id id, int dir)
 		if (!strcasecmp(c[n], v))
 			at = n;
 	at = (at + dir + n) % n;
-	le_set(&ed->edit[id], c[at]);
-	editor_changed(ed, id);
+	editor_set_value(ed, id, c[at]);
 }
 
 static bool printable(int key)
@@ -250,9 +244,9 @@ static bool printable(int key)
 	return !(key & KEY_FN) && key >= 0x20 && key != 0x7f && !(key >= 0x80 && key < 0xa0);
 }
 
-int editor_text_key(struct lineedit *le, int key)
+int editor_text_key(struct lineedit *le, enum action act, int key)
 {
-	switch (keys_action(key)) {
+	switch (act) {
 	case ACT_LEFT:
 		le_left(le);
 		return UI_HANDLED;
@@ -287,14 +281,12 @@ int editor_text_key(struct lineedit *le, int key)
 	}
 }
 
-int editor_edit_key(struct editor *ed, enum field_id id, int key)
+int editor_edit_key(struct editor *ed, enum field_id id, enum action a, int key)
 {
-	struct lineedit *le = &ed->edit[id];
-	enum action a = keys_action(key);
 	if (settings_fields[id].kind != FK_CHOICE) {
-		int r = editor_text_key(le, key);
+		int r = editor_text_key(&ed->edit[id], a, key);
 		if (r & UI_CHANGED)
-			editor_changed(ed, id);
+			take_text(ed, id);
 		return r & UI_HANDLED;
 	}
 	switch (a) {
@@ -305,21 +297,17 @@ int editor_edit_key(struct editor *ed, enum field_id id, int key)
 	case ACT_NONE:
 		if (!printable(key))
 			return 0;
-		{
-			/* Space cycles; a letter picks the value it starts. */
-			if (key == ' ') {
-				cycle_choice(ed, id, 1);
-				return UI_HANDLED;
-			}
-			const char *const *c = settings_fields[id].choices;
-			for (int i = 0; c[i]; i++)
-				if (c[i][0] == (char)(key | 0x20)) {
-					le_set(le, c[i]);
-					editor_changed(ed, id);
-					break;
-				}
+		/* Space cycles; a letter picks the value it starts. */
+		if (key == ' ') {
+			cycle_choice(ed, id, 1);
 			return UI_HANDLED;
 		}
+		for (const char *const *c = settings_fields[id].choices; *c; c++)
+			if ((*c)[0] == (char)(key | 0x20)) {
+				editor_set_value(ed, id, *c);
+				break;
+			}
+		return UI_HANDLED;
 	default:
 		/* Home, End, deleting: nothing to do on a choice. */
 		return a == ACT_HOME || a == ACT_END || a == ACT_BACKSPACE || a == ACT_DELETE ||
@@ -333,7 +321,7 @@ static void draw_value(const struct editor *ed, WINDOW *w, int y, int x, int fw,
 		       enum field_id id, bool focused, int *cx)
 {
 	const struct field *f = &settings_fields[id];
-	struct lineedit *le = (struct lineedit *)&ed->edit[id];
+	const struct lineedit *le = &ed->edit[id];
 	if (f->kind == FK_CHOICE) {
 		attr_t a = focused ? A_NORMAL : term_style(ST_FIELD);
 		attr_t fill = term_style(ST_FIELD);
@@ -352,7 +340,7 @@ static void draw_value(const struct editor *ed, WINDOW *w, int y, int x, int fw,
 	editor_draw_edit(w, y, x, fw, le, (f->flags & FIELD_SECRET) && !ed->reveal, focused, cx);
 }
 
-void editor_draw_edit(WINDOW *w, int y, int x, int fw, struct lineedit *le, bool mask,
+void editor_draw_edit(WINDOW *w, int y, int x, int fw, const struct lineedit *le, bool mask,
 		      bool focused, int *cx)
 {
 	attr_t a = focused ? A_NORMAL : term_style(ST_FIELD);
@@ -360,7 +348,6 @@ void editor_draw_edit(WINDOW *w, int y, int x, int fw, struct lineedit *le, bool
 	wattron(w, fill);
 	mvwhline(w, y, x, ' ', fw);
 	wattroff(w, fill);
-	le_scroll(le, fw);
 	int used = 0;
 	wmove(w, y, x);
 	wattron(w, a);
@@ -421,7 +408,7 @@ int editor_draw_field(const struct editor *ed, WINDOW *w, int y, int x, int lw, 
 	}
 	if (id == F_HOST) {
 		/* Recognise the provider of a typed host, as mail clients do. */
-		const struct preset *pr = presets_match_host(&ed->presets, settings_get(&ed->cfg.s, F_HOST));
+		const struct preset *pr = editor_provider(ed);
 		if (pr) {
 			char *m = xasprintf(_("\xE2\x86\x92 a server of %s (F3 fills in its values)"),
 					    preset_name(pr));
@@ -433,421 +420,90 @@ int editor_draw_field(const struct editor *ed, WINDOW *w, int y, int x, int lw, 
 	return 1;
 }
 
-static void draw_box(WINDOW *w, int y, int x, int h, int wd, const char *title)
+int editor_field_rows(const struct editor *ed, int lw, int fw, enum field_id id, bool focused)
 {
-	mvwaddch(w, y, x, ACS_ULCORNER);
-	mvwhline(w, y, x + 1, ACS_HLINE, wd - 2);
-	mvwaddch(w, y, x + wd - 1, ACS_URCORNER);
-	mvwvline(w, y + 1, x, ACS_VLINE, h - 2);
-	mvwvline(w, y + 1, x + wd - 1, ACS_VLINE, h - 2);
-	mvwaddch(w, y + h - 1, x, ACS_LLCORNER);
-	mvwhline(w, y + h - 1, x + 1, ACS_HLINE, wd - 2);
-	mvwaddch(w, y + h - 1, x + wd - 1, ACS_LRCORNER);
-	if (title) {
-		mvwaddch(w, y, x + 1, ' ');
-		int n = term_put(w, y, x + 2, title, wd - 6, term_style(ST_HEADING));
-		mvwaddch(w, y, x + 2 + n, ' ');
+	const struct problem *p = editor_problem(ed, id);
+	if (p) {
+		if (!focused)
+			return 2;
+		char *m = xasprintf("%s %s", p->sev == SEV_ERROR ? "\xE2\x9C\x97" : "!", p->msg);
+		char **lines;
+		size_t n = term_wrap(m, lw + 1 + fw - 2, &lines);
+		for (size_t i = 0; i < n; i++)
+			free(lines[i]);
+		free(lines);
+		free(m);
+		return n >= 2 ? 3 : 2;
 	}
+	return id == F_HOST && editor_provider(ed) ? 2 : 1;
 }
 
-static void draw_keybar(WINDOW *w, int y, int cols)
+int editor_draw_text(WINDOW *w, int y, int x, int width, int maxy, const char *text, attr_t a)
 {
-	int x = 0;
-	wmove(w, y, 0);
-	wclrtoeol(w);
-	for (size_t i = 0; i < keys_count; i++) {
-		const struct binding *b = &keys_table[i];
-		if (!b->bar_ja)
-			continue;
-		char key[16];
-		snprintf(key, sizeof key, "%.*s", (int)strcspn(b->keys_label, " "), b->keys_label);
-		const char *label = i18n_pick(b->bar_ja, b->bar_en);
-		int need = term_width(key) + 1 + term_width(label) + 2;
-		if (x + need > cols)
-			break;
-		x += term_put(w, y, x, key, cols - x, term_style(ST_KEY));
-		x += term_put(w, y, x, " ", 1, A_NORMAL);
-		x += term_put(w, y, x, label, cols - x, A_NORMAL);
-		x += term_put(w, y, x, "  ", 2, A_NORMAL);
+	char **lines;
+	size_t n = term_wrap(text, width, &lines);
+	for (size_t i = 0; i < n; i++) {
+		if (y < maxy)
+			term_put(w, y++, x, lines[i], width, a);
+		free(lines[i]);
 	}
+	free(lines);
+	return y;
 }
 
-static void draw_title(const struct editor *ed, int cols)
+struct bar {
+	WINDOW *w;
+	int y, x, end;
+	attr_t label;
+	bool hide[SC_COUNT];  /* the scopes of a pane with a hint line of its own */
+	const char *shown[16];
+	int nshown;
+};
+
+static void bar_item(void *ctx, const struct binding *b, const int *keys, int nkeys)
 {
-	attr_t t = term_style(ST_TITLE);
-	wattron(stdscr, t);
-	mvwhline(stdscr, 0, 0, ' ', cols);
-	wattroff(stdscr, t);
-	const char *right = editor_dirty(ed) ? _("* unsaved") : "";
-	int rw = term_width(right);
-	int x = term_put(stdscr, 0, 1, "mailset", 8, t | A_BOLD) + 3;
-	term_put(stdscr, 0, x, ed->cfg.path, cols - x - rw - 3, t);
-	term_put(stdscr, 0, cols - rw - 1, right, rw, t | A_BOLD);
+	struct bar *bar = ctx;
+	(void)nkeys;
+	if (!b->bar_ja || bar->hide[b->scope] || bar->nshown == 16)
+		return;
+	const char *label = i18n_pick(b->bar_ja, b->bar_en);
+	for (int i = 0; i < bar->nshown; i++)
+		if (!strcmp(bar->shown[i], label))
+			return; /* one "Next" is enough */
+	const char *key = keys_name(keys[0]);
+	int need = term_width(key) + 1 + term_width(label);
+	if (bar->x + need > bar->end) {
+		bar->nshown = 16; /* full */
+		return;
+	}
+	bar->shown[bar->nshown++] = label;
+	bar->x += term_put(bar->w, bar->y, bar->x, key, bar->end - bar->x, term_style(ST_KEY));
+	bar->x += term_put(bar->w, bar->y, bar->x, " ", 1, A_NORMAL);
+	bar->x += term_put(bar->w, bar->y, bar->x, label, bar->end - bar->x, bar->label);
+	if (bar->x + 2 <= bar->end)
+		bar->x += term_put(bar->w, bar->y, bar->x, "  ", 2, A_NORMAL);
 }
 
-/* The help line, or the status of the last command while there is one. */
-static void draw_help(const struct editor *ed, int y, int rows, int cols, const char *help)
+void editor_draw_keybar(WINDOW *w, int y, int x, int width, const enum scope *sc, int n,
+			int nhide, attr_t label)
 {
-	for (int i = 0; i < rows; i++) {
-		wmove(stdscr, y + i, 0);
+	struct bar bar = { .w = w, .y = y, .x = x, .end = x + width, .label = label };
+	for (int i = 0; i < nhide && i < n; i++)
+		bar.hide[sc[i]] = true;
+	keys_each(sc, (size_t)n, bar_item, &bar);
+}
+
+void editor_draw_footer(const struct editor *ed, const char *help, const enum scope *sc, int n,
+			int nhide)
+{
+	int lines = LINES, cols = COLS;
+	for (int y = lines - 4; y < lines; y++) {
+		wmove(stdscr, y, 0);
 		wclrtoeol(stdscr);
 	}
+	/* the help line, or the status of the last command while there is one */
 	const char *text = ed->status[0] ? ed->status : help;
 	attr_t a = ed->status[0] ? term_style(ed->status_style) : A_NORMAL;
-	char **lines;
-	size_t n = term_wrap(text, cols - 2, &lines);
-	for (size_t i = 0; i < n; i++) {
-		if ((int)i < rows)
-			term_put(stdscr, y + (int)i, 1, lines[i], cols - 2, a);
-		free(lines[i]);
-	}
-	free(lines);
-}
-
-static void draw_too_small(void)
-{
-	werase(stdscr);
-	char *m = xasprintf(_("The terminal is too small: mailset needs %dx%d (now %dx%d). "
-			      "Enlarge it; nothing you typed is lost."),
-			    MIN_COLS, MIN_LINES, COLS, LINES);
-	char **lines;
-	size_t n = term_wrap(m, COLS > 4 ? COLS - 2 : 2, &lines);
-	for (size_t i = 0; i < n; i++) {
-		if ((int)i < LINES)
-			term_put(stdscr, (int)i, 1, lines[i], COLS - 1, term_style(ST_ERROR));
-		free(lines[i]);
-	}
-	free(lines);
-	free(m);
-}
-
-void form_draw(struct editor *ed)
-{
-	int cols = COLS, lines = LINES;
-	werase(stdscr);
-	draw_title(ed, cols);
-	int box_h = lines - 5;
-	/* sidebar */
-	draw_box(stdscr, 1, 0, box_h, SIDEBAR_W, NULL);
-	for (int p = 0; p < PANE_COUNT; p++) {
-		bool cur = p == (int)ed->pane;
-		char *item = xasprintf("%s %s", cur ? "\xE2\x96\xB8" : " ", pane_label(p));
-		attr_t a = cur ? term_style(ST_SIDE_SEL) : A_NORMAL;
-		if (cur) {
-			wattron(stdscr, a);
-			mvwhline(stdscr, 2 + p, 1, ' ', SIDEBAR_W - 2);
-			wattroff(stdscr, a);
-		}
-		term_put(stdscr, 2 + p, 1, item, SIDEBAR_W - 2, a);
-		free(item);
-	}
-	/* the pane */
-	int px = SIDEBAR_W, pw = cols - SIDEBAR_W;
-	draw_box(stdscr, 1, px, box_h, pw, pane_label(ed->pane));
-	int ids[F_COUNT], n = pane_fields(ed, ed->pane, ids);
-	int y = 2, x = px + 2, fw = pw - 4 - LABEL_W - 1, cx = -1, cy = -1;
-	bool advanced = false;
-	for (int i = 0; i < n && y < box_h; i++) {
-		if ((settings_fields[ids[i]].flags & FIELD_ADVANCED) && !advanced) {
-			advanced = true;
-			term_put(stdscr, y++, x, i18n_pick("── 高度な設定 ──", "── Advanced ──"), pw - 4,
-				 term_style(ST_HEADING));
-		}
-		bool focused = ids[i] == ed->focus && ed->dlg.kind == DLG_NONE;
-		int fx = -1;
-		int used = editor_draw_field(ed, stdscr, y, x, LABEL_W, fw, ids[i], focused, &fx);
-		if (focused && fx >= 0)
-			cx = fx, cy = y;
-		y += used;
-	}
-	const char *help = ed->focus >= 0 && n ? settings_help(ed->focus) : "";
-	if (ed->pane == PANE_DNS)
-		dnspane_draw(ed, stdscr, y + 1, x, pw - 4, box_h);
-	if (ed->pane == PANE_TEST) {
-		testpane_draw(ed, stdscr, 2, x, pw - 4, box_h - 2, &cy, &cx);
-		help = i18n_pick("現在の画面の設定値(未保存でも)でテストメールを送り、SMTP のやりとりをそのまま表示します。"
-				 "F6 はメールを送らずに接続とログインだけを確かめます。パスワードは表示されません。",
-				 "Sends a test message with the values on the screen (saved or not) and shows the "
-				 "SMTP dialogue as it happens; F6 checks the connection and login without "
-				 "sending. The password is never shown.");
-	} else if (!n) {
-		const char *m = i18n_pick("この機能は次のバージョンで使えるようになります。",
-					  "This comes in a later version of mailset.");
-		term_put(stdscr, 3, x, m, pw - 4, term_style(ST_INFO));
-	}
-	draw_help(ed, lines - 4, 3, cols, help);
-	draw_keybar(stdscr, lines - 1, cols);
-	if (cy >= 0) {
-		curs_set(1);
-		wmove(stdscr, cy, cx);
-	} else {
-		curs_set(0);
-	}
-}
-
-/* --------------------------------------------------------------- keys */
-
-static void move_focus(struct editor *ed, int dir)
-{
-	/* Through every field of every pane, in order, wrapping around. */
-	int order[F_COUNT], n = 0;
-	for (int p = 0; p < PANE_COUNT; p++)
-		n += pane_fields(ed, p, order + n);
-	if (!n)
-		return;
-	int at = -1;
-	for (int i = 0; i < n; i++)
-		if (order[i] == ed->focus)
-			at = i;
-	if (at < 0)
-		at = dir > 0 ? -1 : 0;
-	focus_field(ed, order[(at + dir + n) % n]);
-}
-
-static void move_pane(struct editor *ed, int dir)
-{
-	if (ed->focus >= 0)
-		editor_leave_field(ed, ed->focus);
-	ed->pane = (enum pane)(((int)ed->pane + dir + PANE_COUNT) % PANE_COUNT);
-	int ids[F_COUNT];
-	ed->focus = pane_fields(ed, ed->pane, ids) ? ids[0] : -1;
-	if (ed->pane == PANE_TEST)
-		testpane_open(ed);
-}
-
-int editor_common_key(struct editor *ed, enum action a)
-{
-	if (a == ACT_HELP)
-		dialog_open(ed, DLG_HELP, _("Keys"), NULL);
-	else if (a == ACT_REVEAL)
-		ed->reveal = !ed->reveal;
-	return UI_HANDLED;
-}
-
-int form_key(struct editor *ed, int key)
-{
-	enum action a = keys_action(key);
-	/* The test pane has its own Enter, Tab and Esc; the function keys and
-	 * moving between panes stay the form's. */
-	bool global = a == ACT_QUIT || a == ACT_HELP || a == ACT_SAVE || a == ACT_PRESETS ||
-		      a == ACT_REVEAL || a == ACT_TESTSEND || a == ACT_NEXT_SECTION ||
-		      a == ACT_PREV_SECTION;
-	if (ed->pane == PANE_TEST && !global) {
-		int r = testpane_key(ed, key);
-		if (r)
-			return r;
-	}
-	if (ed->pane == PANE_DNS && !global) {
-		int r = dnspane_key(ed, key);
-		if (r)
-			return r;
-	}
-	switch (a) {
-	case ACT_HELP:
-	case ACT_REVEAL:
-		return editor_common_key(ed, a);
-	case ACT_SAVE:
-		editor_save(ed);
-		return UI_HANDLED;
-	case ACT_PRESETS:
-		dialog_open(ed, DLG_PICKER, _("Provider presets"), NULL);
-		return UI_HANDLED;
-	case ACT_TESTSEND:
-	case ACT_PROBE:
-		if (ed->focus >= 0)
-			editor_leave_field(ed, ed->focus);
-		ed->focus = -1;
-		ed->pane = PANE_TEST;
-		testpane_open(ed);
-		return a == ACT_PROBE ? testpane_key(ed, key) : UI_HANDLED;
-	case ACT_QUIT:
-		sp_cancel(&ed->sp);
-		sp_cancel(&ed->dns);
-		if (!editor_dirty(ed))
-			return UI_QUIT;
-		dialog_open(ed, DLG_QUIT, _("Unsaved changes"),
-			    _("Save the changes before quitting?"));
-		return UI_HANDLED;
-	case ACT_CANCEL:
-		editor_status(ed, ST_INFO, _("F10 or Ctrl-Q quits."));
-		return UI_HANDLED;
-	case ACT_NEXT:
-	case ACT_ENTER:
-		move_focus(ed, 1);
-		return UI_HANDLED;
-	case ACT_PREV:
-		move_focus(ed, -1);
-		return UI_HANDLED;
-	case ACT_NEXT_SECTION:
-		move_pane(ed, 1);
-		return UI_HANDLED;
-	case ACT_PREV_SECTION:
-		move_pane(ed, -1);
-		return UI_HANDLED;
-	default:
-		break;
-	}
-	if (ed->focus >= 0)
-		return editor_edit_key(ed, ed->focus, key);
-	return 0;
-}
-
-/* ---------------------------------------------------------------- loop */
-
-static void draw(struct editor *ed)
-{
-	if (COLS < MIN_COLS || LINES < MIN_LINES) {
-		draw_too_small();
-		curs_set(0);
-		wnoutrefresh(stdscr);
-		doupdate();
-		return;
-	}
-	if (ed->wizard)
-		wizard_draw(ed);
-	else
-		form_draw(ed);
-	/* The whole screen is drawn anew each time, the dialog last, on top;
-	 * curses sends only what changed. */
-	wnoutrefresh(stdscr);
-	if (ed->dlg.kind != DLG_NONE)
-		dialog_draw(ed);
-	doupdate();
-}
-
-static int handle_key(struct editor *ed, int key)
-{
-	if (COLS < MIN_COLS || LINES < MIN_LINES) {
-		/* Edits are kept; quitting is all that can be done here. */
-		if (keys_action(key) == ACT_QUIT && !editor_dirty(ed))
-			return UI_QUIT;
-		return 0;
-	}
-	/* A status message stays until the next key. */
-	ed->status[0] = '\0';
-	if (ed->dlg.kind != DLG_NONE)
-		return dialog_key(ed, key);
-	if (ed->wizard)
-		return wizard_key(ed, key);
-	return form_key(ed, key);
-}
-
-static int loop(struct editor *ed)
-{
-	for (;;) {
-		draw(ed);
-		/* the terminal, signals, and the children's pipes (fd -1: none,
-		 * which poll() skips) */
-		struct pollfd fds[4] = {
-			{ .fd = 0, .events = POLLIN },
-			{ .fd = term_signal_fd(), .events = POLLIN },
-			{ .fd = ed->sp.fd, .events = POLLIN },
-			{ .fd = ed->dns.fd, .events = POLLIN },
-		};
-		if (poll(fds, 4, -1) < 0 && errno != EINTR)
-			return EX_IOERR;
-		if (ed->sp.fd >= 0 && fds[2].revents)
-			sp_read(&ed->sp);
-		if (ed->dns.fd >= 0 && fds[3].revents && sp_read(&ed->dns) &&
-		    !sp_running(&ed->dns) && ed->pane == PANE_DNS && ed->focus >= 0) {
-			/* the report is in: keys go to it (s saves it) */
-			editor_leave_field(ed, ed->focus);
-			ed->focus = -1;
-		}
-		if (fds[1].revents & POLLIN) {
-			int sig = term_signals();
-			if (sig & (TSIG_INT | TSIG_TERM | TSIG_HUP)) {
-				sp_cancel(&ed->sp);
-				sp_cancel(&ed->dns);
-				safety_hangup(ed);
-				return EX_TEMPFAIL;
-			}
-			if (sig & TSIG_WINCH) {
-				term_resize();
-				if (ed->dlg.kind != DLG_NONE)
-					dialog_open(ed, ed->dlg.kind, NULL, NULL); /* lay out again */
-			}
-		}
-		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
-			/* The terminal went away (an SSH drop): keep the edits. */
-			sp_cancel(&ed->sp);
-			sp_cancel(&ed->dns);
-			safety_hangup(ed);
-			return EX_IOERR;
-		}
-		if (fds[0].revents & POLLIN) {
-			int key;
-			while ((key = term_key()) != -1) {
-				if (key == (KEY_FN | KEY_RESIZE))
-					continue;
-				if (handle_key(ed, key) & UI_QUIT)
-					return 0;
-			}
-		}
-	}
-}
-
-int ui_run(const char *path, int is_default, int wizard)
-{
-	struct editor ed;
-	memset(&ed, 0, sizeof ed);
-	ed.cfg.path = xstrdup(path);
-	ed.cfg.is_default = is_default;
-	ed.focus = -1;
-	sp_init(&ed.sp);
-	sp_init(&ed.dns);
-	struct ini_error e;
-	if (config_load(&ed.cfg, true, &e) != INI_OK) {
-		if (e.line)
-			fprintf(stderr, "%s:%d: %s\n", path, e.line, e.msg);
-		else
-			fprintf(stderr, "mailset: %s: %s\n", path, e.msg);
-		fprintf(stderr, "%s\n", _("mailset: the file was not opened and is unchanged; "
-					  "fix that line, then run mailset again"));
-		config_free(&ed.cfg);
-		return config_load_status(&e);
-	}
-	char *perr = NULL;
-	if (presets_load_default(&ed.presets, &perr) < 0) {
-		fprintf(stderr, "mailset: %s\n", perr);
-		free(perr);
-		config_free(&ed.cfg);
-		return EX_OSFILE;
-	}
-	settings_copy(&ed.saved, &ed.cfg.s);
-	editor_load_edits(&ed);
-	if (config_too_open(&ed.cfg))
-		editor_status(&ed, ST_WARNING,
-			      _("Warning: %s can be read by group or others (mode %04o) and holds the "
-				"SMTP password: chmod 600 it."),
-			      path, (unsigned)(ed.cfg.st.st_mode & 07777));
-
-	char err[300];
-	int rc;
-	if (term_open(err, sizeof err) < 0) {
-		fprintf(stderr, "mailset: %s\n", err);
-		rc = EX_UNAVAILABLE;
-	} else {
-		if (wizard || !ed.cfg.exists)
-			wizard_start(&ed);
-		else
-			focus_field(&ed, F_CONTACT_EMAIL);
-		safety_start(&ed);
-		rc = loop(&ed);
-		dialog_close(&ed);
-		term_close();
-		safety_release(&ed);
-		if (ed.status_style == ST_OK && rc == EX_OK && ed.status[0])
-			printf("mailset: %s\n", ed.status);
-	}
-	wizard_free(&ed);
-	sp_free(&ed.sp);
-	sp_free(&ed.dns);
-	for (int i = 0; i < F_COUNT; i++)
-		le_free(&ed.edit[i]);
-	problems_free(&ed.probs);
-	presets_free(&ed.presets);
-	settings_free(&ed.saved);
-	config_free(&ed.cfg);
-	return rc;
+	editor_draw_text(stdscr, lines - 4, 1, cols - 2, lines - 1, text, a);
+	editor_draw_keybar(stdscr, lines - 1, 0, cols, sc, n, nhide, A_NORMAL);
 }

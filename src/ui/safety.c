@@ -1,7 +1,7 @@
 /* safety.c - nothing lost in the editor: one editor per file (FILE.lock),
  * unsaved edits kept through a hang-up (FILE.recover), no blind overwrite
  * of a file changed behind the editor's back. */
-#include "mailset/ui/editor.h"
+#include "mailset/ui/screens.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 
 #include "mailset/i18n.h"
 #include "mailset/recover.h"
+#include "mailset/ui/dialog.h"
 #include "mailset/util.h"
 
 /* For the out-of-memory path, which has no other way to the editor. */
@@ -18,42 +19,91 @@ static struct editor *current;
 static void on_oom(void)
 {
 	struct editor *ed = current;
-	if (ed && ed->have_lock && editor_dirty(ed))
-		recover_write(ed->recpath, &ed->cfg.s, &ed->saved);
-	if (ed && ed->have_lock)
-		unlink(ed->lockpath);
+	if (ed && ed->safe.have_lock && editor_dirty(ed))
+		recover_write(ed->safe.recpath, &ed->cfg.s, &ed->saved);
+	if (ed && ed->safe.have_lock)
+		unlink(ed->safe.lockpath);
 	term_close();
 }
+
+static void offer_recovery(struct editor *ed);
+
+/* ------------------------------------------------- the lock's dialogs */
+
+static void read_only(struct editor *ed)
+{
+	ed->safe.read_only = true;
+	editor_status(ed, ST_WARNING, _("Read-only: %s is being edited by %s."), ed->cfg.path,
+		      lock_describe(&ed->safe.owner));
+}
+
+static void break_lock(struct editor *ed)
+{
+	if (lock_break(ed->cfg.path, &ed->safe.owner) == LOCK_TAKEN) {
+		ed->safe.have_lock = true;
+		ed->safe.read_only = false;
+		inifile_clean_temps(ed->cfg.path);
+		offer_recovery(ed);
+	} else {
+		ed->safe.read_only = true;
+		editor_status(ed, ST_ERROR, _("The lock could not be removed: %s is open read-only."),
+			      ed->cfg.path);
+	}
+}
+
+static int lock_key(struct editor *ed, struct dialog *d, enum action act, int key)
+{
+	(void)d;
+	(void)key;
+	switch (act) {
+	case ACT_QUIT:
+		dialog_close(ed);
+		return UI_QUIT;
+	case ACT_READ_ONLY:
+		dialog_close(ed);
+		read_only(ed);
+		return UI_HANDLED;
+	case ACT_BREAK_LOCK:
+		dialog_close(ed);
+		break_lock(ed);
+		return UI_HANDLED;
+	default:
+		return 0;
+	}
+}
+
+static const struct dialog_ops locked_dialog = { .scope = SC_LOCKED, .key = lock_key };
+static const struct dialog_ops stale_dialog = { .scope = SC_STALE, .key = lock_key };
 
 void safety_start(struct editor *ed)
 {
 	current = ed;
 	util_on_oom(on_oom);
-	ed->lockpath = lock_path(ed->cfg.path);
-	ed->recpath = recover_path(ed->cfg.path);
-	enum lock_status st = lock_take(ed->cfg.path, &ed->owner);
+	ed->safe.lockpath = lock_path(ed->cfg.path);
+	ed->safe.recpath = recover_path(ed->cfg.path);
+	enum lock_status st = lock_take(ed->cfg.path, &ed->safe.owner);
 	if (st == LOCK_ERROR && errno == ENOENT && ed->cfg.is_default) {
 		config_make_dir(&ed->cfg);
-		st = lock_take(ed->cfg.path, &ed->owner);
+		st = lock_take(ed->cfg.path, &ed->safe.owner);
 	}
 	char *msg;
 	switch (st) {
 	case LOCK_TAKEN:
-		ed->have_lock = true;
+		ed->safe.have_lock = true;
 		inifile_clean_temps(ed->cfg.path);
-		safety_offer_recovery(ed);
+		offer_recovery(ed);
 		break;
 	case LOCK_HELD:
 		msg = xasprintf(_("%s is being edited by %s.\n\nYou can look at it, but not save, "
-				  "until they are done."), ed->cfg.path, lock_describe(&ed->owner));
-		dialog_open(ed, DLG_LOCKED, _("The file is in use"), msg);
+				  "until they are done."), ed->cfg.path, lock_describe(&ed->safe.owner));
+		dialog_open(ed, &locked_dialog, _("The file is in use"), msg, NULL);
 		free(msg);
 		break;
 	case LOCK_STALE:
 		msg = xasprintf(_("%s has a lock left by %s, which is no longer running (a closed "
 				  "SSH session, probably). Unsaved edits it left, if any, are offered "
-				  "next."), ed->cfg.path, lock_describe(&ed->owner));
-		dialog_open(ed, DLG_STALE, _("A lock was left behind"), msg);
+				  "next."), ed->cfg.path, lock_describe(&ed->safe.owner));
+		dialog_open(ed, &stale_dialog, _("A lock was left behind"), msg, NULL);
 		free(msg);
 		break;
 	default:
@@ -64,27 +114,56 @@ void safety_start(struct editor *ed)
 	}
 }
 
-void safety_break_lock(struct editor *ed)
+/* ------------------------------------------------------ recovered edits */
+
+struct recovered {
+	struct settings s;
+	bool password;        /* it was changed, and is not kept */
+};
+
+static void free_recovered(void *state)
 {
-	if (lock_break(ed->cfg.path, &ed->owner) == LOCK_TAKEN) {
-		ed->have_lock = true;
-		ed->read_only = false;
-		inifile_clean_temps(ed->cfg.path);
-		safety_offer_recovery(ed);
-	} else {
-		ed->read_only = true;
-		editor_status(ed, ST_ERROR, _("The lock could not be removed: %s is open read-only."),
-			      ed->cfg.path);
-	}
+	struct recovered *r = state;
+	settings_free(&r->s);
+	free(r);
 }
 
-void safety_offer_recovery(struct editor *ed)
+static int recover_key(struct editor *ed, struct dialog *d, enum action act, int key)
+{
+	(void)key;
+	struct recovered *r = d->state;
+	if (act == ACT_RESTORE) {
+		int n = 0;
+		for (int i = 0; i < F_COUNT; i++)
+			if (r->s.value[i]) {
+				editor_set_value(ed, i, r->s.value[i]);
+				n++;
+			}
+		editor_status(ed, ST_OK, _("%d recovered edit(s) restored%s; save with F2 to keep them."),
+			      n, r->password ? _(" (type the password again)") : "");
+		dialog_close(ed);
+		return UI_HANDLED;
+	}
+	if (act == ACT_DISCARD) {
+		dialog_close(ed);
+		editor_forget_recovery(ed);
+		return UI_HANDLED;
+	}
+	return 0;
+}
+
+static const struct dialog_ops recover_dialog = {
+	.scope = SC_RECOVER, .key = recover_key, .free = free_recovered,
+};
+
+static void offer_recovery(struct editor *ed)
 {
 	time_t when;
-	settings_free(&ed->recovered);
-	int rc = recover_read(ed->recpath, &ed->recovered, &when, &ed->rec_password);
-	if (rc <= 0)
+	struct recovered *r = xcalloc(1, sizeof *r);
+	if (recover_read(ed->safe.recpath, &r->s, &when, &r->password) <= 0) {
+		free_recovered(r);
 		return;
+	}
 	struct strbuf sb = { 0 };
 	char stamp[32] = "?";
 	struct tm tm;
@@ -93,56 +172,86 @@ void safety_offer_recovery(struct editor *ed)
 	sb_addf(&sb, _("Edits that were not saved when the session of %s ended are kept:"), stamp);
 	sb_adds(&sb, "\n\n");
 	for (int i = 0; i < F_COUNT; i++)
-		if (ed->recovered.value[i])
-			sb_addf(&sb, "%s: %s\n", settings_label(i), ed->recovered.value[i]);
-	if (ed->rec_password)
+		if (r->s.value[i])
+			sb_addf(&sb, "%s: %s\n", settings_label(i), r->s.value[i]);
+	if (r->password)
 		sb_addf(&sb, "%s: %s\n", settings_label(F_PASSWORD),
 			_("changed, but not kept (type it again)"));
-	dialog_open(ed, DLG_RECOVER, _("Unsaved edits were recovered"), sb.buf);
+	dialog_open(ed, &recover_dialog, _("Unsaved edits were recovered"), sb.buf, r);
 	sb_free(&sb);
-}
-
-void safety_restore(struct editor *ed)
-{
-	int n = 0;
-	for (int i = 0; i < F_COUNT; i++) {
-		if (!ed->recovered.value[i])
-			continue;
-		settings_set(&ed->cfg.s, i, ed->recovered.value[i]);
-		le_set(&ed->edit[i], ed->recovered.value[i]);
-		n++;
-	}
-	editor_recheck(ed);
-	editor_status(ed, ST_OK, _("%d recovered edit(s) restored%s; save with F2 to keep them."), n,
-		      ed->rec_password ? _(" (type the password again)") : "");
-	settings_free(&ed->recovered);
-}
-
-void safety_forget_recovery(struct editor *ed)
-{
-	if (ed->have_lock && ed->recpath)
-		unlink(ed->recpath);
 }
 
 void safety_hangup(struct editor *ed)
 {
-	if (ed->have_lock && editor_dirty(ed))
-		recover_write(ed->recpath, &ed->cfg.s, &ed->saved);
+	if (ed->safe.have_lock && editor_dirty(ed))
+		recover_write(ed->safe.recpath, &ed->cfg.s, &ed->saved);
 }
 
 void safety_release(struct editor *ed)
 {
-	if (ed->have_lock)
-		unlink(ed->lockpath);
-	ed->have_lock = false;
+	if (ed->safe.have_lock)
+		unlink(ed->safe.lockpath);
+	ed->safe.have_lock = false;
 	util_on_oom(NULL);
 	current = NULL;
-	settings_free(&ed->recovered);
-	le_free(&ed->saveas);
-	free(ed->lockpath);
-	free(ed->recpath);
-	ed->lockpath = ed->recpath = NULL;
+	free(ed->safe.lockpath);
+	free(ed->safe.recpath);
+	ed->safe.lockpath = ed->safe.recpath = NULL;
 }
+
+/* ----------------------------------------------- saving a copy elsewhere */
+
+static int saveas_rows(const struct editor *ed, const struct dialog *d)
+{
+	(void)ed;
+	(void)d;
+	return 2;
+}
+
+static void saveas_fit(struct editor *ed, struct dialog *d)
+{
+	(void)ed;
+	le_scroll(d->state, getmaxx(d->win) - 4);
+}
+
+static void saveas_draw(const struct editor *ed, const struct dialog *d, struct cursor *cur)
+{
+	(void)ed;
+	int h = getmaxy(d->win), cx = 2;
+	editor_draw_edit(d->win, h - 4, 2, getmaxx(d->win) - 4, d->state, false, true, &cx);
+	*cur = (struct cursor){ h - 4, cx };
+}
+
+static void free_saveas(void *state)
+{
+	le_free(state);
+	free(state);
+}
+
+static int saveas_key(struct editor *ed, struct dialog *d, enum action act, int key)
+{
+	if (act == ACT_CLOSE) {
+		dialog_close(ed);
+		return UI_HANDLED;
+	}
+	if (act != ACT_SAVE_COPY)
+		return editor_text_key(d->state, act, key) & UI_HANDLED;
+	char *path = le_get(d->state);
+	struct ini_error e;
+	dialog_close(ed);
+	if (config_save_copy(&ed->cfg, path, &e) == 0)
+		editor_status(ed, ST_OK, _("Your version was saved to %s; %s was left as it is."), path,
+			      ed->cfg.path);
+	else
+		editor_status(ed, ST_ERROR, _("Not saved to %s: %s"), path, e.msg);
+	free(path);
+	return UI_HANDLED;
+}
+
+static const struct dialog_ops saveas_dialog = {
+	.scope = SC_SAVEAS, .key = saveas_key, .free = free_saveas,
+	.rows = saveas_rows, .fit = saveas_fit, .draw = saveas_draw,
+};
 
 /* -------------------------------------------------------- changed on disk */
 
@@ -150,6 +259,68 @@ static bool differs(const char *a, const char *b)
 {
 	return (a == NULL) != (b == NULL) || (a && strcmp(a, b));
 }
+
+static void reload(struct editor *ed)
+{
+	struct config fresh = { 0 };
+	struct ini_error e;
+	fresh.path = xstrdup(ed->cfg.path);
+	fresh.is_default = ed->cfg.is_default;
+	if (config_load(&fresh, true, &e) != INI_OK) {
+		editor_status(ed, ST_ERROR, _("Cannot reload %s: %s"), ed->cfg.path, e.msg);
+		config_free(&fresh);
+		return;
+	}
+	/* Take the file as it is now; what the user edited stays edited. */
+	for (int i = 0; i < F_COUNT; i++) {
+		bool mine = differs(ed->cfg.s.value[i], ed->saved.value[i]);
+		if (mine)
+			settings_set(&fresh.s, i, ed->cfg.s.value[i]);
+	}
+	struct settings disk = { { 0 } };
+	settings_from_doc(&disk, &fresh.doc);
+	config_free(&ed->cfg);
+	ed->cfg = fresh;
+	settings_free(&ed->saved);
+	ed->saved = disk;
+	editor_load_edits(ed);
+	editor_status(ed, ST_INFO, "%s", _("Reloaded: the file as it is now, with your edits on top. "
+					   "F2 saves."));
+}
+
+static int changed_key(struct editor *ed, struct dialog *d, enum action act, int key)
+{
+	(void)d;
+	(void)key;
+	switch (act) {
+	case ACT_RELOAD:
+		dialog_close(ed);
+		reload(ed);
+		return UI_HANDLED;
+	case ACT_OVERWRITE:
+		dialog_close(ed);
+		editor_save_as_is(ed, true);
+		return UI_HANDLED;
+	case ACT_ELSEWHERE: {
+		dialog_close(ed);
+		struct lineedit *le = xcalloc(1, sizeof *le);
+		char *guess = xasprintf("%s.mine", ed->cfg.path);
+		le_set(le, guess);
+		free(guess);
+		dialog_open(ed, &saveas_dialog, _("Save your version elsewhere"),
+			    _("Save a copy of your version to this file (mode 0600); the original is "
+			      "left as it is:"), le);
+		return UI_HANDLED;
+	}
+	case ACT_CLOSE:
+		dialog_close(ed);
+		return UI_HANDLED;
+	default:
+		return 0;
+	}
+}
+
+static const struct dialog_ops changed_dialog = { .scope = SC_CHANGED, .key = changed_key };
 
 void safety_changed(struct editor *ed)
 {
@@ -184,36 +355,7 @@ void safety_changed(struct editor *ed)
 	} else {
 		sb_addf(&sb, _("It cannot be read now: %s"), e.msg);
 	}
-	dialog_open(ed, DLG_CHANGED, _("Changed behind your back"), sb.buf);
+	dialog_open(ed, &changed_dialog, _("Changed behind your back"), sb.buf, NULL);
 	sb_free(&sb);
 }
 
-void safety_reload(struct editor *ed)
-{
-	struct config fresh = { 0 };
-	struct ini_error e;
-	fresh.path = xstrdup(ed->cfg.path);
-	fresh.is_default = ed->cfg.is_default;
-	if (config_load(&fresh, true, &e) != INI_OK) {
-		editor_status(ed, ST_ERROR, _("Cannot reload %s: %s"), ed->cfg.path, e.msg);
-		config_free(&fresh);
-		return;
-	}
-	/* Take the file as it is now; what the user edited stays edited. */
-	for (int i = 0; i < F_COUNT; i++) {
-		bool mine = differs(ed->cfg.s.value[i], ed->saved.value[i]);
-		if (mine)
-			settings_set(&fresh.s, i, ed->cfg.s.value[i]);
-	}
-	struct settings disk = { { 0 } };
-	settings_from_doc(&disk, &fresh.doc);
-	config_free(&ed->cfg);
-	ed->cfg = fresh;
-	settings_free(&ed->saved);
-	ed->saved = disk;
-	for (int i = 0; i < F_COUNT; i++)
-		le_set(&ed->edit[i], settings_get(&ed->cfg.s, i));
-	editor_recheck(ed);
-	editor_status(ed, ST_INFO, "%s", _("Reloaded: the file as it is now, with your edits on top. "
-					   "F2 saves."));
-}

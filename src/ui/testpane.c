@@ -1,6 +1,6 @@
 /* testpane.c - the 送信テスト pane: recipient, Send, the live dialogue,
- * the verdict. Shared by the main form (F5) and the wizard's test step. */
-#include "mailset/ui/editor.h"
+ * the verdict. Shown inside the form (F5) and the wizard's test step. */
+#include "mailset/ui/screens.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -9,58 +9,81 @@
 
 #include "mailset/i18n.h"
 #include "mailset/message.h"
+#include "mailset/smtp.h"
 #include "mailset/util.h"
 
-void testpane_open(struct editor *ed)
+#define LABEL_W 26
+
+/* --- the child's side ---------------------------------------------------- */
+
+struct send_args {
+	const struct settings *s;
+	const char *to;
+	const char *message;  /* NULL: probe */
+};
+
+static void on_line(void *ctx, const struct smtp_line *l)
 {
-	struct sendpanel *sp = &ed->sp;
-	if (!sp->to.len)
-		le_set(&sp->to, settings_get(&ed->cfg.s, F_CONTACT_EMAIL));
-	if (!sp_running(sp) && !sp->verdict)
-		sp->focus_log = false;
+	job_child_line(*(int *)ctx, l->kind, JL_PLAIN, l->ms, l->text);
 }
+
+static void send_job(int fd, void *arg)
+{
+	struct send_args *a = arg;
+	struct smtp_job job = { .s = a->s, .to = a->to, .message = a->message,
+				.probe = !a->message, .on_line = on_line, .ctx = &fd };
+	struct smtp_result res;
+	smtp_send(&job, &res);
+	job_child_end(fd, res.status, res.verdict);
+}
+
+/* --- the editor's side --------------------------------------------------- */
 
 /* Nothing goes out while a value on the screen is wrong. */
 static bool settings_ok(struct editor *ed)
 {
-	for (int i = 0; i < F_COUNT; i++) {
-		const struct problem *p = editor_problem(ed, i);
-		if (p && p->sev == SEV_ERROR) {
-			editor_status(ed, ST_ERROR, _("Not sent: %s: %s"), settings_label(i), p->msg);
-			return false;
-		}
-	}
-	return true;
+	int i = editor_first_error(ed, 0, F_COUNT - 1);
+	if (i < 0)
+		return true;
+	editor_status(ed, ST_ERROR, _("Not sent: %s: %s"), settings_label(i),
+		      editor_problem(ed, i)->msg);
+	return false;
 }
 
-/* Connect, TLS, login, QUIT with the values on the screen. */
-static void probe(struct editor *ed)
+static void start(struct editor *ed, const char *to, const char *message)
 {
+	struct send_args a = { &ed->cfg.s, to, message };
 	char *err = NULL;
-	if (settings_ok(ed) && !sp_start(&ed->sp, &ed->cfg.s, NULL, &err))
+	if (!job_start(&ed->send, send_job, &a, &err))
 		editor_status(ed, ST_ERROR, _("Not sent: %s"), err ? err : "?");
+	else
+		ed->send_view.focused = false;
 	free(err);
 }
 
-/* Send with the values on the screen, saved or not. */
-static void send(struct editor *ed)
+/* Send with the values on the screen, saved or not; message NULL: connect,
+ * TLS, login and QUIT only. */
+static void send(struct editor *ed, bool probe)
 {
 	if (!settings_ok(ed))
 		return;
-	char *to = le_get(&ed->sp.to);
-	char *why = validate_address(to);
+	char *to = le_get(&ed->to);
+	char *why = probe ? NULL : validate_address(to);
 	char *err = NULL, *msg = NULL;
 	if (why) {
 		editor_status(ed, ST_ERROR, _("Not sent: the recipient: %s"), why);
-		goto out;
+	} else if (probe) {
+		start(ed, to, NULL);
+	} else {
+		char *tmpl = message_template(&err);
+		if (tmpl)
+			msg = message_build(&ed->cfg.s, to, tmpl, time(NULL), &err);
+		free(tmpl);
+		if (msg)
+			start(ed, to, msg);
+		else
+			editor_status(ed, ST_ERROR, _("Not sent: %s"), err ? err : "?");
 	}
-	char *tmpl = message_template(&err);
-	if (tmpl)
-		msg = message_build(&ed->cfg.s, to, tmpl, time(NULL), &err);
-	free(tmpl);
-	if (!msg || !sp_start(&ed->sp, &ed->cfg.s, msg, &err))
-		editor_status(ed, ST_ERROR, _("Not sent: %s"), err ? err : "?");
-out:
 	free(why);
 	free(err);
 	if (msg) {
@@ -70,23 +93,23 @@ out:
 	free(to);
 }
 
-static const char *config_dir(const struct editor *ed, char *buf, size_t n)
+static char *config_dir(const struct editor *ed)
 {
 	const char *slash = strrchr(ed->cfg.path, '/');
 	if (!slash)
-		return ".";
-	snprintf(buf, n, "%.*s", (int)(slash - ed->cfg.path), ed->cfg.path);
-	return *buf ? buf : "/";
+		return xstrdup(".");
+	return slash == ed->cfg.path ? xstrdup("/")
+		: xstrndup(ed->cfg.path, (size_t)(slash - ed->cfg.path));
 }
 
 static void save_log(struct editor *ed)
 {
-	char dir[4096];
+	char *dir = config_dir(ed);
 	char *err = NULL;
-	char *path = sp_save(&ed->sp, config_dir(ed, dir, sizeof dir), &err);
+	char *path = job_save(&ed->send, dir, "test-send", true, &err);
 	if (!path && getenv("HOME")) {
 		free(err);
-		path = sp_save(&ed->sp, getenv("HOME"), &err);
+		path = job_save(&ed->send, getenv("HOME"), "test-send", true, &err);
 	}
 	if (path)
 		editor_status(ed, ST_OK, _("The dialogue was saved to %s (the password is not in it)."),
@@ -95,117 +118,173 @@ static void save_log(struct editor *ed)
 		editor_status(ed, ST_ERROR, _("Cannot save the dialogue: %s"), err);
 	free(path);
 	free(err);
+	free(dir);
 }
 
-int testpane_key(struct editor *ed, int key)
+static int scopes(const struct editor *ed, enum scope *out)
 {
-	struct sendpanel *sp = &ed->sp;
-	enum action a = keys_action(key);
-	if (sp_running(sp)) {
-		if (a == ACT_CANCEL) {
-			sp_cancel(sp);
-			return UI_HANDLED;
-		}
-		return 0;
-	}
-	if (a == ACT_PROBE) {
-		probe(ed);
-		return UI_HANDLED;
-	}
-	if (sp->focus_log) {
-		if (sp->top < 0)
-			sp->top = sp->first_shown;
-		switch (a) {
-		case ACT_NEXT:
-		case ACT_PREV:
-			if (key == '\t' || key == (KEY_FN | KEY_BTAB)) {
-				sp->focus_log = false;
-			} else {
-				sp->top += a == ACT_NEXT ? 1 : -1;
-				if (sp->top < 0)
-					sp->top = 0;
-			}
-			return UI_HANDLED;
-		case ACT_HOME:
-			sp->top = 0;
-			return UI_HANDLED;
-		case ACT_END:
-			sp->top = -1;
-			return UI_HANDLED;
-		case ACT_ENTER:
-			sp->focus_log = false;
-			return UI_HANDLED;
-		default:
-			break;
-		}
-		if (key == 's' || key == 'S') {
-			save_log(ed);
-			return UI_HANDLED;
-		}
-		return 0;
-	}
-	if (a == ACT_ENTER) {
-		send(ed);
-		return UI_HANDLED;
-	}
-	if (a == ACT_NEXT && sp->nlines) {
-		sp->focus_log = true;
-		return UI_HANDLED;
-	}
-	return editor_text_key(&sp->to, key) & UI_HANDLED;
+	out[0] = job_running(&ed->send) ? SC_TEST_RUN
+		: ed->send_view.focused ? SC_TEST_LOG : SC_TEST;
+	return 1;
 }
 
-void testpane_draw(struct editor *ed, WINDOW *w, int y, int x, int wd, int h, int *cy, int *cx)
+static void enter(struct editor *ed)
 {
-	struct sendpanel *sp = &ed->sp;
-	int bottom = y + h;
-	const char *label = i18n_pick("宛先", "Recipient");
-	term_put(w, y, x, label, 26, term_style(sp->focus_log ? ST_NORMAL : ST_FIELD_FOCUS));
+	if (!ed->to.len)
+		le_set(&ed->to, settings_get(&ed->cfg.s, F_CONTACT_EMAIL));
+	if (!job_running(&ed->send) && !ed->send.verdict)
+		ed->send_view.focused = false;
+}
+
+static int key(struct editor *ed, enum action act, int k)
+{
+	struct logview *lv = &ed->send_view;
+	if (job_running(&ed->send)) {
+		if (act != ACT_STOP)
+			return 0;
+		job_cancel(&ed->send);
+		lv->focused = true;
+		return UI_HANDLED;
+	}
+	switch (act) {
+	case ACT_PROBE:
+		send(ed, true);
+		return UI_HANDLED;
+	case ACT_SEND:
+		send(ed, false);
+		return UI_HANDLED;
+	case ACT_SAVE_LOG:
+		save_log(ed);
+		return UI_HANDLED;
+	case ACT_TO_FIELDS:
+		lv->focused = false;
+		return UI_HANDLED;
+	case ACT_TO_LOG:
+		if (!ed->send.nlines)
+			return 0;
+		lv->focused = true;
+		return UI_HANDLED;
+	default:
+		break;
+	}
+	if (lv->focused)
+		return logview_key(lv, act);
+	return editor_text_key(&ed->to, act, k) & UI_HANDLED;
+}
+
+static int input_fd(const struct editor *ed)
+{
+	return ed->send.fd;
+}
+
+static int input(struct editor *ed)
+{
+	if (!job_read(&ed->send))
+		return 0;
+	/* Done: the keys go to the dialogue (s saves it). */
+	if (!job_running(&ed->send))
+		ed->send_view.focused = true;
+	return UI_HANDLED;
+}
+
+/* The verdict, wrapped, and the rows it takes from the dialogue. */
+static size_t verdict_lines(const struct job *j, int width, char ***vl)
+{
+	*vl = NULL;
+	if (!j->verdict)
+		return 0;
+	char *v = xasprintf("%s %s", j->status ? "\xE2\x9C\x97" : "\xE2\x9C\x93", j->verdict);
+	size_t n = term_wrap(v, width, vl);
+	free(v);
+	return n;
+}
+
+/* The verdict is what the operator acts on: all of it, taking rows from the
+ * (scrollable) dialogue down to three. Rows from the third (under the
+ * recipient and hint): the dialogue's, then the verdict's. */
+static void split(struct area a, size_t nv, int *rows, int *vrows)
+{
+	int room = a.h - 3 - 3;
+	*vrows = (int)nv > room ? (room > 0 ? room : 0) : (int)nv;
+	*rows = a.h - 3 - *vrows;
+}
+
+static void fit(struct editor *ed, struct area a)
+{
+	le_scroll(&ed->to, a.w - LABEL_W - 1);
+	char **vl;
+	size_t nv = verdict_lines(&ed->send, a.w, &vl);
+	for (size_t i = 0; i < nv; i++)
+		free(vl[i]);
+	free(vl);
+	int rows, vrows;
+	split(a, nv, &rows, &vrows);
+	logview_fit(&ed->send_view, (int)ed->send.nlines, rows);
+}
+
+static void draw(const struct editor *ed, struct area a, struct cursor *cur)
+{
+	const struct job *j = &ed->send;
+	const struct logview *lv = &ed->send_view;
+	int y = a.y, x = a.x, wd = a.w;
+	term_put(stdscr, y, x, i18n_pick("宛先", "Recipient"), LABEL_W,
+		 term_style(lv->focused ? ST_NORMAL : ST_FIELD_FOCUS));
 	int fx = -1;
-	bool focused = !sp->focus_log && !sp_running(sp) && ed->dlg.kind == DLG_NONE;
-	editor_draw_edit(w, y, x + 27, wd - 27, &sp->to, false, focused, &fx);
+	bool focused = !lv->focused && !job_running(j) && !ed->dlg;
+	editor_draw_edit(stdscr, y, x + LABEL_W + 1, wd - LABEL_W - 1, &ed->to, false, focused, &fx);
 	if (focused)
-		*cy = y, *cx = fx;
+		*cur = (struct cursor){ y, fx };
 	y++;
-	const char *hint = sp_running(sp) ? _("Sending... Esc or Ctrl-C stops it.")
-		: sp->focus_log ? _("\xE2\x86\x91\xE2\x86\x93 scroll  s save  Tab recipient  Enter send  F6 login")
-		: _("Enter: send with the values on the screen  F6: login only");
-	term_put(w, y++, x, hint, wd, term_style(ST_INFO));
-	mvwhline(w, y++, x, ACS_HLINE, wd);
+	/* what the keys do now */
+	int hx = x;
+	if (job_running(j))
+		hx += term_put(stdscr, y, hx, _("Sending..."), wd, term_style(ST_INFO)) + 2;
+	enum scope sc;
+	scopes(ed, &sc);
+	editor_draw_keybar(stdscr, y++, hx, wd - (hx - x), &sc, 1, 0, term_style(ST_INFO));
+	mvwhline(stdscr, y++, x, ACS_HLINE, wd);
 
-	/* the verdict at the bottom, the dialogue above it following its end
-	 * unless scrolled */
-	char **vl = NULL;
-	size_t nv = 0;
-	if (sp->verdict) {
-		char *v = xasprintf("%s %s", sp->status ? "\xE2\x9C\x97" : "\xE2\x9C\x93", sp->verdict);
-		nv = term_wrap(v, wd, &vl);
-		free(v);
-	}
-	/* The verdict is what the operator acts on: all of it, taking rows from
-	 * the (scrollable) dialogue down to three. */
-	int room = bottom - y - 3;
-	int vrows = (int)nv > room ? (room > 0 ? room : 0) : (int)nv;
-	int rows = bottom - y - vrows;
-	int total = (int)sp->nlines;
-	int first = sp->top < 0 || sp->top > total - rows ? total - rows : sp->top;
-	if (first < 0)
-		first = 0;
-	/* Scrolling up starts from what is on the screen: remember it. */
-	sp->first_shown = first;
+	char **vl;
+	size_t nv = verdict_lines(j, wd, &vl);
+	int rows, vrows;
+	split(a, nv, &rows, &vrows);
+	int total = (int)j->nlines, first = lv->first_shown;
 	for (int i = 0; i < rows && first + i < total; i++) {
-		const struct sendline *l = &sp->lines[first + i];
+		const struct jobline *l = &j->lines[first + i];
 		char *row = xasprintf("%6ld %c %s", l->ms, l->kind, l->text);
-		attr_t a = l->kind == 'C' ? term_style(ST_HEADING) : l->kind == '*' ? term_style(ST_INFO)
+		attr_t at = l->kind == 'C' ? term_style(ST_HEADING) : l->kind == '*' ? term_style(ST_INFO)
 			: A_NORMAL;
-		term_put(w, y + i, x, row, wd, a);
+		term_put(stdscr, y + i, x, row, wd, at);
 		free(row);
 	}
+	int bottom = a.y + a.h;
 	for (size_t i = 0; i < nv; i++) {
 		if ((int)i < vrows)
-			term_put(w, bottom - vrows + (int)i, x, vl[i], wd,
-				 term_style(sp->status ? ST_ERROR : ST_OK));
+			term_put(stdscr, bottom - vrows + (int)i, x, vl[i], wd,
+				 term_style(j->status ? ST_ERROR : ST_OK));
 		free(vl[i]);
 	}
 	free(vl);
 }
+
+static const char *help(const struct editor *ed)
+{
+	(void)ed;
+	return i18n_pick("現在の画面の設定値(未保存でも)でテストメールを送り、SMTP のやりとりをそのまま表示します。"
+			 "F6 はメールを送らずに接続とログインだけを確かめます。パスワードは表示されません。",
+			 "Sends a test message with the values on the screen (saved or not) and shows the "
+			 "SMTP dialogue as it happens; F6 checks the connection and login without "
+			 "sending. The password is never shown.");
+}
+
+const struct screen_ops testpane_screen = {
+	.name = "test send",
+	.scopes = scopes,
+	.fit = fit,
+	.draw = draw,
+	.help = help,
+	.key = key,
+	.enter = enter,
+	.fd = input_fd,
+	.input = input,
+};

@@ -1,12 +1,12 @@
 /* wizard.c - first-time setup: the admin guide's common setups, then
  * addresses, sender name, provider, credentials, and save. */
-#include "mailset/ui/editor.h"
+#include "mailset/ui/screens.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "mailset/i18n.h"
-#include "mailset/ui/keys.h"
+#include "mailset/ui/dialog.h"
 #include "mailset/util.h"
 
 enum step { W_PATTERN, W_ADDRESSES, W_NAME, W_PROVIDER, W_SERVER, W_LOGIN, W_TEST, W_SAVE, W_COUNT };
@@ -70,18 +70,16 @@ static int step_fields(const struct wizard *wz, enum step s, int *ids)
 	return n;
 }
 
-static struct wizard *wiz(struct editor *ed)
+static struct wizard *wiz(const struct editor *ed)
 {
-	return ed->wiz;
+	return ed->wizard;
 }
 
 void wizard_start(struct editor *ed)
 {
-	struct wizard *wz = xcalloc(1, sizeof *wz);
-	wz->sel = 0;
-	ed->wiz = wz;
-	ed->wizard = true;
-	ed->focus = -1;
+	ed->wizard = xcalloc(1, sizeof(struct wizard));
+	ed->screen = &wizard_screen;
+	editor_focus(ed, -1);
 }
 
 void wizard_free(struct editor *ed)
@@ -92,14 +90,7 @@ void wizard_free(struct editor *ed)
 	free(wz->auto_system);
 	free(wz->auto_user);
 	free(wz);
-	ed->wiz = NULL;
-	ed->wizard = false;
-}
-
-static void set_value(struct editor *ed, enum field_id id, const char *v)
-{
-	le_set(&ed->edit[id], v);
-	editor_changed(ed, id);
+	ed->wizard = NULL;
 }
 
 /* Offer a default while the field is empty or still holds our last offer. */
@@ -108,7 +99,7 @@ static void offer(struct editor *ed, enum field_id id, char **last, const char *
 	const char *cur = settings_get(&ed->cfg.s, id);
 	if (*cur && !(*last && !strcmp(*last, cur)))
 		return;
-	set_value(ed, id, v);
+	editor_set_value(ed, id, v);
 	free(*last);
 	*last = xstrdup(v);
 }
@@ -129,18 +120,13 @@ static void offer_system(struct editor *ed)
 static void enter_step(struct editor *ed, enum step s)
 {
 	struct wizard *wz = wiz(ed);
-	if (ed->focus >= 0)
-		editor_leave_field(ed, ed->focus);
+	editor_focus(ed, -1);
 	wz->step = s;
 	wz->focus = 0;
 	if (s == W_LOGIN)
 		offer(ed, F_USERNAME, &wz->auto_user, settings_get(&ed->cfg.s, F_SYSTEM_EMAIL));
 	int ids[F_COUNT];
 	ed->focus = step_fields(wz, s, ids) ? ids[0] : -1;
-	if (s == W_SERVER)
-		ed->focus = F_HOST;
-	if (s == W_TEST)
-		testpane_open(ed);
 }
 
 /* True when the fields of the current step are valid; else the status
@@ -169,14 +155,9 @@ static void finish(struct editor *ed)
 	for (enum field_id id = F_PORT; id <= F_TLS; id++)
 		if (id != F_USERNAME && id != F_PASSWORD && !settings_has(&ed->cfg.s, id))
 			settings_set(&ed->cfg.s, id, settings_get(&ed->cfg.s, id));
-	if (!editor_save(ed))
-		return;
-	char *saved = xstrdup(ed->status);
-	wizard_free(ed);
-	ed->focus = F_CONTACT_EMAIL;
-	ed->pane = PANE_BASIC;
-	editor_status(ed, ST_OK, "%s", saved);
-	free(saved);
+	int bad;
+	if (editor_save(ed, &bad))
+		editor_request(ed, REQ_WIZARD_DONE);
 }
 
 static void next(struct editor *ed)
@@ -218,70 +199,106 @@ static void back(struct editor *ed)
 		enter_step(ed, wz->step - 1);
 }
 
-int wizard_key(struct editor *ed, int key)
+static int abandon_key(struct editor *ed, struct dialog *d, enum action act, int key)
+{
+	(void)d;
+	(void)key;
+	if (act == ACT_YES) {
+		dialog_close(ed);
+		return UI_QUIT;
+	}
+	if (act == ACT_NO) {
+		dialog_close(ed);
+		return UI_HANDLED;
+	}
+	return 0;
+}
+
+static const struct dialog_ops abandon_dialog = { .scope = SC_ABANDON, .key = abandon_key };
+
+static bool is_list(enum step s)
+{
+	return s == W_PATTERN || s == W_PROVIDER;
+}
+
+static int wizard_scopes(const struct editor *ed, enum scope *out)
+{
+	const struct wizard *wz = wiz(ed);
+	int ids[F_COUNT];
+	out[0] = is_list(wz->step) ? SC_WIZARD_LIST
+		: step_fields(wz, wz->step, ids) ? SC_WIZARD_FIELDS : SC_WIZARD;
+	return 1;
+}
+
+static void move_field(struct editor *ed, int dir)
 {
 	struct wizard *wz = wiz(ed);
-	enum action a = keys_action(key);
 	int ids[F_COUNT], n = step_fields(wz, wz->step, ids);
-	if (wz->step == W_TEST && a != ACT_QUIT && a != ACT_HELP && a != ACT_NEXT_SECTION &&
-	    a != ACT_PREV_SECTION && (a != ACT_CANCEL || sp_running(&ed->sp))) {
-		int r = testpane_key(ed, key);
-		if (r)
-			return r;
-	}
-	switch (a) {
-	case ACT_CANCEL:
+	if (ed->focus == F_CONTACT_EMAIL)
+		offer_system(ed);
+	wz->focus = (wz->focus + dir + n) % n;
+	editor_focus(ed, ids[wz->focus]);
+}
+
+static int wizard_key(struct editor *ed, enum action act, int key)
+{
+	struct wizard *wz = wiz(ed);
+	int ids[F_COUNT], n = step_fields(wz, wz->step, ids);
+	switch (act) {
 	case ACT_QUIT:
-		sp_cancel(&ed->sp);
-		dialog_open(ed, DLG_ABANDON, _("Quit the setup?"),
-			    _("Nothing has been saved yet. Quit the first-time setup?"));
+		job_cancel(&ed->send);
+		dialog_open(ed, &abandon_dialog, _("Quit the setup?"),
+			    _("Nothing has been saved yet. Quit the first-time setup?"), NULL);
 		return UI_HANDLED;
 	case ACT_HELP:
+		editor_request(ed, REQ_HELP);
+		return UI_HANDLED;
 	case ACT_REVEAL:
-		return editor_common_key(ed, a);
+		ed->reveal = !ed->reveal;
+		return UI_HANDLED;
 	case ACT_SAVE:
 		if (wz->step == W_SAVE)
 			finish(ed);
 		else
 			editor_status(ed, ST_INFO, "%s", _("Go through the steps first (Enter: next)."));
 		return UI_HANDLED;
-	case ACT_PREV_SECTION:
+	case ACT_BACK:
 		back(ed);
 		return UI_HANDLED;
 	case ACT_NEXT_SECTION:
+		if (ed->focus == F_CONTACT_EMAIL)
+			offer_system(ed);
 		next(ed);
 		return UI_HANDLED;
-	case ACT_NEXT:
-	case ACT_PREV:
-	case ACT_ENTER: {
-		int dir = a == ACT_PREV ? -1 : 1;
-		if (wz->step == W_PATTERN || wz->step == W_PROVIDER) {
-			int count = wz->step == W_PATTERN ? 3 : (int)ed->presets.n + 1;
-			int *sel = wz->step == W_PATTERN ? &wz->pattern : &wz->sel;
-			if (a == ACT_ENTER)
-				next(ed);
-			else
-				*sel = (*sel + dir + count) % count;
-			return UI_HANDLED;
-		}
-		if (n && !(a == ACT_ENTER && wz->focus == n - 1)) {
-			if (ed->focus == F_CONTACT_EMAIL)
-				offer_system(ed);
-			editor_leave_field(ed, ed->focus);
-			wz->focus = (wz->focus + dir + n) % n;
-			ed->focus = ids[wz->focus];
+	case ACT_ENTER:
+		/* on a field: the next one, from the last the next step */
+		if (wz->focus < n - 1) {
+			move_field(ed, 1);
 			return UI_HANDLED;
 		}
 		if (ed->focus == F_CONTACT_EMAIL)
 			offer_system(ed);
 		next(ed);
 		return UI_HANDLED;
+	case ACT_NEXT:
+	case ACT_PREV: {
+		int dir = act == ACT_PREV ? -1 : 1;
+		if (is_list(wz->step)) {
+			int count = wz->step == W_PATTERN ? 3 : (int)ed->presets.n + 1;
+			int *sel = wz->step == W_PATTERN ? &wz->pattern : &wz->sel;
+			*sel = (*sel + dir + count) % count;
+			return UI_HANDLED;
+		}
+		if (!n)
+			return 0;
+		move_field(ed, dir);
+		return UI_HANDLED;
 	}
 	default:
 		break;
 	}
 	if (ed->focus >= 0)
-		return editor_edit_key(ed, ed->focus, key);
+		return editor_edit_key(ed, ed->focus, act, key);
 	return 0;
 }
 
@@ -289,15 +306,7 @@ int wizard_key(struct editor *ed, int key)
 
 static int draw_text(int y, int x, int w, int maxy, const char *text, attr_t a)
 {
-	char **lines;
-	size_t n = term_wrap(text, w, &lines);
-	for (size_t i = 0; i < n; i++) {
-		if (y < maxy)
-			term_put(stdscr, y++, x, lines[i], w, a);
-		free(lines[i]);
-	}
-	free(lines);
-	return y;
+	return editor_draw_text(stdscr, y, x, w, maxy, text, a);
 }
 
 static void draw_list(int y, int x, int w, const char *const *items, int n, int sel)
@@ -315,11 +324,45 @@ static void draw_list(int y, int x, int w, const char *const *items, int n, int 
 	}
 }
 
-void wizard_draw(struct editor *ed)
+static const char *test_intro(void)
 {
-	struct wizard *wz = wiz(ed);
-	int cols = COLS, lines = LINES, x = 3, w = cols - 6, maxy = lines - 5;
-	werase(stdscr);
+	return i18n_pick("入力した設定でテストメールを送ります(Enter)。"
+			 "届いたことを確かめたら PgDn で次へ進みます。",
+			 "Send a test message with these settings (Enter). "
+			 "Once it arrived, PgDn goes on.");
+}
+
+static void wizard_fit(struct editor *ed, struct area a)
+{
+	int ids[F_COUNT], n = step_fields(wiz(ed), wiz(ed)->step, ids);
+	for (int i = 0; i < n; i++)
+		le_scroll(&ed->edit[ids[i]], a.w - 6 - 27);
+}
+
+static const struct screen_ops *wizard_child(const struct editor *ed, struct area a,
+					     struct area *sub)
+{
+	if (wiz(ed)->step != W_TEST)
+		return NULL;
+	char **lines;
+	size_t n = term_wrap(test_intro(), a.w - 6, &lines);
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	int y = 3 + (int)n + 1, maxy = a.h - 5;
+	*sub = (struct area){ y, 3, maxy - y, a.w - 6 };
+	return &testpane_screen;
+}
+
+static const char *wizard_help(const struct editor *ed)
+{
+	return ed->focus >= 0 ? settings_help(ed->focus) : "";
+}
+
+static void wizard_draw(const struct editor *ed, struct area ar, struct cursor *cur)
+{
+	const struct wizard *wz = wiz(ed);
+	int cols = ar.w, x = 3, w = cols - 6, maxy = ar.h - 5;
 	attr_t t = term_style(ST_TITLE);
 	wattron(stdscr, t);
 	mvwhline(stdscr, 0, 0, ' ', cols);
@@ -330,7 +373,7 @@ void wizard_draw(struct editor *ed)
 	free(title);
 	term_put(stdscr, 1, 1, ed->cfg.path, cols - 2, A_NORMAL);
 
-	int y = 3, cx = -1, cy = -1;
+	int y = 3;
 	switch (wz->step) {
 	case W_PATTERN: {
 		const char *items[3];
@@ -365,12 +408,7 @@ void wizard_draw(struct editor *ed)
 		break;
 	}
 	case W_TEST:
-		y = draw_text(y, x, w, maxy, i18n_pick("入力した設定でテストメールを送ります(Enter)。"
-						       "届いたことを確かめたら PgDn で次へ進みます。",
-						       "Send a test message with these settings (Enter). "
-						       "Once it arrived, PgDn goes on."),
-			      A_NORMAL) + 1;
-		testpane_draw(ed, stdscr, y, x, w, maxy - y, &cy, &cx);
+		draw_text(y, x, w, maxy, test_intro(), A_NORMAL);
 		break;
 	case W_SAVE: {
 		y = draw_text(y, x, w, maxy, i18n_pick("次の内容で保存します。Enter で保存します。",
@@ -403,10 +441,10 @@ void wizard_draw(struct editor *ed)
 			y = draw_text(y, x, w, maxy, intro, A_NORMAL) + 1;
 		for (int i = 0; i < n && y < maxy; i++) {
 			int fx = -1;
-			bool focused = ids[i] == ed->focus && ed->dlg.kind == DLG_NONE;
+			bool focused = ids[i] == ed->focus && !ed->dlg;
 			int used = editor_draw_field(ed, stdscr, y, x, 26, w - 27, ids[i], focused, &fx);
 			if (focused)
-				cx = fx, cy = y;
+				*cur = (struct cursor){ y, fx };
 			y += used + 1;
 		}
 		if (wz->step == W_SERVER) {
@@ -419,19 +457,14 @@ void wizard_draw(struct editor *ed)
 	}
 	}
 
-	/* help, status and keys */
-	const char *help = ed->focus >= 0 ? settings_help(ed->focus) : "";
-	const char *text = ed->status[0] ? ed->status : help;
-	attr_t a = ed->status[0] ? term_style(ed->status_style) : A_NORMAL;
-	draw_text(lines - 4, 1, cols - 2, lines - 1, text, a);
-	const char *keys = wz->step == W_TEST
-		? _("Enter: send  PgDn: next  PgUp: back  Esc: quit setup  F1: keys")
-		: _("Enter: next  PgUp: back  Esc: quit setup  F1: keys");
-	term_put(stdscr, lines - 1, 0, keys, cols, term_style(ST_KEY));
-	if (cy >= 0) {
-		curs_set(1);
-		wmove(stdscr, cy, cx);
-	} else {
-		curs_set(0);
-	}
 }
+
+const struct screen_ops wizard_screen = {
+	.name = "setup",
+	.scopes = wizard_scopes,
+	.fit = wizard_fit,
+	.draw = wizard_draw,
+	.help = wizard_help,
+	.key = wizard_key,
+	.child = wizard_child,
+};

@@ -1,0 +1,56 @@
+/* job.h - work in a child process: a test send, a DNS check.
+ *
+ * libcurl blocks in SMTP's last phase and the DNS check waits for answers,
+ * so both run in a child; its records come back through a pipe that the
+ * editor's loop polls, so the screen stays live and Esc stops the work at
+ * once. Records are typed: a line has a kind (the transcript's C, S or * for
+ * the SMTP dialogue) and a level (how it is judged: the DNS pane colours
+ * by it, never by the words), and the last record is the verdict. */
+#ifndef MAILSET_UI_JOB_H
+#define MAILSET_UI_JOB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+enum job_level { JL_PLAIN, JL_OK, JL_WARN, JL_ERROR };
+
+struct jobline {
+	char kind;
+	enum job_level level;
+	long ms;
+	char *text;
+};
+
+struct job {
+	pid_t pid;               /* the child, 0 when none */
+	int fd;                  /* its pipe, -1 when none */
+	struct jobline *lines;
+	size_t nlines;
+	char partial[4096];      /* an incomplete record from the pipe */
+	size_t plen;
+	char *verdict;           /* NULL until the work ends */
+	int status;              /* sysexits.h status of the last run */
+};
+
+void job_init(struct job *j);
+void job_free(struct job *j);
+bool job_running(const struct job *j);
+/* Run fn(fd, arg) in a child process; it reports with job_child_line()
+ * and ends with job_child_end(). Returns false (with *err, a new string)
+ * when it could not start. */
+bool job_start(struct job *j, void (*fn)(int fd, void *arg), void *arg, char **err);
+void job_child_line(int fd, char kind, enum job_level level, long ms, const char *text);
+_Noreturn void job_child_end(int fd, int status, const char *verdict);
+/* Stop a running job (the child is killed; the record says so). */
+void job_cancel(struct job *j);
+/* Read what the child wrote; true when something changed. */
+bool job_read(struct job *j);
+/* Save the records to a new file DIR/mailset-WHAT-DATE-TIME.txt (mode
+ * 0600): as the transcript's rows when transcript is set (then with the
+ * verdict), else the text of each line of kind ' '. Returns the file's name (new
+ * string) or NULL with *err. */
+char *job_save(const struct job *j, const char *dir, const char *what, bool transcript,
+	       char **err);
+
+#endif

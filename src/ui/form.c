@@ -1,0 +1,329 @@
+/* form.c - the main screen: title, sidebar of sections, the fields of one
+ * section (the test send and DNS panes shown inside it), and the question
+ * before quitting with unsaved changes. */
+#include "mailset/ui/screens.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailset/i18n.h"
+#include "mailset/ui/dialog.h"
+#include "mailset/util.h"
+
+#define SIDEBAR_W 20
+#define LABEL_W 26
+
+static const struct {
+	const char *section;  /* settings section, or NULL */
+	const char *ja, *en;
+} panes[PANE_COUNT] = {
+	[PANE_BASIC] = { "basic", NULL, NULL },
+	[PANE_SMTP] = { "smtp", NULL, NULL },
+	[PANE_OPTIONS] = { "options", NULL, NULL },
+	[PANE_TEST] = { NULL, "送信テスト", "Test send" },
+	[PANE_DNS] = { "dns", NULL, NULL },
+};
+
+static const char *pane_label(enum pane p)
+{
+	if (!panes[p].section)
+		return i18n_pick(panes[p].ja, panes[p].en);
+	for (size_t i = 0; i < settings_nsections; i++)
+		if (!strcmp(settings_sections[i].name, panes[p].section))
+			return i18n_pick(settings_sections[i].label_ja, settings_sections[i].label_en);
+	return panes[p].section;
+}
+
+/* The fields shown in a pane, in table order. */
+static int pane_fields(const struct editor *ed, enum pane p, int *ids)
+{
+	int n = 0;
+	if (!panes[p].section)
+		return 0;
+	for (int i = 0; i < F_COUNT; i++)
+		if (!strcmp(settings_fields[i].section, panes[p].section) &&
+		    settings_visible(&ed->cfg.s, i))
+			ids[n++] = i;
+	return n;
+}
+
+static enum pane pane_of(enum field_id id)
+{
+	for (int p = 0; p < PANE_COUNT; p++)
+		if (panes[p].section && !strcmp(panes[p].section, settings_fields[id].section))
+			return p;
+	return PANE_BASIC;
+}
+
+/* The box of the pane and the width of a field's value. */
+static struct area pane_box(struct area a)
+{
+	return (struct area){ a.y + 1, a.x + SIDEBAR_W, a.h - 5, a.w - SIDEBAR_W };
+}
+
+static int value_width(struct area box)
+{
+	return box.w - 4 - LABEL_W - 1;
+}
+
+static bool focused(const struct editor *ed, int id)
+{
+	return id == ed->focus && !ed->dlg;
+}
+
+static bool has_advanced_heading(int id, bool *advanced)
+{
+	if ((settings_fields[id].flags & FIELD_ADVANCED) && !*advanced) {
+		*advanced = true;
+		return true;
+	}
+	return false;
+}
+
+/* The row under the fields of the pane. */
+static int fields_end(const struct editor *ed, struct area box)
+{
+	int ids[F_COUNT], n = pane_fields(ed, ed->pane, ids), y = box.y + 1;
+	bool advanced = false;
+	for (int i = 0; i < n && y < box.y + box.h - 1; i++) {
+		y += has_advanced_heading(ids[i], &advanced);
+		y += editor_field_rows(ed, LABEL_W, value_width(box), ids[i], focused(ed, ids[i]));
+	}
+	return y;
+}
+
+/* ------------------------------------------------------------- the screen */
+
+static int form_scopes(const struct editor *ed, enum scope *out)
+{
+	out[0] = SC_FORM;
+	if (ed->focus < 0)
+		return 1;
+	out[1] = SC_FIELD;
+	return 2;
+}
+
+static void form_fit(struct editor *ed, struct area a)
+{
+	/* The focus may have been moved by a dialog (a preset: the server). */
+	if (ed->focus >= 0 && pane_of(ed->focus) != ed->pane)
+		ed->pane = pane_of(ed->focus);
+	int ids[F_COUNT], n = pane_fields(ed, ed->pane, ids);
+	for (int i = 0; i < n; i++)
+		le_scroll(&ed->edit[ids[i]], value_width(pane_box(a)));
+}
+
+static void draw_box(int y, int x, int h, int wd, const char *title)
+{
+	mvwaddch(stdscr, y, x, ACS_ULCORNER);
+	mvwhline(stdscr, y, x + 1, ACS_HLINE, wd - 2);
+	mvwaddch(stdscr, y, x + wd - 1, ACS_URCORNER);
+	mvwvline(stdscr, y + 1, x, ACS_VLINE, h - 2);
+	mvwvline(stdscr, y + 1, x + wd - 1, ACS_VLINE, h - 2);
+	mvwaddch(stdscr, y + h - 1, x, ACS_LLCORNER);
+	mvwhline(stdscr, y + h - 1, x + 1, ACS_HLINE, wd - 2);
+	mvwaddch(stdscr, y + h - 1, x + wd - 1, ACS_LRCORNER);
+	if (title) {
+		mvwaddch(stdscr, y, x + 1, ' ');
+		int n = term_put(stdscr, y, x + 2, title, wd - 6, term_style(ST_HEADING));
+		mvwaddch(stdscr, y, x + 2 + n, ' ');
+	}
+}
+
+static void draw_title(const struct editor *ed, int cols)
+{
+	attr_t t = term_style(ST_TITLE);
+	wattron(stdscr, t);
+	mvwhline(stdscr, 0, 0, ' ', cols);
+	wattroff(stdscr, t);
+	const char *right = editor_dirty(ed) ? _("* unsaved") : "";
+	int rw = term_width(right);
+	int x = term_put(stdscr, 0, 1, "mailset", 8, t | A_BOLD) + 3;
+	term_put(stdscr, 0, x, ed->cfg.path, cols - x - rw - 3, t);
+	term_put(stdscr, 0, cols - rw - 1, right, rw, t | A_BOLD);
+}
+
+static void form_draw(const struct editor *ed, struct area a, struct cursor *cur)
+{
+	draw_title(ed, a.w);
+	struct area box = pane_box(a);
+	/* sidebar */
+	draw_box(box.y, a.x, box.h, SIDEBAR_W, NULL);
+	for (int p = 0; p < PANE_COUNT; p++) {
+		bool sel = p == (int)ed->pane;
+		char *item = xasprintf("%s %s", sel ? "\xE2\x96\xB8" : " ", pane_label(p));
+		attr_t at = sel ? term_style(ST_SIDE_SEL) : A_NORMAL;
+		if (sel) {
+			wattron(stdscr, at);
+			mvwhline(stdscr, box.y + 1 + p, a.x + 1, ' ', SIDEBAR_W - 2);
+			wattroff(stdscr, at);
+		}
+		term_put(stdscr, box.y + 1 + p, a.x + 1, item, SIDEBAR_W - 2, at);
+		free(item);
+	}
+	/* the pane */
+	draw_box(box.y, box.x, box.h, box.w, pane_label(ed->pane));
+	int ids[F_COUNT], n = pane_fields(ed, ed->pane, ids);
+	int y = box.y + 1, x = box.x + 2;
+	bool advanced = false;
+	for (int i = 0; i < n && y < box.y + box.h - 1; i++) {
+		if (has_advanced_heading(ids[i], &advanced))
+			term_put(stdscr, y++, x, i18n_pick("── 高度な設定 ──", "── Advanced ──"), box.w - 4,
+				 term_style(ST_HEADING));
+		int fx = -1;
+		bool f = focused(ed, ids[i]);
+		int used = editor_draw_field(ed, stdscr, y, x, LABEL_W, value_width(box), ids[i], f,
+					     &fx);
+		if (f && fx >= 0)
+			*cur = (struct cursor){ y, fx };
+		y += used;
+	}
+	if (!n && ed->pane != PANE_TEST)
+		term_put(stdscr, box.y + 2, x, i18n_pick("この機能は次のバージョンで使えるようになります。",
+							 "This comes in a later version of mailset."),
+			 box.w - 4, term_style(ST_INFO));
+}
+
+static const char *form_help(const struct editor *ed)
+{
+	return ed->focus >= 0 ? settings_help(ed->focus) : "";
+}
+
+static const struct screen_ops *form_child(const struct editor *ed, struct area a,
+					   struct area *sub)
+{
+	struct area box = pane_box(a);
+	if (ed->pane == PANE_TEST) {
+		*sub = (struct area){ box.y + 1, box.x + 2, box.h - 2, box.w - 4 };
+		return &testpane_screen;
+	}
+	if (ed->pane == PANE_DNS) {
+		int y = fields_end(ed, box) + 1;
+		*sub = (struct area){ y, box.x + 2, box.y + box.h - 1 - y, box.w - 4 };
+		return &dnspane_screen;
+	}
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- keys */
+
+static void move_focus(struct editor *ed, int dir)
+{
+	/* Through every field of every pane, in order, wrapping around. */
+	int order[F_COUNT], n = 0;
+	for (int p = 0; p < PANE_COUNT; p++)
+		n += pane_fields(ed, p, order + n);
+	if (!n)
+		return;
+	int at = -1;
+	for (int i = 0; i < n; i++)
+		if (order[i] == ed->focus)
+			at = i;
+	if (at < 0)
+		at = dir > 0 ? -1 : 0;
+	editor_focus(ed, order[(at + dir + n) % n]);
+	ed->pane = pane_of(ed->focus);
+}
+
+static void move_pane(struct editor *ed, int dir)
+{
+	ed->pane = (enum pane)(((int)ed->pane + dir + PANE_COUNT) % PANE_COUNT);
+	int ids[F_COUNT];
+	editor_focus(ed, pane_fields(ed, ed->pane, ids) ? ids[0] : -1);
+}
+
+static int quit_key(struct editor *ed, struct dialog *d, enum action act, int key)
+{
+	(void)d;
+	(void)key;
+	int bad;
+	switch (act) {
+	case ACT_SAVE_QUIT:
+		dialog_close(ed);
+		return editor_save(ed, &bad) ? UI_QUIT : UI_HANDLED;
+	case ACT_DISCARD:
+		dialog_close(ed);
+		editor_forget_recovery(ed);
+		return UI_QUIT;
+	case ACT_CLOSE:
+		dialog_close(ed);
+		return UI_HANDLED;
+	default:
+		return 0;
+	}
+}
+
+static const struct dialog_ops quit_dialog = { .scope = SC_QUIT, .key = quit_key };
+
+static int form_key(struct editor *ed, enum action act, int key)
+{
+	int bad;
+	switch (act) {
+	case ACT_HELP:
+		editor_request(ed, REQ_HELP);
+		return UI_HANDLED;
+	case ACT_REVEAL:
+		ed->reveal = !ed->reveal;
+		return UI_HANDLED;
+	case ACT_SAVE:
+		if (!editor_save(ed, &bad) && bad >= 0)
+			editor_focus(ed, bad);
+		return UI_HANDLED;
+	case ACT_PRESETS:
+		editor_request(ed, REQ_PRESETS);
+		return UI_HANDLED;
+	case ACT_TESTSEND:
+	case ACT_PROBE:
+		if (ed->pane == PANE_TEST)
+			return UI_HANDLED;
+		editor_focus(ed, -1);
+		ed->pane = PANE_TEST;
+		/* F6: the test pane does the probe */
+		return act == ACT_PROBE ? UI_HANDLED | UI_AGAIN : UI_HANDLED;
+	case ACT_QUIT:
+		job_cancel(&ed->send);
+		job_cancel(&ed->dns);
+		if (!editor_dirty(ed))
+			return UI_QUIT;
+		dialog_open(ed, &quit_dialog, _("Unsaved changes"),
+			    _("Save the changes before quitting?"), NULL);
+		return UI_HANDLED;
+	case ACT_CANCEL:
+		editor_status(ed, ST_INFO, _("F10 or Ctrl-Q quits."));
+		return UI_HANDLED;
+	case ACT_NEXT:
+		move_focus(ed, 1);
+		return UI_HANDLED;
+	case ACT_PREV:
+		move_focus(ed, -1);
+		return UI_HANDLED;
+	case ACT_NEXT_SECTION:
+		move_pane(ed, 1);
+		return UI_HANDLED;
+	case ACT_PREV_SECTION:
+		move_pane(ed, -1);
+		return UI_HANDLED;
+	default:
+		break;
+	}
+	if (ed->focus >= 0)
+		return editor_edit_key(ed, ed->focus, act, key);
+	return 0;
+}
+
+const struct screen_ops form_screen = {
+	.name = "form",
+	.scopes = form_scopes,
+	.fit = form_fit,
+	.draw = form_draw,
+	.help = form_help,
+	.key = form_key,
+	.child = form_child,
+};
+
+void form_start(struct editor *ed, int focus)
+{
+	ed->screen = &form_screen;
+	ed->pane = PANE_BASIC;
+	editor_focus(ed, focus);
+}

@@ -1,0 +1,284 @@
+/* ui.c - the editor's loop: it draws the screen, the pane inside it and the
+ * open dialog, hands each key to them, polls the children's pipes, and
+ * carries out what the modules request. The one place that knows every
+ * screen. */
+#include "mailset/ui.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "mailset/i18n.h"
+#include "mailset/ui/dialog.h"
+#include "mailset/ui/screens.h"
+#include "mailset/util.h"
+
+#define MIN_COLS 80
+#define MIN_LINES 24
+
+/* Panes whose children are read whether shown or not. */
+static const struct screen_ops *const pollers[] = { &testpane_screen, &dnspane_screen };
+#define NPOLLERS (sizeof pollers / sizeof *pollers)
+
+/* The screen and the pane inside it, with their areas. */
+struct view {
+	const struct screen_ops *screen, *pane;
+	struct area a, sub;
+};
+
+static struct view view_of(const struct editor *ed)
+{
+	struct view v = { ed->screen, NULL, { 0, 0, LINES, COLS }, { 0, 0, 0, 0 } };
+	if (v.screen->child)
+		v.pane = v.screen->child(ed, v.a, &v.sub);
+	return v;
+}
+
+/* The scopes in force: the pane's, then the screen's. *npane gets how many
+ * are the pane's. */
+static int chain(const struct editor *ed, const struct view *v, enum scope *sc, int *npane)
+{
+	int n = 0;
+	if (v->pane)
+		n += v->pane->scopes(ed, sc);
+	if (npane)
+		*npane = n;
+	n += v->screen->scopes(ed, sc + n);
+	return n;
+}
+
+static bool too_small(void)
+{
+	return COLS < MIN_COLS || LINES < MIN_LINES;
+}
+
+static void draw_too_small(void)
+{
+	werase(stdscr);
+	char *m = xasprintf(_("The terminal is too small: mailset needs %dx%d (now %dx%d). "
+			      "Enlarge it; nothing you typed is lost."),
+			    MIN_COLS, MIN_LINES, COLS, LINES);
+	editor_draw_text(stdscr, 0, 1, COLS > 4 ? COLS - 2 : 2, LINES, m, term_style(ST_ERROR));
+	free(m);
+	curs_set(0);
+}
+
+/* The pane shown last: a pane newly shown is told (the test pane fills in
+ * the recipient). */
+static const struct screen_ops *shown_pane;
+
+static struct view sync_view(struct editor *ed)
+{
+	struct view v = view_of(ed);
+	if (v.pane != shown_pane) {
+		shown_pane = v.pane;
+		if (v.pane && v.pane->enter)
+			v.pane->enter(ed);
+	}
+	return v;
+}
+
+static void draw(struct editor *ed)
+{
+	if (too_small()) {
+		draw_too_small();
+		wnoutrefresh(stdscr);
+		doupdate();
+		return;
+	}
+	/* Fit the views to the screen (scroll positions), then draw them from
+	 * state alone: the whole screen anew each time, the dialog last, on
+	 * top; curses sends only what changed. */
+	if (ed->screen->fit)
+		ed->screen->fit(ed, view_of(ed).a);
+	struct view v = sync_view(ed);
+	if (v.pane && v.pane->fit)
+		v.pane->fit(ed, v.sub);
+	dialog_fit(ed);
+
+	enum scope sc[2 * SCOPES_MAX];
+	int npane, n = chain(ed, &v, sc, &npane);
+	struct cursor cur = { -1, -1 };
+	werase(stdscr);
+	v.screen->draw(ed, v.a, &cur);
+	if (v.pane)
+		v.pane->draw(ed, v.sub, &cur);
+	const char *help = v.pane && v.pane->help ? v.pane->help(ed)
+		: v.screen->help ? v.screen->help(ed) : "";
+	editor_draw_footer(ed, help, sc, n, npane);
+	if (cur.y >= 0 && !ed->dlg) {
+		curs_set(1);
+		wmove(stdscr, cur.y, cur.x);
+	} else {
+		curs_set(0);
+	}
+	wnoutrefresh(stdscr);
+	dialog_draw(ed);
+	doupdate();
+}
+
+/* What the modules asked for. */
+static void run_requests(struct editor *ed)
+{
+	while (ed->requests) {
+		unsigned r = ed->requests;
+		ed->requests = 0;
+		if (r & REQ_CHANGED)
+			safety_changed(ed);
+		if (r & REQ_PRESETS)
+			picker_open(ed);
+		if (r & REQ_HELP) {
+			struct view v = view_of(ed);
+			enum scope sc[2 * SCOPES_MAX];
+			int n = chain(ed, &v, sc, NULL);
+			dialog_help(ed, sc, n);
+		}
+		if (r & REQ_WIZARD_DONE) {
+			/* the wizard saved: the form, with the status it left */
+			wizard_free(ed);
+			form_start(ed, F_CONTACT_EMAIL);
+		}
+	}
+}
+
+static int handle_key(struct editor *ed, int key)
+{
+	if (too_small()) {
+		/* Edits are kept; quitting is all that can be done here. */
+		if (keys_action(SC_GLOBAL, key) == ACT_QUIT && !editor_dirty(ed))
+			return UI_QUIT;
+		return 0;
+	}
+	/* A status message stays until the next key. */
+	ed->status[0] = '\0';
+	int r;
+	if (ed->dlg) {
+		r = dialog_key(ed, key) | UI_HANDLED;
+	} else {
+		/* The pane first, then the screen; a screen that changed what is
+		 * shown (F6 opens the test pane) has the key looked up again. */
+		for (int tries = 0;; tries++) {
+			struct view v = sync_view(ed);
+			enum scope sc[2 * SCOPES_MAX];
+			int n = chain(ed, &v, sc, NULL);
+			enum action act = keys_lookup(sc, (size_t)n, key);
+			r = v.pane ? v.pane->key(ed, act, key) : 0;
+			if (!r)
+				r = v.screen->key(ed, act, key);
+			if (!(r & UI_AGAIN) || tries)
+				break;
+		}
+	}
+	run_requests(ed);
+	return r;
+}
+
+/* A signal or a hang-up: stop the children, keep the unsaved edits. */
+static void hang_up(struct editor *ed)
+{
+	job_cancel(&ed->send);
+	job_cancel(&ed->dns);
+	safety_hangup(ed);
+}
+
+static int loop(struct editor *ed)
+{
+	shown_pane = NULL;
+	for (;;) {
+		draw(ed);
+		/* the terminal, signals, and the children's pipes (fd -1: none,
+		 * which poll() skips) */
+		struct pollfd fds[2 + NPOLLERS] = {
+			{ .fd = 0, .events = POLLIN },
+			{ .fd = term_signal_fd(), .events = POLLIN },
+		};
+		for (size_t i = 0; i < NPOLLERS; i++)
+			fds[2 + i] = (struct pollfd){ .fd = pollers[i]->fd(ed), .events = POLLIN };
+		if (poll(fds, 2 + NPOLLERS, -1) < 0 && errno != EINTR)
+			return EX_IOERR;
+		for (size_t i = 0; i < NPOLLERS; i++)
+			if (fds[2 + i].fd >= 0 && fds[2 + i].revents)
+				pollers[i]->input(ed);
+		if (fds[1].revents & POLLIN) {
+			int sig = term_signals();
+			if (sig & (TSIG_INT | TSIG_TERM | TSIG_HUP)) {
+				hang_up(ed);
+				return EX_TEMPFAIL;
+			}
+			if (sig & TSIG_WINCH)
+				term_resize();
+		}
+		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			/* The terminal went away (an SSH drop). */
+			hang_up(ed);
+			return EX_IOERR;
+		}
+		if (fds[0].revents & POLLIN) {
+			int key;
+			while ((key = term_key()) != -1) {
+				if (key == (KEY_FN | KEY_RESIZE))
+					continue;
+				if (handle_key(ed, key) & UI_QUIT)
+					return 0;
+			}
+		}
+	}
+}
+
+int ui_run(const char *path, int is_default, int wizard)
+{
+	struct editor ed;
+	editor_init(&ed);
+	ed.cfg.path = xstrdup(path);
+	ed.cfg.is_default = is_default;
+	struct ini_error e;
+	if (config_load(&ed.cfg, true, &e) != INI_OK) {
+		if (e.line)
+			fprintf(stderr, "%s:%d: %s\n", path, e.line, e.msg);
+		else
+			fprintf(stderr, "mailset: %s: %s\n", path, e.msg);
+		fprintf(stderr, "%s\n", _("mailset: the file was not opened and is unchanged; "
+					  "fix that line, then run mailset again"));
+		editor_free(&ed);
+		return config_load_status(&e);
+	}
+	char *perr = NULL;
+	if (presets_load_default(&ed.presets, &perr) < 0) {
+		fprintf(stderr, "mailset: %s\n", perr);
+		free(perr);
+		editor_free(&ed);
+		return EX_OSFILE;
+	}
+	settings_copy(&ed.saved, &ed.cfg.s);
+	editor_load_edits(&ed);
+	if (config_too_open(&ed.cfg))
+		editor_status(&ed, ST_WARNING,
+			      _("Warning: %s can be read by group or others (mode %04o) and holds the "
+				"SMTP password: chmod 600 it."),
+			      path, (unsigned)(ed.cfg.st.st_mode & 07777));
+
+	char err[300];
+	int rc;
+	if (term_open(err, sizeof err) < 0) {
+		fprintf(stderr, "mailset: %s\n", err);
+		rc = EX_UNAVAILABLE;
+	} else {
+		if (wizard || !ed.cfg.exists)
+			wizard_start(&ed);
+		else
+			form_start(&ed, F_CONTACT_EMAIL);
+		safety_start(&ed);
+		rc = loop(&ed);
+		dialog_close(&ed);
+		term_close();
+		safety_release(&ed);
+		if (ed.status_style == ST_OK && rc == EX_OK && ed.status[0])
+			printf("mailset: %s\n", ed.status);
+	}
+	wizard_free(&ed);
+	editor_free(&ed);
+	return rc;
+}
