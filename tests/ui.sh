@@ -817,7 +817,7 @@ t_send_cancel() {
 	wait_for "Recipient" || return
 	keys Enter
 	wait_for "Connected to" || return
-	wait_for "Esc or Ctrl-C stops it" || return
+	wait_for "Sending..." || return
 	local t0 t1
 	t0=$(date +%s%N)
 	keys Escape

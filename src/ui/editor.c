@@ -470,7 +470,10 @@ static void bar_item(void *ctx, const struct binding *b, const int *keys, int nk
 	for (int i = 0; i < bar->nshown; i++)
 		if (!strcmp(bar->shown[i], label))
 			return; /* one "Next" is enough */
-	const char *key = keys_name(keys[0]);
+	/* a letter in brackets: "[S] Save and quit" */
+	char key[24];
+	bool letter = keys[0] < 0x80 && ((keys[0] | 0x20) >= 'a' && (keys[0] | 0x20) <= 'z');
+	snprintf(key, sizeof key, letter ? "[%s]" : "%s", keys_name(keys[0]));
 	int need = term_width(key) + 1 + term_width(label);
 	if (bar->x + need > bar->end) {
 		bar->nshown = 16; /* full */
