@@ -150,7 +150,7 @@ static int input(struct editor *ed)
 	if (!job_read(&ed->dns))
 		return 0;
 	/* The report is in: keys go to it (s saves it). */
-	if (!job_running(&ed->dns) && ed->pane == PANE_DNS && ed->screen == &form_screen)
+	if (!job_running(&ed->dns) && ed->pane == PANE_DNS && !ed->wizard)
 		to_report(ed);
 	return UI_HANDLED;
 }

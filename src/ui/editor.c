@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "mailset/i18n.h"
-#include "mailset/ui/dialog.h"
 #include "mailset/util.h"
 
 #define PLACEHOLDER L'\x25EF' /* ◯ in a preset's host template */
@@ -28,7 +27,6 @@ void editor_init(struct editor *ed)
 
 void editor_free(struct editor *ed)
 {
-	dialog_close(ed);
 	job_free(&ed->send);
 	job_free(&ed->dns);
 	le_free(&ed->to);

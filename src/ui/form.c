@@ -189,20 +189,19 @@ static const char *form_help(const struct editor *ed)
 	return ed->focus >= 0 ? settings_help(ed->focus) : "";
 }
 
-static const struct screen_ops *form_child(const struct editor *ed, struct area a,
-					   struct area *sub)
+static enum pane_id form_child(const struct editor *ed, struct area a, struct area *sub)
 {
 	struct area box = pane_box(a);
 	if (ed->pane == PANE_TEST) {
 		*sub = (struct area){ box.y + 1, box.x + 2, box.h - 2, box.w - 4 };
-		return &testpane_screen;
+		return PANE_ID_TEST;
 	}
 	if (ed->pane == PANE_DNS) {
 		int y = fields_end(ed, box) + 1;
 		*sub = (struct area){ y, box.x + 2, box.y + box.h - 1 - y, box.w - 4 };
-		return &dnspane_screen;
+		return PANE_ID_DNS;
 	}
-	return NULL;
+	return PANE_ID_NONE;
 }
 
 /* ---------------------------------------------------------------- keys */

@@ -31,9 +31,12 @@ struct view {
 
 static struct view view_of(const struct editor *ed)
 {
+	static const struct screen_ops *const panes[] = {
+		[PANE_ID_NONE] = NULL, [PANE_ID_TEST] = &testpane_screen, [PANE_ID_DNS] = &dnspane_screen,
+	};
 	struct view v = { ed->screen, NULL, { 0, 0, LINES, COLS }, { 0, 0, 0, 0 } };
 	if (v.screen->child)
-		v.pane = v.screen->child(ed, v.a, &v.sub);
+		v.pane = panes[v.screen->child(ed, v.a, &v.sub)];
 	return v;
 }
 

@@ -339,11 +339,10 @@ static void wizard_fit(struct editor *ed, struct area a)
 		le_scroll(&ed->edit[ids[i]], a.w - 6 - 27);
 }
 
-static const struct screen_ops *wizard_child(const struct editor *ed, struct area a,
-					     struct area *sub)
+static enum pane_id wizard_child(const struct editor *ed, struct area a, struct area *sub)
 {
 	if (wiz(ed)->step != W_TEST)
-		return NULL;
+		return PANE_ID_NONE;
 	char **lines;
 	size_t n = term_wrap(test_intro(), a.w - 6, &lines);
 	for (size_t i = 0; i < n; i++)
@@ -351,7 +350,7 @@ static const struct screen_ops *wizard_child(const struct editor *ed, struct are
 	free(lines);
 	int y = 3 + (int)n + 1, maxy = a.h - 5;
 	*sub = (struct area){ y, 3, maxy - y, a.w - 6 };
-	return &testpane_screen;
+	return PANE_ID_TEST;
 }
 
 static const char *wizard_help(const struct editor *ed)

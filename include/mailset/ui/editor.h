@@ -2,9 +2,10 @@
  * screen shares (one write path for a field, validation, saving, the
  * status line, drawing a field).
  *
- * The core calls the model and the frame, never a screen; screens
- * (screen.h) call the core. ui.c owns the loop and is the one place that
- * knows every screen. */
+ * Layers, each calling only those under it: term, keys, lineedit, job,
+ * logview; this core; the dialog frame (dialog.h); the screens, panes and
+ * dialog owners (screens.h), which never call each other; ui.c, the loop,
+ * the one place that knows every screen. tests/structure.sh checks it. */
 #ifndef MAILSET_UI_EDITOR_H
 #define MAILSET_UI_EDITOR_H
 
@@ -61,6 +62,7 @@ struct editor {
 
 /* editor.c: the values */
 void editor_init(struct editor *ed);
+/* (Close the dialog first: dialog_close().) */
 void editor_free(struct editor *ed);
 void editor_status(struct editor *ed, enum style st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

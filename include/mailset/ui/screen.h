@@ -35,6 +35,9 @@ enum request {
 	REQ_WIZARD_DONE = 0x8,  /* the wizard saved: the form takes over */
 };
 
+/* The panes a screen can show inside it. */
+enum pane_id { PANE_ID_NONE, PANE_ID_TEST, PANE_ID_DNS };
+
 struct area {
 	int y, x, h, w;
 };
@@ -55,9 +58,9 @@ struct screen_ops {
 	/* The help line's text (the status replaces it while there is one). */
 	const char *(*help)(const struct editor *ed);                  /* optional */
 	int (*key)(struct editor *ed, enum action act, int key);
-	/* A pane inside this screen and its area, or NULL. */
-	const struct screen_ops *(*child)(const struct editor *ed, struct area a,
-					  struct area *sub);                  /* optional */
+	/* The pane shown inside this screen and its area (ui.c knows the
+	 * panes: a screen names one, it does not call it). */
+	enum pane_id (*child)(const struct editor *ed, struct area a, struct area *sub); /* optional */
 	void (*enter)(struct editor *ed);     /* optional: it has just been shown */
 	int (*fd)(const struct editor *ed);   /* optional: poll this (-1: nothing) */
 	int (*input)(struct editor *ed);      /* ... which is readable: UI_* flags */

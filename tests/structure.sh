@@ -1,0 +1,89 @@
+#!/bin/bash
+# tests/structure.sh - the editor's layers, read off the compiled objects
+# (nm), so a call that crosses them fails here whatever its spelling:
+#   0  term keys lineedit job logview   (no editor state)
+#   1  editor                           (the core)
+#   2  dialog                           (the frame)
+#   3  form wizard testpane dnspane safety picker   (never call each other)
+#   4  ui                               (the loop: knows every screen)
+# A module may use what is defined in its own layer's module or below,
+# never above, and no screen module another's. Also: no dialog-kind switch,
+# no cast in a draw function.
+
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+OBJ=$(dirname "$MAILSET")/obj/ui
+SRC=$REPO_DIR/src/ui
+
+declare -A LAYER=(
+	[term]=0 [keys]=0 [lineedit]=0 [job]=0 [logview]=0
+	[editor]=1 [dialog]=2
+	[form]=3 [wizard]=3 [testpane]=3 [dnspane]=3 [safety]=3 [picker]=3
+	[ui]=4
+)
+
+# symbol -> the module that defines it
+declare -A OWNER
+for m in "${!LAYER[@]}"; do
+	[ -f "$OBJ/$m.o" ] || continue
+	while read -r sym; do
+		OWNER[$sym]=$m
+	done < <(nm --defined-only -g "$OBJ/$m.o" | awk '{print $3}')
+done
+
+begin every_ui_module_has_a_layer
+for f in "$OBJ"/*.o; do
+	m=$(basename "$f" .o)
+	[ -n "${LAYER[$m]}" ] || fail "src/ui/$m.c has no layer in tests/structure.sh"
+done
+[ "${#OWNER[@]}" -gt 50 ] || fail "only ${#OWNER[@]} symbols found in $OBJ"
+end
+
+begin no_call_up_or_across
+for m in "${!LAYER[@]}"; do
+	[ -f "$OBJ/$m.o" ] || { fail "$OBJ/$m.o is not built"; continue; }
+	while read -r sym; do
+		o=${OWNER[$sym]}
+		[ -z "$o" ] || [ "$o" = "$m" ] && continue
+		if [ "${LAYER[$o]}" -gt "${LAYER[$m]}" ]; then
+			fail "$m.c (layer ${LAYER[$m]}) uses $sym of $o.c (layer ${LAYER[$o]})"
+		elif [ "${LAYER[$m]}" = 3 ] && [ "${LAYER[$o]}" = 3 ]; then
+			fail "screen $m.c uses $sym of screen $o.c: ask ui.c (editor_request)"
+		fi
+	done < <(nm -u "$OBJ/$m.o" | awk '{print $2}')
+done
+end
+
+begin the_check_sees_a_planted_call
+# the same check on a module that calls across: it must object
+cat > "$T_DIR/bad.c" <<'EOF'
+void picker_open(void *ed);
+void bad(void *ed);
+void bad(void *ed) { picker_open(ed); }
+EOF
+cc -c -o "$T_DIR/bad.o" "$T_DIR/bad.c" || fail "cannot compile the planted module"
+found=
+while read -r sym; do
+	[ "${OWNER[$sym]}" = picker ] && found=1
+done < <(nm -u "$T_DIR/bad.o" | awk '{print $2}')
+[ -n "$found" ] || fail "a call to picker_open() was not seen"
+end
+
+begin no_dialog_kind_switch
+if grep -n 'DLG_' "$SRC"/*.c "$REPO_DIR"/include/mailset/ui/*.h >"$T_DIR/out"; then
+	fail "dialog kinds are back: $(head -1 "$T_DIR/out")"
+fi
+end
+
+begin draw_functions_cast_nothing
+# a function whose name has "draw" in it: no (type *) cast in its body
+awk '
+	/^[a-z].*draw[a-z_]*\(/ && !/;$/ { indraw = 1; name = $0 }
+	indraw && /\((const )?(struct|char|void|wchar_t)[a-z_ ]*\*+\)/ { print FILENAME ": " $0; bad = 1 }
+	indraw && /^}/ { indraw = 0 }
+	END { exit bad }
+' "$SRC"/*.c >"$T_DIR/out" || fail "a cast in a draw function: $(head -1 "$T_DIR/out")"
+end
+
+finish
