@@ -112,6 +112,12 @@ $(BA)/tests/%: $(BA)/tests/%.o $(call obj,$(BA),$(MODEL_SRC) src/ui/keys.c)
 	$(E) "  LD test $@"
 	$(Q)$(CC) $(SAN) -o $@ $^ $(PC_MODEL_LIBS) $(PC_CHECK)
 
+# The screens' unit test drives the editor on curses (newterm): it links
+# the editor too.
+$(BA)/tests/check_ui: $(BA)/tests/check_ui.o $(call obj,$(BA),$(MODEL_SRC) $(UI_SRC))
+	$(E) "  LD test $@"
+	$(Q)$(CC) $(SAN) -o $@ $^ $(PC_LIBS) $(PC_CHECK)
+
 # Tools the shell tests run (not Check programs): linked like them.
 TOOLS = spfq
 

@@ -160,9 +160,8 @@ static int key(struct editor *ed, enum action act, int k)
 		lv->focused = false;
 		return UI_HANDLED;
 	case ACT_TO_LOG:
-		if (!ed->send.nlines)
-			return 0;
-		lv->focused = true;
+		/* (nothing to go to before the first send) */
+		lv->focused = ed->send.nlines > 0;
 		return UI_HANDLED;
 	default:
 		break;

@@ -123,6 +123,16 @@ static void draw(struct editor *ed)
 	doupdate();
 }
 
+int ui_scopes(const struct editor *ed, enum scope *sc)
+{
+	if (ed->dlg) {
+		sc[0] = ed->dlg->ops->scope;
+		return 1;
+	}
+	struct view v = view_of(ed);
+	return chain(ed, &v, sc, NULL);
+}
+
 /* What the modules asked for. */
 static void run_requests(struct editor *ed)
 {
@@ -134,9 +144,8 @@ static void run_requests(struct editor *ed)
 		if (r & REQ_PRESETS)
 			picker_open(ed);
 		if (r & REQ_HELP) {
-			struct view v = view_of(ed);
 			enum scope sc[2 * SCOPES_MAX];
-			int n = chain(ed, &v, sc, NULL);
+			int n = ui_scopes(ed, sc);
 			dialog_help(ed, sc, n);
 		}
 		if (r & REQ_WIZARD_DONE) {
@@ -147,7 +156,7 @@ static void run_requests(struct editor *ed)
 	}
 }
 
-static int handle_key(struct editor *ed, int key)
+int ui_key(struct editor *ed, int key)
 {
 	if (too_small()) {
 		/* Edits are kept; quitting is all that can be done here. */
@@ -166,11 +175,12 @@ static int handle_key(struct editor *ed, int key)
 		for (int tries = 0;; tries++) {
 			struct view v = sync_view(ed);
 			enum scope sc[2 * SCOPES_MAX];
-			int n = chain(ed, &v, sc, NULL);
-			enum action act = keys_lookup(sc, (size_t)n, key);
-			r = v.pane ? v.pane->key(ed, act, key) : 0;
+			int npane, n = chain(ed, &v, sc, &npane);
+			r = v.pane ? v.pane->key(ed, keys_lookup(sc, (size_t)n, key), key) : 0;
+			/* what the pane left is the screen's, in the screen's terms */
 			if (!r)
-				r = v.screen->key(ed, act, key);
+				r = v.screen->key(ed, keys_lookup(sc + npane, (size_t)(n - npane), key),
+						  key);
 			if (!(r & UI_AGAIN) || tries)
 				break;
 		}
@@ -224,7 +234,7 @@ static int loop(struct editor *ed)
 			while ((key = term_key()) != -1) {
 				if (key == (KEY_FN | KEY_RESIZE))
 					continue;
-				if (handle_key(ed, key) & UI_QUIT)
+				if (ui_key(ed, key) & UI_QUIT)
 					return 0;
 			}
 		}

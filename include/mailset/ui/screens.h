@@ -31,4 +31,10 @@ void safety_hangup(struct editor *ed);
 void safety_changed(struct editor *ed);
 void safety_release(struct editor *ed);
 
+/* ui.c: what the loop does with a key (UI_* flags: 0 when nothing took
+ * it; a dialog takes every key), and the key scopes in force (the F1 help's).
+ * The loop is ui_run() (ui.h); tests drive these. */
+int ui_key(struct editor *ed, int key);
+int ui_scopes(const struct editor *ed, enum scope *sc);
+
 #endif
