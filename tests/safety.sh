@@ -293,6 +293,11 @@ run_test() {
 
 # tr_ MSGID: the message as the current interface language shows it (the
 # built catalogue for ja; the msgid itself when it has no translation).
+# ft JA EN: a dialog footer (made from the key table, which has both).
+ft() {
+	if [ "$LANG_UI" = ja ]; then printf '%s' "$1"; else printf '%s' "$2"; fi
+}
+
 tr_() {
 	if [ "$LANG_UI" = ja ]; then
 		LANGUAGE=ja LC_ALL=C.UTF-8 TEXTDOMAINDIR=$MAILSET_LOCALEDIR gettext -d mailset -- "$1"
@@ -376,7 +381,7 @@ restore_and_save() {
 	local f=$1 want=$2
 	ui_start "$LANG_UI" 80 24 -- -c "$f"
 	wait_for "$(tr_ 'Unsaved edits were recovered')" || return 1
-	wait_for "$(tr_ '[R] Restore these edits   [D] Discard them')" || return 1
+	wait_for "$(ft '[R] この編集内容を復元  [D] 破棄' '[R] Restore these edits  [D] Discard them')" || return 1
 	on_screen "$want" "the recovery dialog"
 	keys r
 	wait_gone "$(tr_ 'Unsaved edits were recovered')" || return 1
@@ -568,7 +573,7 @@ t_two_editors() {
 	fi
 	local s2=$S
 	wait_for "$(tr_ 'The file is in use')" || return
-	wait_for "$(tr_ '[R] Open read-only   [Q] Quit')" || return
+	wait_for "$(ft '[R] 読み取り専用で開く  [Q] 終了' '[R] Open read-only  [Q] Quit')" || return
 	on_screen "$pid1" "the dialog (the holder's pid)"
 	on_screen "$ME" "the dialog (the holder's user)"
 	on_screen "$HOST" "the dialog (the holder's host)"
@@ -660,7 +665,7 @@ t_stale_lock_editor() {
 	fi
 	ui_start "$LANG_UI" 80 24 -- -c "$f"
 	wait_for "$(tr_ 'A lock was left behind')" || return
-	wait_for "$(tr_ '[B] Remove the old lock and edit   [R] Read-only   [Q] Quit')" || return
+	wait_for "$(ft '[B] 古いロックを削除して編集  [R] 読み取り専用  [Q] 終了' '[B] Remove the old lock and edit  [R] Read-only  [Q] Quit')" || return
 	on_screen "$who" "the dialog (the old holder)"
 	on_screen "$dead" "the dialog (the old pid)"
 	keys b
@@ -870,7 +875,7 @@ changed_setup() {
 	edit_contact 'mine@example.jp' || return 1
 	keys F2
 	wait_for "$(tr_ 'Changed behind your back')" || return 1
-	wait_for "$(tr_ '[R] Reload, keep my edits  [O] Overwrite  [E] Elsewhere  [C] Cancel')" || return 1
+	wait_for "$(ft '[R] 再読込(編集は維持)  [O] 上書き  [E] 別名で保存  [C] キャンセル' '[R] Reload, keep my edits  [O] Overwrite  [E] Elsewhere  [C] Cancel')" || return 1
 }
 
 t_changed_reload() {
@@ -922,7 +927,7 @@ t_changed_elsewhere() {
 	changed_setup "$f" 's/^host = 127.0.0.1$/host = smtp.other.example/' || return
 	keys e
 	wait_for "$(tr_ 'Save your version elsewhere')" || return
-	wait_for "$(tr_ 'Enter: save a copy there   Esc: cancel')" || return
+	wait_for "$(ft 'Enter このファイルに保存  Esc キャンセル' 'Enter Save a copy there  Esc Cancel')" || return
 	on_screen 'mail.ini.mine' "the path field's suggestion"
 	keys C-u
 	type_text "$copy"
@@ -1450,11 +1455,9 @@ t_password_ascii() {
 t_translated_ja() {
 	LANG_UI=ja
 	local f=$T_DIR/mail.ini id missing=()
-	for id in 'The file is in use' '[R] Open read-only   [Q] Quit' \
-		'A lock was left behind' '[B] Remove the old lock and edit   [R] Read-only   [Q] Quit' \
-		'Unsaved edits were recovered' '[R] Restore these edits   [D] Discard them' \
-		'Changed behind your back' '[R] Reload, keep my edits  [O] Overwrite  [E] Elsewhere  [C] Cancel' \
-		'Save your version elsewhere'; do
+	# (their footers come from the key table, in both languages)
+	for id in 'The file is in use' 'A lock was left behind' 'Unsaved edits were recovered' \
+		'Changed behind your back' 'Save your version elsewhere'; do
 		[ "$(tr_ "$id")" = "$id" ] && missing+=("'$id'")
 	done
 	[ ${#missing[@]} = 0 ] || fail "no Japanese for ${missing[*]} in po/ja.po"

@@ -20,15 +20,25 @@ struct wizard {
 	char *auto_user;     /* likewise for the user name */
 };
 
-static const char *const step_title[W_COUNT][2] = {
-	[W_PATTERN] = { "よくある設定例から選ぶ", "Choose a common setup" },
-	[W_ADDRESSES] = { "メールアドレス", "Mail addresses" },
-	[W_NAME] = { "差出人名", "Sender name" },
-	[W_PROVIDER] = { "メールサーバー(SMTP)の事業者", "Mail provider (SMTP)" },
-	[W_SERVER] = { "送信サーバー", "SMTP server" },
-	[W_LOGIN] = { "ユーザー名とパスワード", "User name and password" },
-	[W_TEST] = { "送信テスト", "Test send" },
-	[W_SAVE] = { "確認して保存", "Check and save" },
+#define NONE F_COUNT /* ends a step's fields */
+
+/* The steps: a title, and the fields each edits (the BCC only in the
+ * guide's third setup); a step without fields is a list to choose from, the
+ * test send or the check before saving. */
+static const struct {
+	const char *ja, *en;
+	enum field_id fields[4];
+} steps[W_COUNT] = {
+	[W_PATTERN] = { "よくある設定例から選ぶ", "Choose a common setup", { NONE } },
+	[W_ADDRESSES] = { "メールアドレス", "Mail addresses",
+			  { F_CONTACT_EMAIL, F_SYSTEM_EMAIL, F_BCC, NONE } },
+	[W_NAME] = { "差出人名", "Sender name", { F_SENDER_NAME, NONE } },
+	[W_PROVIDER] = { "メールサーバー(SMTP)の事業者", "Mail provider (SMTP)", { NONE } },
+	[W_SERVER] = { "送信サーバー", "SMTP server", { F_HOST, F_PORT, F_AUTH, F_TLS } },
+	[W_LOGIN] = { "ユーザー名とパスワード", "User name and password",
+		      { F_USERNAME, F_PASSWORD, NONE } },
+	[W_TEST] = { "送信テスト", "Test send", { NONE } },
+	[W_SAVE] = { "確認して保存", "Check and save", { NONE } },
 };
 
 static const char *const patterns[3][2] = {
@@ -40,33 +50,13 @@ static const char *const patterns[3][2] = {
 	  "3. Also BCC every mail to a helpdesk address (Re:lation, MailDealer...)" },
 };
 
-/* The fields each step edits. */
+/* The fields a step edits. */
 static int step_fields(const struct wizard *wz, enum step s, int *ids)
 {
 	int n = 0;
-	switch (s) {
-	case W_ADDRESSES:
-		ids[n++] = F_CONTACT_EMAIL;
-		ids[n++] = F_SYSTEM_EMAIL;
-		if (wz->pattern == 2)
-			ids[n++] = F_BCC;
-		break;
-	case W_NAME:
-		ids[n++] = F_SENDER_NAME;
-		break;
-	case W_SERVER:
-		ids[n++] = F_HOST;
-		ids[n++] = F_PORT;
-		ids[n++] = F_AUTH;
-		ids[n++] = F_TLS;
-		break;
-	case W_LOGIN:
-		ids[n++] = F_USERNAME;
-		ids[n++] = F_PASSWORD;
-		break;
-	default:
-		break;
-	}
+	for (int i = 0; i < 4 && steps[s].fields[i] != NONE; i++)
+		if (steps[s].fields[i] != F_BCC || wz->pattern == 2)
+			ids[n++] = steps[s].fields[i];
 	return n;
 }
 
@@ -367,7 +357,7 @@ static void wizard_draw(const struct editor *ed, struct area ar, struct cursor *
 	mvwhline(stdscr, 0, 0, ' ', cols);
 	wattroff(stdscr, t);
 	char *title = xasprintf(_("mailset - first-time setup (%d/%d): %s"), wz->step + 1, W_COUNT,
-				i18n_pick(step_title[wz->step][0], step_title[wz->step][1]));
+				i18n_pick(steps[wz->step].ja, steps[wz->step].en));
 	term_put(stdscr, 0, 1, title, cols - 2, t | A_BOLD);
 	free(title);
 	term_put(stdscr, 1, 1, ed->cfg.path, cols - 2, A_NORMAL);
