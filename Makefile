@@ -134,12 +134,13 @@ run:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)DEMO_RESET=$(DEMO_RESET) scripts/run-demo.sh
 
+# make check T="smtp check_verdict" ONLY=REGEX: see tests/run.sh.
 check:
 	$(Q)scripts/deps.sh check
 	$(Q)$(MAKE) --no-print-directory all asan
 	$(Q)MAILSET=$(CURDIR)/$(BA)/mailset TESTBIN=$(CURDIR)/$(BA)/tests \
 	  MAILSET_DATADIR=$(CURDIR)/share/mailset MAILSET_LOCALEDIR=$(CURDIR)/$(B)/locale \
-	  T='$(T)' tests/run.sh $(TESTS)
+	  MAILSET_B='$(B)' MAILSET_BA='$(BA)' T='$(T)' ONLY='$(ONLY)' tests/run.sh $(TESTS)
 
 lint-man:
 	$(Q)mandoc -T lint -W warning man/mailset.1 man/mailset.ini.5
