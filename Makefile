@@ -101,13 +101,13 @@ $(BA)/mailset: $(call obj,$(BA),$(MODEL_SRC) $(CLI_SRC) $(UI_SRC) $(MAIN_SRC))
 	$(Q)$(CC) $(SAN) -o $@ $^ $(PC_LIBS)
 
 # Unit tests link the model alone (and the key table, which only names
-# curses key codes): no ncurses.
+# curses key codes, and the command table of cli.c): no ncurses.
 $(BA)/tests/%.o: tests/%.c
 	$(E) "  CC test $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(MS_CPPFLAGS) $(CPPFLAGS) $(WARN) -Wno-missing-prototypes -O1 -g $(SAN) $(PC_CFLAGS) $(PC_CHECK_CFLAGS) -c -o $@ $<
 
-$(BA)/tests/%: $(BA)/tests/%.o $(call obj,$(BA),$(MODEL_SRC) src/ui/keys.c)
+$(BA)/tests/%: $(BA)/tests/%.o $(call obj,$(BA),$(MODEL_SRC) $(CLI_SRC) src/ui/keys.c)
 	$(E) "  LD test $@"
 	$(Q)$(CC) $(SAN) -o $@ $^ $(PC_MODEL_LIBS) $(PC_CHECK)
 
