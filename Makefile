@@ -174,5 +174,5 @@ clean:
 
 -include $(wildcard $(B)/obj/*.d $(B)/obj/ui/*.d $(BA)/obj/*.d $(BA)/obj/ui/*.d $(BA)/tests/*.d)
 
-# libFuzzer harnesses: make fuzz, make fuzz-build (tests/fuzz.sh runs them briefly)
+# libFuzzer harnesses: make fuzz, make fuzz-build (make check runs each over its corpus once)
 -include tests/fuzz/fuzz.mk
