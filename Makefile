@@ -102,13 +102,13 @@ $(BA)/mailset: $(call obj,$(BA),$(MODEL_SRC) $(CLI_SRC) $(UI_SRC) $(MAIN_SRC))
 	$(Q)$(CC) $(SAN) -o $@ $^ $(PC_LIBS)
 
 # Unit tests link the model alone (and the key table, which only names
-# curses key codes): no ncurses.
+# curses key codes, and the command table of cli.c): no ncurses.
 $(BA)/tests/%.o: tests/%.c
 	$(E) "  CC test $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(MS_CPPFLAGS) $(CPPFLAGS) $(WARN) -Wno-missing-prototypes -O1 -g $(SAN) $(PC_CFLAGS) $(PC_CHECK_CFLAGS) -c -o $@ $<
 
-$(BA)/tests/%: $(BA)/tests/%.o $(call obj,$(BA),$(MODEL_SRC) src/ui/keys.c)
+$(BA)/tests/%: $(BA)/tests/%.o $(call obj,$(BA),$(MODEL_SRC) $(CLI_SRC) src/ui/keys.c)
 	$(E) "  LD test $@"
 	$(Q)$(CC) $(SAN) -o $@ $^ $(PC_MODEL_LIBS) $(PC_CHECK)
 
@@ -141,12 +141,13 @@ run:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)DEMO_RESET=$(DEMO_RESET) scripts/run-demo.sh
 
+# make check T="smtp check_verdict" ONLY=REGEX: see tests/run.sh.
 check:
 	$(Q)scripts/deps.sh check
 	$(Q)$(MAKE) --no-print-directory all asan
 	$(Q)MAILSET=$(CURDIR)/$(BA)/mailset TESTBIN=$(CURDIR)/$(BA)/tests \
 	  MAILSET_DATADIR=$(CURDIR)/share/mailset MAILSET_LOCALEDIR=$(CURDIR)/$(B)/locale \
-	  T='$(T)' tests/run.sh $(TESTS)
+	  MAILSET_B='$(B)' MAILSET_BA='$(BA)' T='$(T)' ONLY='$(ONLY)' tests/run.sh $(TESTS)
 
 lint-man:
 	$(Q)mandoc -T lint -W warning man/mailset.1 man/mailset.ini.5
@@ -180,5 +181,5 @@ clean:
 
 -include $(wildcard $(B)/obj/*.d $(B)/obj/ui/*.d $(BA)/obj/*.d $(BA)/obj/ui/*.d $(BA)/tests/*.d)
 
-# libFuzzer harnesses: make fuzz, make fuzz-build (tests/fuzz.sh runs them briefly)
+# libFuzzer harnesses: make fuzz, make fuzz-build (make check runs each over its corpus once)
 -include tests/fuzz/fuzz.mk

@@ -1,9 +1,10 @@
-/* cli.c - the command line: check, get, set, presets, preset. */
+/* cli.c - the command line: one table of commands (cli_commands[], at the
+ * end) that usage, dispatch, the lock policy and tests/check_docs.c read,
+ * and a handler per command. */
 #include "mailset/cli.h"
 
 #include <curl/curl.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <openssl/crypto.h>
@@ -28,34 +29,8 @@
 #include "mailset/util.h"
 #include "mailset/validate.h"
 
-static void usage(FILE *fp)
-{
-	fprintf(fp, "%s",
-		_("Usage: mailset [-c FILE] COMMAND [ARGS]\n"
-		  "\n"
-		  "Commands:\n"
-		  "  check                     validate the file; problems as FILE:LINE: key: message\n"
-		  "  get [--show-secret] [KEY] print one value (section.key), or all of them\n"
-		  "  set KEY=VALUE...          validate all, then save; on any error write nothing\n"
-		  "  set smtp.password         read the password from standard input\n"
-		  "  presets                   list the provider presets\n"
-		  "  preset NAME [--host HOST] apply a provider preset\n"
-		  "  test-send [--to ADDR] [--save FILE]\n"
-		  "                            send a test message, show the SMTP dialogue\n"
-		  "  test-send --probe [--save FILE]\n"
-		  "                            connect, start TLS, log in, then QUIT: test the\n"
-		  "                            server and the password without sending mail\n"
-		  "  dns [--selector S]... [--server ADDR[:PORT]]\n"
-		  "                            check MX, SPF, DKIM and DMARC of the sender domain\n"
-		  "\n"
-		  "Options:\n"
-		  "  -c, --config FILE         the configuration file\n"
-		  "  -h, --help                show this help\n"
-		  "  -V, --version             show the version and the linked libraries\n"
-		  "\n"
-		  "FILE defaults to $MAILSET_CONFIG, else $XDG_CONFIG_HOME/mailset/mail.ini\n"
-		  "(~/.config/mailset/mail.ini). See mailset(1) and mailset.ini(5).\n"));
-}
+/* The running command's CMD_* flags (one command per process). */
+static unsigned cmd_flags;
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -112,11 +87,12 @@ static void warn_mode(const struct config *c)
 			c->path, (unsigned)(c->st.st_mode & 07777), c->path);
 }
 
-/* Load c->path. With may_be_missing, a missing file is an empty one. */
-static int conf_load(struct config *c, bool may_be_missing)
+/* Load c->path. For a command that may create it (CMD_MAY_CREATE), a
+ * missing file is an empty one. */
+static int conf_load(struct config *c)
 {
 	struct ini_error e;
-	enum ini_status rc = config_load(c, may_be_missing, &e);
+	enum ini_status rc = config_load(c, cmd_flags & CMD_MAY_CREATE, &e);
 	if (rc != INI_OK) {
 		if (e.line)
 			fprintf(stderr, "%s:%d: %s\n", c->path, e.line, e.msg);
@@ -202,9 +178,11 @@ static size_t file_problems(const struct config *c, bool *multiline)
 	return errors;
 }
 
-static int cmd_check(struct config *c)
+static int cmd_check(struct config *c, int argc, char **argv)
 {
-	int rc = conf_load(c, false);
+	if (argc)
+		return usage_error(_("check: unexpected '%s'"), argv[0]);
+	int rc = conf_load(c);
 	if (rc)
 		return rc;
 	bool multiline[F_COUNT] = { false };
@@ -256,7 +234,7 @@ static int cmd_get(struct config *c, int argc, char **argv)
 	const struct field *f = NULL;
 	if (key && !(f = settings_field_by_name(key)))
 		return usage_error(_("unknown key '%s'; 'mailset get' lists the keys"), key);
-	int rc = conf_load(c, false);
+	int rc = conf_load(c);
 	if (rc)
 		return rc;
 	if (f) {
@@ -339,8 +317,7 @@ static int app_password_len(const struct settings *s)
 	char *err;
 	int n = 0;
 	if (presets_load_default(&pl, &err) == 0) {
-		const struct preset *p = presets_match_host(&pl, settings_get(s, F_HOST));
-		n = p ? p->app_password_len : 0;
+		n = presets_app_password_len(&pl, s);
 		presets_free(&pl);
 	} else {
 		free(err);
@@ -357,9 +334,9 @@ static size_t check_changes(const struct config *c, const bool *changed)
 		if (!changed[i])
 			continue;
 		char *why = validate_field(i, settings_get(&c->s, i));
-		if (!why && !settings_visible(&c->s, i))
-			why = xstrdup(_("can be changed only while options.sms_auth and "
-					"options.twilio are on"));
+		const char *hidden = settings_hidden_reason(&c->s, i);
+		if (!why && hidden)
+			why = xstrdup(hidden);
 		if (why) {
 			fprintf(stderr, "%s: %s\n", settings_field_name(i), why);
 			free(why);
@@ -391,7 +368,7 @@ static int cmd_set(struct config *c, int argc, char **argv)
 		if (rc)
 			return rc;
 	}
-	int rc = conf_load(c, true);
+	int rc = conf_load(c);
 	if (rc)
 		return rc;
 
@@ -440,8 +417,11 @@ static int cmd_set(struct config *c, int argc, char **argv)
 
 /* ---------------------------------------------------------------- presets */
 
-static int cmd_presets(void)
+static int cmd_presets(struct config *c, int argc, char **argv)
 {
+	(void)c; /* CMD_NO_FILE: NULL */
+	if (argc)
+		return usage_error(_("presets: unexpected '%s'"), argv[0]);
 	struct preset_list pl;
 	char *err;
 	if (presets_load_default(&pl, &err) < 0) {
@@ -530,12 +510,9 @@ static int cmd_preset(struct config *c, int argc, char **argv)
 	if (host && !preset_host_matches(p, h))
 		fprintf(stderr, _("mailset: warning: %s does not look like a server of %s (%s)\n"),
 			h, preset_name(p), p->host);
-	if ((rc = conf_load(c, true)) != EX_OK)
+	if ((rc = conf_load(c)) != EX_OK)
 		goto out;
-	settings_set(&c->s, F_HOST, h);
-	settings_set(&c->s, F_PORT, p->port);
-	settings_set(&c->s, F_AUTH, p->auth);
-	settings_set(&c->s, F_TLS, p->tls);
+	preset_apply(p, h, &c->s);
 	if ((rc = conf_save(c)) != EX_OK)
 		goto out;
 	printf(_("%s: applied %s: host %s, port %s, auth %s, TLS %s\n"), c->path,
@@ -573,10 +550,10 @@ static void print_line(void *ctx, const struct smtp_line *l)
 	free(row);
 }
 
+/* FILE is the user's: an existing one is overwritten, as with '>'. */
 static int save_transcript(const char *file, const char *text)
 {
-	int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) || close(fd) < 0) {
+	if (util_write_new(file, text, strlen(text), 0600, UTIL_WRITE_TRUNC) < 0) {
 		fprintf(stderr, _("mailset: %s: cannot save the transcript: %s\n"), file,
 			strerror(errno));
 		return -1;
@@ -604,7 +581,7 @@ static int cmd_test_send(struct config *c, int argc, char **argv)
 	if (probe && to)
 		return usage_error("%s", _("test-send: --probe sends no message; --to has no use "
 					   "with it"));
-	int rc = conf_load(c, false);
+	int rc = conf_load(c);
 	if (rc)
 		return rc;
 	/* Nothing goes out while a setting is wrong. */
@@ -670,38 +647,26 @@ static int cmd_test_send(struct config *c, int argc, char **argv)
 
 /* -------------------------------------------------------------------- dns */
 
-/* Split "a, b" into the selectors list (pointers into copy). */
-static size_t split_selectors(char *copy, const char **out, size_t max)
-{
-	size_t n = 0;
-	char *save = NULL;
-	for (char *t = strtok_r(copy, ", ", &save); t && n < max; t = strtok_r(NULL, ", ", &save))
-		out[n++] = t;
-	return n;
-}
-
 static int cmd_dns(struct config *c, int argc, char **argv)
 {
-	const char *sel[16], *server = NULL, *one;
+	const char **sel = NULL, *server = NULL, *one;
 	size_t nsel = 0;
 	for (int i = 0; i < argc; i++) {
 		int o = opt_value(argc, argv, &i, "--server", &server);
-		if (!o && (o = opt_value(argc, argv, &i, "--selector", &one)) > 0 &&
-		    nsel < sizeof sel / sizeof *sel)
+		if (!o && (o = opt_value(argc, argv, &i, "--selector", &one)) > 0) {
+			sel = xgrow(sel, nsel, sizeof *sel);
 			sel[nsel++] = one;
-		if (o < 0)
-			return EX_USAGE;
-		if (!o)
-			return usage_error(_("dns: unexpected '%s'"), argv[i]);
+		}
+		if (o <= 0) {
+			free(sel);
+			return o < 0 ? EX_USAGE : usage_error(_("dns: unexpected '%s'"), argv[i]);
+		}
 	}
-	int rc = conf_load(c, false);
-	if (rc)
+	int rc = conf_load(c);
+	if (rc) {
+		free(sel);
 		return rc;
-	if (!server && *settings_get(&c->s, F_DNS_SERVER))
-		server = settings_get(&c->s, F_DNS_SERVER);
-	char *copy = xstrdup(settings_get(&c->s, F_DNS_SELECTORS));
-	if (!nsel)
-		nsel = split_selectors(copy, sel, sizeof sel / sizeof *sel);
+	}
 	struct preset_list pl;
 	char *err;
 	if (presets_load_default(&pl, &err) < 0) {
@@ -709,7 +674,16 @@ static int cmd_dns(struct config *c, int argc, char **argv)
 		free(err);
 		pl.v = NULL, pl.n = 0;
 	}
-	struct dns_opts o = { .server = server, .selectors = sel, .nselectors = nsel };
+	/* The file's [dns] options, as the editor's pane takes them; the
+	 * command line's win. */
+	struct dns_opts o;
+	dns_opts_from_settings(&o, &c->s);
+	if (server)
+		o.server = server;
+	if (nsel) {
+		o.selectors = sel;
+		o.nselectors = nsel;
+	}
 	struct dns_report r;
 	rc = dns_check(&c->s, &pl, &o, &r);
 	char *text = dns_report_text(&r);
@@ -720,33 +694,23 @@ static int cmd_dns(struct config *c, int argc, char **argv)
 		fprintf(stderr, "mailset: dns: %zu questions, %zu round trips\n", r.questions,
 			r.round_trips);
 	dns_report_free(&r);
+	dns_opts_free(&o);
 	presets_free(&pl);
-	free(copy);
+	free(sel);
 	return rc;
 }
 
 /* ------------------------------------------------------------------- lock */
 
 /* Commands that write take the file's lock, as the editor does: a live
- * editor makes them wait (exit 75); a lock left by a dead process goes. */
-static char *held_lock; /* for the out-of-memory path */
-
-static void release_on_oom(void)
-{
-	if (held_lock)
-		unlink(held_lock);
-}
-
+ * editor makes them wait (exit 75); a lock left by a dead process goes.
+ * Out of memory or at exit, lock.c removes the lock itself. */
 static int cli_lock(struct config *c, bool *locked)
 {
 	struct lock_owner o;
 	*locked = false;
-	/* Ready before the lock exists: running out of memory from then on
-	 * must still remove it (the hook allocates nothing). */
-	held_lock = lock_path(c->path);
-	util_on_oom(release_on_oom);
 	enum lock_status st = lock_take(c->path, &o);
-	if (st == LOCK_ERROR && errno == ENOENT && c->is_default) {
+	if (st == LOCK_ERROR && errno == ENOENT && c->is_default && (cmd_flags & CMD_MAY_CREATE)) {
 		config_make_dir(c);
 		st = lock_take(c->path, &o);
 	}
@@ -756,7 +720,6 @@ static int cli_lock(struct config *c, bool *locked)
 		st = lock_break(c->path, &o);
 	}
 	if (st == LOCK_HELD) {
-		util_on_oom(NULL);
 		fprintf(stderr, _("mailset: %s is being edited by %s; nothing was changed: try "
 				  "again when they are done\n"), c->path, lock_describe(&o));
 		return EX_TEMPFAIL;
@@ -766,9 +729,85 @@ static int cli_lock(struct config *c, bool *locked)
 	*locked = st == LOCK_TAKEN;
 	if (*locked)
 		inifile_clean_temps(c->path);
-	else
-		util_on_oom(NULL);
 	return EX_OK;
+}
+
+/* ---------------------------------------------------------- the commands */
+
+/* One row per form of a command; see cli.h. */
+const struct cli_command cli_commands[] = {
+	{ "check", "",
+	  N_("validate the file; problems as FILE:LINE: key: message"),
+	  cmd_check, 0 },
+	{ "get", "[--show-secret] [KEY]",
+	  N_("print one value (section.key), or all of them"),
+	  cmd_get, 0 },
+	{ "set", "KEY=VALUE...",
+	  N_("validate all, then save; on any error write nothing"),
+	  cmd_set, CMD_MAY_CREATE | CMD_LOCK },
+	{ "set", "smtp.password",
+	  N_("read the password from standard input"),
+	  cmd_set, CMD_MAY_CREATE | CMD_LOCK },
+	{ "presets", "",
+	  N_("list the provider presets"),
+	  cmd_presets, CMD_NO_FILE },
+	{ "preset", "NAME [--host HOST]",
+	  N_("apply a provider preset"),
+	  cmd_preset, CMD_MAY_CREATE | CMD_LOCK },
+	{ "test-send", "[--to ADDR] [--save FILE]",
+	  N_("send a test message, show the SMTP dialogue"),
+	  cmd_test_send, 0 },
+	{ "test-send", "--probe [--save FILE]",
+	  N_("connect, start TLS, log in, then QUIT: test the\n"
+	     "server and the password without sending mail"),
+	  cmd_test_send, 0 },
+	{ "dns", "[--selector S]... [--server ADDR[:PORT]]",
+	  N_("check MX, SPF, DKIM and DMARC of the sender domain"),
+	  cmd_dns, 0 },
+};
+const size_t cli_ncommands = sizeof cli_commands / sizeof *cli_commands;
+
+const struct cli_command *cli_command(const char *name)
+{
+	for (size_t i = 0; i < cli_ncommands; i++)
+		if (!strcmp(cli_commands[i].name, name))
+			return &cli_commands[i];
+	return NULL;
+}
+
+#define HELP_COLUMN 28
+
+void cli_usage(FILE *fp)
+{
+	fputs(_("Usage: mailset [-c FILE] COMMAND [ARGS]\n"
+		"\n"
+		"Commands:\n"), fp);
+	for (size_t i = 0; i < cli_ncommands; i++) {
+		const struct cli_command *k = &cli_commands[i];
+		int w = fprintf(fp, "  %s%s%s", k->name, *k->args ? " " : "", k->args);
+		/* the help in its column; below when the synopsis is too wide */
+		if (w >= HELP_COLUMN)
+			fprintf(fp, "\n%*s", HELP_COLUMN, "");
+		else
+			fprintf(fp, "%*s", HELP_COLUMN - w, "");
+		/* its lines after the first in the same column */
+		for (const char *h = _(k->help);;) {
+			size_t n = strcspn(h, "\n");
+			fprintf(fp, "%.*s\n", (int)n, h);
+			if (!h[n] || !h[n + 1])
+				break;
+			h += n + 1;
+			fprintf(fp, "%*s", HELP_COLUMN, "");
+		}
+	}
+	fputs(_("\n"
+		"Options:\n"
+		"  -c, --config FILE         the configuration file\n"
+		"  -h, --help                show this help\n"
+		"  -V, --version             show the version and the linked libraries\n"
+		"\n"
+		"FILE defaults to $MAILSET_CONFIG, else $XDG_CONFIG_HOME/mailset/mail.ini\n"
+		"(~/.config/mailset/mail.ini). See mailset(1) and mailset.ini(5).\n"), fp);
 }
 
 /* ------------------------------------------------------------------- main */
@@ -784,7 +823,7 @@ int cli_main(int argc, char **argv, const struct cli_hooks *hooks)
 			i++;
 			break;
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			usage(stdout);
+			cli_usage(stdout);
 			return EX_OK;
 		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
 			return version(hooks);
@@ -802,18 +841,15 @@ int cli_main(int argc, char **argv, const struct cli_hooks *hooks)
 			return usage_error(_("unknown option '%s'"), a);
 		}
 	}
-	const char *cmd = i < argc ? argv[i++] : NULL;
+	const char *name = i < argc ? argv[i++] : NULL;
 	int nargs = argc - i;
 	char **args = argv + i;
-
-	if (cmd && !strcmp(cmd, "presets")) {
-		if (nargs)
-			return usage_error(_("presets: unexpected '%s'"), args[0]);
-		return cmd_presets();
-	}
-	if (cmd && strcmp(cmd, "check") && strcmp(cmd, "get") && strcmp(cmd, "set") &&
-	    strcmp(cmd, "preset") && strcmp(cmd, "test-send") && strcmp(cmd, "dns"))
-		return usage_error(_("unknown command '%s'"), cmd);
+	const struct cli_command *cmd = name ? cli_command(name) : NULL;
+	if (name && !cmd)
+		return usage_error(_("unknown command '%s'"), name);
+	cmd_flags = cmd ? cmd->flags : 0;
+	if (cmd && (cmd->flags & CMD_NO_FILE))
+		return cmd->run(NULL, nargs, args);
 
 	struct config c = { 0 };
 	c.path = config_path(copt, &c.is_default);
@@ -823,35 +859,22 @@ int cli_main(int argc, char **argv, const struct cli_hooks *hooks)
 		return EX_CONFIG;
 	}
 	int rc;
+	bool locked = false;
 	if (!cmd) {
 		if (hooks && hooks->editor) {
 			rc = hooks->editor(c.path, c.is_default, wizard);
 		} else {
-			usage(stderr);
+			cli_usage(stderr);
 			fprintf(stderr, "%s\n",
 				_("mailset: the interactive editor is not part of this version; "
 				  "use the commands above"));
 			rc = EX_USAGE;
 		}
-	} else if (!strcmp(cmd, "check")) {
-		rc = nargs ? usage_error(_("check: unexpected '%s'"), args[0]) : cmd_check(&c);
-	} else if (!strcmp(cmd, "get")) {
-		rc = cmd_get(&c, nargs, args);
-	} else if (!strcmp(cmd, "test-send")) {
-		rc = cmd_test_send(&c, nargs, args);
-	} else if (!strcmp(cmd, "dns")) {
-		rc = cmd_dns(&c, nargs, args);
-	} else {
-		bool locked;
-		rc = cli_lock(&c, &locked);
-		if (rc == EX_OK)
-			rc = !strcmp(cmd, "set") ? cmd_set(&c, nargs, args) : cmd_preset(&c, nargs, args);
-		if (locked)
-			unlink(held_lock); /* ours: taken above, allocation-free */
-		util_on_oom(NULL);
-		free(held_lock);
-		held_lock = NULL;
+	} else if ((rc = cmd->flags & CMD_LOCK ? cli_lock(&c, &locked) : EX_OK) == EX_OK) {
+		rc = cmd->run(&c, nargs, args);
 	}
+	if (locked)
+		lock_release(c.path);
 	config_free(&c);
 	return rc;
 }

@@ -441,6 +441,39 @@ static int key_bits(const char *b64, bool ed25519, char *type, size_t tn)
 }
 
 
+/* -------------------------------------------------------------- options */
+
+void dns_opts_from_settings(struct dns_opts *o, const struct settings *s)
+{
+	static const char seps[] = ", ";
+	const char *server = settings_get(s, F_DNS_SERVER);
+	const char *list = settings_get(s, F_DNS_SELECTORS);
+	memset(o, 0, sizeof *o);
+	o->server = *server ? server : NULL;
+	/* One block: the pointers, then a copy of the list they point into. */
+	size_t n = 0;
+	for (const char *p = list + strspn(list, seps); *p; p += strspn(p, seps)) {
+		n++;
+		p += strcspn(p, seps);
+	}
+	const char **v = xmalloc(n * sizeof *v + strlen(list) + 1);
+	char *copy = strcpy((char *)(v + n), list), *save = NULL;
+	n = 0;
+	for (char *t = strtok_r(copy, seps, &save); t; t = strtok_r(NULL, seps, &save))
+		v[n++] = t;
+	o->selectors = v;
+	o->nselectors = n;
+	o->storage = v;
+}
+
+void dns_opts_free(struct dns_opts *o)
+{
+	free(o->storage);
+	o->storage = NULL;
+	o->selectors = NULL;
+	o->nselectors = 0;
+}
+
 /* ----------------------------------------------------------------- DKIM */
 
 /* The selectors to look at: the user's, else the provider's. */

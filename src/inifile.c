@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "mailset/i18n.h"
+#include "mailset/lock.h"
 
 /* inih keeps at most this many bytes of a section or key name (its
  * MAX_SECTION and MAX_NAME, less the NUL). */
@@ -721,20 +722,6 @@ void inifile_set_io(const struct ini_io *with)
 	io = with ? with : &real_io;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = io->write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 enum ini_status inifile_write_atomic(const char *path, const char *data,
 				     size_t len, struct ini_error *e)
 {
@@ -758,6 +745,9 @@ enum ini_status inifile_write_atomic(const char *path, const char *data,
 		rc = INI_IOERR;
 		goto out;
 	}
+	/* Gone at exit or out of memory, whatever happens below (best
+	 * effort: a full list only leaves it to inifile_clean_temps()). */
+	int tn = lock_tempfile_add(tmp);
 	/* mkostemp() made it 0600: right for a new file holding a password. */
 	if (exists && fchmod(fd, st.st_mode & 07777) < 0) {
 		int err = errno;
@@ -772,7 +762,7 @@ enum ini_status inifile_write_atomic(const char *path, const char *data,
 		       (unsigned)st.st_uid, (unsigned)st.st_gid, strerror(err));
 		goto fail;
 	}
-	if (write_all(fd, data, len) < 0) {
+	if (util_write_all(fd, data, len, io->write) < 0) {
 		int err = errno;
 		seterr(e, INI_IOERR, 0, err, _("cannot write the new contents: %s"), strerror(err));
 		goto fail;
@@ -795,6 +785,7 @@ enum ini_status inifile_write_atomic(const char *path, const char *data,
 		seterr(e, INI_IOERR, 0, err, _("cannot replace the file: %s"), strerror(err));
 		goto fail;
 	}
+	lock_tempfile_forget(tn); /* it is the file now */
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0 || io->fsync_dir(dfd) < 0) {
 		int err = errno;
@@ -810,7 +801,8 @@ enum ini_status inifile_write_atomic(const char *path, const char *data,
 fail:
 	if (fd >= 0)
 		close(fd);
-	unlink(tmp);
+	if (tn < 0 || lock_tempfile_remove(tn) < 0)
+		unlink(tmp);
 	rc = INI_IOERR;
 out:
 	free(tmp);

@@ -1,8 +1,10 @@
-/* lock.c - FILE.lock with O_EXCL. */
+/* lock.c - FILE.lock with O_EXCL, and the list of files to remove at exit
+ * or when memory runs out. */
 #include "mailset/lock.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,12 +16,125 @@
 #include "mailset/i18n.h"
 #include "mailset/util.h"
 
+/* ------------------------------------------------------------ the list */
+
+/* One entry per file; "owner" is the pid that added it (0: free), so a
+ * forked child's exit leaves its parent's files alone, and dev/ino the
+ * file's identity when added, so that a file someone replaced meanwhile
+ * (a lock another process took after ours went) is not removed. */
+static struct tempfile {
+	volatile sig_atomic_t owner;
+	dev_t dev;
+	ino_t ino;
+	char path[LOCK_TEMPFILE_PATH];
+} tempfiles[LOCK_TEMPFILES];
+
+static bool is_ours(const struct tempfile *t)
+{
+	return t->owner && t->owner == (sig_atomic_t)getpid();
+}
+
+/* Still the file that was added (lstat and unlink: async-signal-safe). */
+static bool still_same(const struct tempfile *t)
+{
+	struct stat st;
+	return lstat(t->path, &st) == 0 && st.st_dev == t->dev && st.st_ino == t->ino;
+}
+
+int lock_tempfile_add(const char *path)
+{
+	static bool at_exit;
+	size_t len = strlen(path);
+	struct stat st;
+	if (len >= LOCK_TEMPFILE_PATH) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (lstat(path, &st) < 0)
+		return -1;
+	for (int n = 0; n < LOCK_TEMPFILES; n++) {
+		struct tempfile *t = &tempfiles[n];
+		if (is_ours(t))
+			continue;
+		if (!at_exit)
+			at_exit = atexit(lock_cleanup) == 0;
+		memcpy(t->path, path, len + 1);
+		t->dev = st.st_dev;
+		t->ino = st.st_ino;
+		t->owner = (sig_atomic_t)getpid(); /* last: the entry is whole */
+		return n;
+	}
+	errno = ENOBUFS;
+	return -1;
+}
+
+int lock_tempfile_remove(int n)
+{
+	if (n < 0 || n >= LOCK_TEMPFILES || !is_ours(&tempfiles[n])) {
+		errno = ENOENT;
+		return -1;
+	}
+	struct tempfile *t = &tempfiles[n];
+	int rc = -1;
+	if (still_same(t))
+		rc = unlink(t->path);
+	else
+		errno = ENOENT;
+	t->owner = 0;
+	return rc;
+}
+
+void lock_tempfile_forget(int n)
+{
+	if (n >= 0 && n < LOCK_TEMPFILES && is_ours(&tempfiles[n]))
+		tempfiles[n].owner = 0;
+}
+
+void lock_cleanup(void)
+{
+	int err = errno;
+	for (int n = 0; n < LOCK_TEMPFILES; n++) {
+		struct tempfile *t = &tempfiles[n];
+		if (!is_ours(t))
+			continue;
+		if (still_same(t))
+			unlink(t->path);
+		t->owner = 0;
+	}
+	errno = err;
+}
+
+/* ------------------------------------------------------------ the lock */
+
 char *lock_path(const char *config)
 {
 	char *real = realpath(config, NULL);
-	char *p = xasprintf("%s.lock", real ? real : config);
-	free(real);
+	if (real) {
+		char *p = xasprintf("%s.lock", real);
+		free(real);
+		return p;
+	}
+	/* Not there yet (set, preset and the editor create it): the same name
+	 * it will have once it exists, whatever the working directory. */
+	char *dcopy = xstrdup(config), *bcopy = xstrdup(config);
+	char *dir = realpath(dirname(dcopy), NULL);
+	const char *base = basename(bcopy);
+	char *p = dir && *base && strcmp(base, "/") && strcmp(base, ".") && strcmp(base, "..")
+			  ? xasprintf("%s/%s.lock", strcmp(dir, "/") ? dir : "", base)
+			  : xasprintf("%s.lock", config);
+	free(dir);
+	free(dcopy);
+	free(bcopy);
 	return p;
+}
+
+/* The entry of the lock at path that this process holds, or -1. */
+static int held(const char *path)
+{
+	for (int n = 0; n < LOCK_TEMPFILES; n++)
+		if (is_ours(&tempfiles[n]) && !strcmp(tempfiles[n].path, path))
+			return n;
+	return -1;
 }
 
 static void my_host(char *buf, size_t n)
@@ -85,22 +200,34 @@ enum lock_status lock_take(const char *config, struct lock_owner *owner)
 		err = errno;
 		goto out;
 	}
+	int tn = lock_tempfile_add(tmp); /* best effort: only for this moment */
 	fchmod(fd, 0600);
-	if (write(fd, buf, (size_t)n) != n || fsync(fd) < 0) {
+	if (util_write_all(fd, buf, (size_t)n, NULL) < 0 || fsync(fd) < 0) {
 		err = errno;
 		close(fd);
-		unlink(tmp);
-		goto out;
+		goto drop;
 	}
 	close(fd);
 	if (link(tmp, path) == 0) {
-		st = LOCK_TAKEN;
-		*owner = me;
+		/* Listed before anything can fail or allocate: every lock of
+		 * this process goes at exit or out of memory at the latest. One
+		 * that cannot be listed is given back. */
+		if (lock_tempfile_add(path) >= 0) {
+			st = LOCK_TAKEN;
+			*owner = me;
+		} else {
+			err = errno;
+			unlink(path);
+		}
 	} else if ((err = errno) == EEXIST) {
 		read_owner(path, owner);
 		st = alive(owner) ? LOCK_HELD : LOCK_STALE;
 	}
-	unlink(tmp);
+drop:
+	if (tn >= 0)
+		lock_tempfile_remove(tn);
+	else
+		unlink(tmp);
 out:
 	free(tmp);
 	free(path);
@@ -118,6 +245,18 @@ enum lock_status lock_break(const char *config, struct lock_owner *owner)
 		unlink(path);
 	free(path);
 	return lock_take(config, owner);
+}
+
+int lock_release(const char *config)
+{
+	char *path = lock_path(config);
+	int n = held(path);
+	free(path);
+	if (n < 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	return lock_tempfile_remove(n);
 }
 
 const char *lock_describe(const struct lock_owner *o)

@@ -206,6 +206,22 @@ const char *preset_notes(const struct preset *p)
 	return n ? n : "";
 }
 
+void preset_apply(const struct preset *p, const char *host, struct settings *s)
+{
+	/* Written out even where they equal the defaults: the file should
+	 * say what the provider needs. */
+	settings_set(s, F_HOST, host ? host : p->host);
+	settings_set(s, F_PORT, p->port);
+	settings_set(s, F_AUTH, p->auth);
+	settings_set(s, F_TLS, p->tls);
+}
+
+int presets_app_password_len(const struct preset_list *l, const struct settings *s)
+{
+	const struct preset *p = l ? presets_match_host(l, settings_get(s, F_HOST)) : NULL;
+	return p ? p->app_password_len : 0;
+}
+
 static void add_warning(struct problems *out, enum field_id id, char *msg)
 {
 	out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);

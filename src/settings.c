@@ -20,6 +20,11 @@ static bool notify_priority_visible(const struct settings *s)
 	return settings_on(s, F_SMS_AUTH) && settings_on(s, F_TWILIO);
 }
 
+static const struct visibility notify_priority_shown = {
+	notify_priority_visible,
+	N_("can be changed only while options.sms_auth and options.twilio are on"),
+};
+
 const struct section_info settings_sections[] = {
 	{ "basic", "基本設定", "Basic settings" },
 	{ "smtp", "SMTP 設定", "SMTP settings" },
@@ -72,7 +77,7 @@ const struct field settings_fields[F_COUNT] = {
 		"SMS会員認証機能をご契約済みで「Twilioを使用する:ON」の場合に表示されます。",
 		"How customers are contacted first (default: email). Shown only with the SMS "
 		"member authentication option and \"Use Twilio: ON\".",
-		FK_CHOICE, "email", priority_choices, FIELD_REQUIRED, notify_priority_visible },
+		FK_CHOICE, "email", priority_choices, FIELD_REQUIRED, &notify_priority_shown },
 	[F_HOST] = {
 		F_HOST, "smtp", "host",
 		"送信サーバー名", "SMTP server",
@@ -229,7 +234,13 @@ void settings_set(struct settings *s, enum field_id id, const char *value)
 
 bool settings_visible(const struct settings *s, enum field_id id)
 {
-	return !settings_fields[id].visible || settings_fields[id].visible(s);
+	const struct visibility *v = settings_fields[id].visible;
+	return !v || v->shown(s);
+}
+
+const char *settings_hidden_reason(const struct settings *s, enum field_id id)
+{
+	return settings_visible(s, id) ? NULL : _(settings_fields[id].visible->why_hidden);
 }
 
 bool settings_on(const struct settings *s, enum field_id id)

@@ -1,12 +1,17 @@
-/* util.c - allocation wrappers, string buffers, UTF-8. */
+/* util.c - allocation wrappers, whole-file writes, string buffers, UTF-8. */
 #include "mailset/util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
 #include <wchar.h>
+
+#include "mailset/lock.h"
 
 static void (*oom_hook)(void);
 
@@ -24,6 +29,7 @@ static _Noreturn void util_oom(size_t n)
 		oom_hook = NULL; /* once */
 		h();
 	}
+	lock_cleanup();
 	ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
 	(void)w;
 	_exit(EX_OSERR);
@@ -115,6 +121,66 @@ char *xasprintf(const char *fmt, ...)
 	va_end(ap);
 	return p;
 }
+
+/* ------------------------------------------------------------- files */
+
+int util_write_all(int fd, const void *data, size_t n,
+		   ssize_t (*wr)(int fd, const void *buf, size_t n))
+{
+	const char *p = data;
+	if (!wr)
+		wr = write;
+	while (n) {
+		ssize_t w = wr(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static const struct util_io real_io = { write, fsync, close };
+static const struct util_io *io = &real_io;
+
+void util_set_io(const struct util_io *with)
+{
+	io = with ? with : &real_io;
+}
+
+int util_write_new(const char *path, const void *data, size_t len, mode_t mode,
+		   unsigned flags)
+{
+	bool created = true;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd < 0 && errno == EEXIST && (flags & UTIL_WRITE_TRUNC)) {
+		created = false;
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	}
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	int err = 0;
+	if (util_write_all(fd, data, len, io->write) < 0 ||
+	    (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && io->fsync(fd) < 0))
+		err = errno;
+	/* A failed close may be the write failing late (NFS, quotas). */
+	if (io->close(fd) < 0 && !err)
+		err = errno;
+	if (!err)
+		return 0;
+	if (created)
+		unlink(path);
+	errno = err;
+	return -1;
+}
+
+/* ------------------------------------------------------------- strbuf */
 
 static void sb_grow(struct strbuf *sb, size_t more)
 {

@@ -1,11 +1,13 @@
 /* check_docs.c - the man pages say what the tables say: every key binding
- * in mailset(1), every field in mailset.ini(5). A binding or field added
- * without its documentation fails here. */
+ * and every command in mailset(1), every field in mailset.ini(5); every
+ * command also in --help and in HACKING.md's "## Command line". A binding,
+ * field or command added without its documentation fails here. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "mailset/cli.h"
 #include "mailset/i18n.h"
 #include "mailset/settings.h"
 #include "mailset/ui/keys.h"
@@ -58,6 +60,127 @@ static char *keys_section(void)
 	}
 	return sb_steal(&sb);
 }
+
+/* A new string: the part of text from the line that starts with from up to
+ * (not including) the next line that starts with to. */
+static char *between(const char *text, const char *from, const char *to)
+{
+	const char *a = strstr(text, from);
+	ck_assert_msg(a != NULL, "no \"%s\"", from);
+	const char *b = strstr(a + strlen(from), to);
+	ck_assert_msg(b != NULL, "nothing ends \"%s\" (\"%s\")", from, to);
+	return xstrndup(a, (size_t)(b - a));
+}
+
+/* How many lines of text are prefix + word, alone or followed by a blank. */
+static size_t lines_naming(const char *text, const char *prefix, const char *word)
+{
+	char *start = xasprintf("%s%s", prefix, word);
+	size_t n = 0, k = strlen(start);
+	for (const char *l = text; *l; l += strcspn(l, "\n"), l += *l == '\n')
+		n += !strncmp(l, start, k) && (l[k] == '\n' || l[k] == ' ' || !l[k]);
+	free(start);
+	return n;
+}
+
+static size_t rows_named(const char *name)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < cli_ncommands; i++)
+		n += !strcmp(cli_commands[i].name, name);
+	return n;
+}
+
+/* "name args" of a row, as usage and HACKING.md write it. */
+static char *synopsis(const struct cli_command *k)
+{
+	return xasprintf("%s%s%s", k->name, *k->args ? " " : "", k->args);
+}
+
+START_TEST(command_rows_agree)
+{
+	/* the rows of one command's forms run the same way */
+	for (size_t i = 0; i < cli_ncommands; i++) {
+		const struct cli_command *k = &cli_commands[i], *first = cli_command(k->name);
+		ck_assert_msg(first->run == k->run && first->flags == k->flags,
+			      "the rows of '%s' differ in handler or flags", k->name);
+		ck_assert_msg(*k->help, "'%s %s' has no help", k->name, k->args);
+	}
+}
+END_TEST
+
+START_TEST(man1_lists_every_command)
+{
+	char *man = slurp("man/mailset.1");
+	char *syn = between(man, ".Sh SYNOPSIS\n", "\n.Sh ");
+	char *list = between(man, ".Ss Commands\n", "\n.Sh ");
+	/* each form: a synopsis of its own, an entry of its own */
+	for (size_t i = 0; i < cli_ncommands; i++) {
+		const char *name = cli_commands[i].name;
+		size_t rows = rows_named(name);
+		ck_assert_msg(lines_naming(syn, ".Cm ", name) >= rows,
+			      "man/mailset.1's SYNOPSIS lacks \".Cm %s\" (%zu form(s))", name, rows);
+		ck_assert_msg(lines_naming(list, ".It Cm ", name) >= rows,
+			      "man/mailset.1's Commands list lacks \".It Cm %s\" (%zu form(s))", name,
+			      rows);
+	}
+	/* and no entry for a command that is gone */
+	for (const char *l = strstr(list, "\n.It Cm "); l; l = strstr(l + 1, "\n.It Cm ")) {
+		const char *w = l + strlen("\n.It Cm ");
+		char *name = xstrndup(w, strcspn(w, " \n"));
+		ck_assert_msg(cli_command(name) != NULL,
+			      "man/mailset.1 describes '%s', which is not in cli_commands[]", name);
+		free(name);
+	}
+	free(list);
+	free(syn);
+	free(man);
+}
+END_TEST
+
+START_TEST(usage_lists_every_command)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+	ck_assert(fp != NULL);
+	cli_usage(fp);
+	fclose(fp);
+	for (size_t i = 0; i < cli_ncommands; i++) {
+		const struct cli_command *k = &cli_commands[i];
+		char *syn = synopsis(k);
+		ck_assert_msg(lines_naming(text, "  ", syn) == 1, "--help lacks \"  %s\":\n%s", syn,
+			      text);
+		const char *help = _(k->help);
+		char *first = xstrndup(help, strcspn(help, "\n"));
+		ck_assert_msg(strstr(text, first) != NULL, "--help lacks the help of %s: %s", syn,
+			      first);
+		free(first);
+		free(syn);
+	}
+	free(text);
+}
+END_TEST
+
+START_TEST(hacking_lists_every_command)
+{
+	char *hacking = slurp("HACKING.md");
+	char *sec = between(hacking, "## Command line\n", "\n## ");
+	char *block = between(sec, "```\n", "\n```");
+	for (size_t i = 0; i < cli_ncommands; i++) {
+		const struct cli_command *k = &cli_commands[i];
+		char *syn = synopsis(k);
+		const char *prefix = k->flags & CMD_NO_FILE ? "mailset " : "mailset [-c FILE] ";
+		ck_assert_msg(lines_naming(block, prefix, syn) == 1,
+			      "HACKING.md's \"## Command line\" block lacks the line \"%s%s\"",
+			      prefix, syn);
+		free(syn);
+	}
+	free(block);
+	free(sec);
+	free(hacking);
+}
+END_TEST
 
 START_TEST(man1_lists_every_binding)
 {
@@ -117,6 +240,10 @@ int main(void)
 	TCase *tc = tcase_create("man");
 	tcase_add_test(tc, man1_lists_every_binding);
 	tcase_add_test(tc, man5_lists_every_field);
+	tcase_add_test(tc, command_rows_agree);
+	tcase_add_test(tc, man1_lists_every_command);
+	tcase_add_test(tc, usage_lists_every_command);
+	tcase_add_test(tc, hacking_lists_every_command);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -10,48 +10,48 @@ PRESET_IDS='onamae sakura xserver lolipop muumuu google exchange-online'
 
 # --- check --------------------------------------------------------------
 
-begin check_valid_ok
+if begin check_valid_ok; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 ms -c "$f" check
 expect_rc 0
 [ "$(tail -n 1 "$T_DIR/out")" = "$f: OK" ] || fail "last line of stdout is '$(tail -n 1 "$T_DIR/out")', expected '$f: OK'"
-end
+end; fi
 
-begin check_invalid_port
+if begin check_invalid_port; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 sed -i 's/^port = 587$/port = 99999/' "$f"
 ms -c "$f" check
 expect_rc 78
 expect_out_has "$f:10: smtp.port: "
 expect_nowhere "$f: OK"
-end
+end; fi
 
-begin check_invalid_address
+if begin check_invalid_address; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 sed -i 's/^contact_email = .*/contact_email = not-an-address/' "$f"
 ms -c "$f" check
 expect_rc 78
 expect_out_has "$f:3: basic.contact_email: "
-end
+end; fi
 
-begin check_sender_name_special
+if begin check_sender_name_special; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 sed -i 's/^system_sender_name = .*/system_sender_name = Shop [Tokyo]/' "$f"
 ms -c "$f" check
 expect_rc 78
 expect_out_has "$f:5: basic.system_sender_name: "
-end
+end; fi
 
-begin check_reports_every_error
+if begin check_reports_every_error; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 sed -i -e 's/^port = 587$/port = 0/' -e 's/^auth = plain$/auth = kerberos/' "$f"
 ms -c "$f" check
 expect_rc 78
 expect_out_has "$f:10: smtp.port: "
 expect_out_has "$f:13: smtp.auth: "
-end
+end; fi
 
-begin check_warning_only_ok
+if begin check_warning_only_ok; then
 # A duplicate key is a warning on the earlier line; the last one wins.
 f=$T_DIR/mail.ini; mkvalid "$f"
 sed -i 's/^host = smtp.example.com$/host = old.example.com\nhost = smtp.example.com/' "$f"
@@ -61,9 +61,9 @@ expect_out_has "$f:9: smtp.host: warning: "
 [ "$(tail -n 1 "$T_DIR/out")" = "$f: OK" ] || fail "last line is '$(tail -n 1 "$T_DIR/out")', expected '$f: OK'"
 ms -c "$f" get smtp.host
 expect_out "smtp.example.com"
-end
+end; fi
 
-begin check_warnings_format
+if begin check_warnings_format; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 sed -i -e 's/^tls = on$/tls = off/' -e 's/^bcc =$/bcc = copy@example.com,copy@example.com/' "$f"
 ms -c "$f" check
@@ -72,97 +72,97 @@ expect_out_has "$f:14: smtp.tls: warning: "
 expect_out_has "$f:6: basic.bcc: warning: "
 [ "$(tail -n 1 "$T_DIR/out")" = "$f: OK" ] || fail "last line is '$(tail -n 1 "$T_DIR/out")', expected '$f: OK'"
 expect_out_has "unencrypted"
-end
+end; fi
 
 # Port 465 is TLS from the start: tls = off there is no plaintext warning.
-begin check_tls_off_port_465
+if begin check_tls_off_port_465; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 sed -i -e 's/^tls = on$/tls = off/' -e 's/^port = 587$/port = 465/' "$f"
 ms -c "$f" check
 expect_rc 0
 expect_out_has "smtp.tls: warning: port 465 is TLS from the start"
 grep -q unencrypted "$T_DIR/out" && fail "the plaintext warning on port 465: $(out | tr '\n' '|')"
-end
+end; fi
 
-begin check_broken_line
+if begin check_broken_line; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 sed -i '3i this line has no equals sign' "$f"
 ms -c "$f" check
 expect_rc 78
 expect_any_has "$f:3:"
 expect_nowhere "$f: OK"
-end
+end; fi
 
 # HACKING: a line longer than 199 bytes including its line ending is rejected.
-begin check_line_too_long
+if begin check_line_too_long; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 long="; $(head -c 197 /dev/zero | tr '\0' x)"   # 199 bytes + LF
 sed -i "4i $long" "$f"
 ms -c "$f" check
 expect_rc 78
 expect_any_has "$f:4:"
-end
+end; fi
 
-begin check_line_198_ok
+if begin check_line_198_ok; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 long="; $(head -c 196 /dev/zero | tr '\0' x)"   # 198 bytes + LF
 sed -i "4i $long" "$f"
 ms -c "$f" check
 expect_rc 0
 expect_out_has "$f: OK"
-end
+end; fi
 
-begin check_nul_byte
+if begin check_nul_byte; then
 f=$T_DIR/mail.ini
 printf '[basic]\ncontact_email = support@example.com\nsystem_email = no\0reply@example.com\n' >"$f"
 chmod 600 "$f"
 ms -c "$f" check
 expect_rc 78
 expect_any_has "$f:3:"
-end
+end; fi
 
-begin check_multiline_host
+if begin check_multiline_host; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 sed -i 's/^host = smtp.example.com$/host = smtp.example.com\n  smtp2.example.com/' "$f"
 ms -c "$f" check
 expect_rc 78
 expect_out_has "$f:9: smtp.host: "
-end
+end; fi
 
-begin check_multiline_bcc_ok
+if begin check_multiline_bcc_ok; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 sed -i 's/^bcc =$/bcc = a@example.com,\n  b@example.com/' "$f"
 ms -c "$f" check
 expect_rc 0
 expect_out_has "$f: OK"
-end
+end; fi
 
-begin check_missing_file
+if begin check_missing_file; then
 ms -c "$T_DIR/nope.ini" check
 expect_rc 66
 expect_err_nonempty
 [ -e "$T_DIR/nope.ini" ] && fail "check created the file"
-end
+end; fi
 
 # --- get ----------------------------------------------------------------
 
-begin get_value
+if begin get_value; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 ms -c "$f" get smtp.host
 expect_rc 0
 expect_out "smtp.example.com"
 ms -c "$f" get basic.system_sender_name
 expect_out "Example Shop"
-end
+end; fi
 
-begin get_empty_value
+if begin get_empty_value; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 ms -c "$f" get basic.bcc
 expect_rc 0
 expect_out ""
-end
+end; fi
 
-begin get_defaults
+if begin get_defaults; then
 f=$T_DIR/mail.ini
 mkfile "$f" '[basic]\ncontact_email = support@example.com\n'
 ms -c "$f" get smtp.port;             expect_rc 0; expect_out 587
@@ -171,17 +171,17 @@ ms -c "$f" get smtp.tls;              expect_out on
 ms -c "$f" get basic.notify_priority; expect_out email
 ms -c "$f" get options.sms_auth;      expect_out off
 ms -c "$f" get options.twilio;        expect_out off
-end
+end; fi
 
-begin get_last_duplicate_wins
+if begin get_last_duplicate_wins; then
 f=$T_DIR/mail.ini
 mkfile "$f" '[smtp]\nport = 25\nport = 2525\n'
 ms -c "$f" get smtp.port
 expect_rc 0
 expect_out 2525
-end
+end; fi
 
-begin get_all_masks_password
+if begin get_all_masks_password; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 ms -c "$f" get
 expect_rc 0
@@ -192,25 +192,25 @@ expect_out_has "smtp.host = smtp.example.com"
 expect_out_has "smtp.port = 587"
 expect_out_has "smtp.password = ********"
 expect_nowhere secret123
-end
+end; fi
 
-begin get_password_refused
+if begin get_password_refused; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 ms -c "$f" get smtp.password
 expect_rc 77
 expect_out_empty
 expect_err_nonempty
 expect_nowhere secret123
-end
+end; fi
 
-begin get_password_show_secret
+if begin get_password_show_secret; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 ms -c "$f" get --show-secret smtp.password
 expect_rc 0
 expect_out secret123
-end
+end; fi
 
-begin get_unknown_key
+if begin get_unknown_key; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 ms -c "$f" get smtp.nosuchkey
 expect_rc 64
@@ -218,25 +218,25 @@ expect_out_empty
 expect_err_nonempty
 ms -c "$f" get nosection
 expect_rc 64
-end
+end; fi
 
-begin get_missing_file
+if begin get_missing_file; then
 ms -c "$T_DIR/nope.ini" get smtp.host
 expect_rc 66
 expect_out_empty
-end
+end; fi
 
-begin get_broken_file
+if begin get_broken_file; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 sed -i '9i garbage' "$f"
 ms -c "$f" get smtp.host
 expect_rc 78
 expect_any_has "$f:9:"
-end
+end; fi
 
 # --- set ----------------------------------------------------------------
 
-begin set_one_key
+if begin set_one_key; then
 mkdir "$T_DIR/cfg"
 f=$T_DIR/cfg/mail.ini; mkvalid "$f"
 cp "$f" "$T_DIR/orig.ini"
@@ -249,17 +249,17 @@ d=$(diff "$T_DIR/orig.ini" "$f")
 ms -c "$f" get smtp.port
 expect_out 465
 [ "$(dir_list "$T_DIR/cfg")" = "mail.ini " ] || fail "directory holds: $(dir_list "$T_DIR/cfg")"
-end
+end; fi
 
-begin set_several_keys
+if begin set_several_keys; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 sed -e 's/^port = 587$/port = 2525/' -e 's/^host = .*/host = mail.example.net/' "$f" >"$T_DIR/want.ini"
 ms -c "$f" set smtp.host=mail.example.net smtp.port=2525
 expect_rc 0
 expect_same "$T_DIR/want.ini" "$f"
-end
+end; fi
 
-begin set_bad_among_good
+if begin set_bad_among_good; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 cp "$f" "$T_DIR/orig.ini"
 ms -c "$f" set smtp.port=465 'smtp.host=bad host name' basic.contact_email=not-an-address
@@ -267,9 +267,9 @@ expect_rc 65
 expect_err_has "smtp.host: "
 expect_err_has "basic.contact_email: "
 expect_same "$T_DIR/orig.ini" "$f"
-end
+end; fi
 
-begin set_bad_port
+if begin set_bad_port; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 cp "$f" "$T_DIR/orig.ini"
 for v in 0 65536 -1 abc 58x7 ''; do
@@ -278,9 +278,9 @@ for v in 0 65536 -1 abc 58x7 ''; do
 	expect_err_has "smtp.port: "
 done
 expect_same "$T_DIR/orig.ini" "$f"
-end
+end; fi
 
-begin set_unwritable_value
+if begin set_unwritable_value; then
 # Values inih could not read back are refused with a reason.
 f=$T_DIR/mail.ini; mkvalid "$f"
 cp "$f" "$T_DIR/orig.ini"
@@ -290,9 +290,9 @@ for v in 'user ;comment' "$(printf 'a\tb')"; do
 	expect_err_has "smtp.username: "
 done
 expect_same "$T_DIR/orig.ini" "$f"
-end
+end; fi
 
-begin set_normalises
+if begin set_normalises; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 ms -c "$f" set 'basic.bcc=a@example.com , b@example.com,c@example.com' smtp.auth=LOGIN smtp.tls=Off
 expect_rc 0
@@ -300,9 +300,9 @@ ms -c "$f" get basic.bcc; expect_out 'a@example.com,b@example.com,c@example.com'
 ms -c "$f" get smtp.auth; expect_out login
 ms -c "$f" get smtp.tls;  expect_out off
 grep -qx 'auth = login' "$f" || fail "file lacks 'auth = login'"
-end
+end; fi
 
-begin set_cross_field_warning
+if begin set_cross_field_warning; then
 f=$T_DIR/mail.ini
 mkfile "$f" '[basic]\ncontact_email = support@example.com\nsystem_email = noreply@example.com\n\n[smtp]\nhost = smtp.example.com\nauth = none\n'
 ms -c "$f" set smtp.auth=plain
@@ -310,26 +310,26 @@ expect_rc 0
 expect_err_has "smtp.username"
 ms -c "$f" get smtp.auth
 expect_out plain
-end
+end; fi
 
-begin set_unknown_key
+if begin set_unknown_key; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 cp "$f" "$T_DIR/orig.ini"
 ms -c "$f" set smtp.port=465 smtp.nosuch=1
 expect_rc 64
 expect_err_nonempty
 expect_same "$T_DIR/orig.ini" "$f"
-end
+end; fi
 
-begin set_without_equals
+if begin set_without_equals; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 cp "$f" "$T_DIR/orig.ini"
 ms -c "$f" set smtp.port
 expect_rc 64
 expect_same "$T_DIR/orig.ini" "$f"
-end
+end; fi
 
-begin set_broken_file
+if begin set_broken_file; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 sed -i '3i garbage without equals' "$f"
 cp "$f" "$T_DIR/orig.ini"
@@ -337,9 +337,9 @@ ms -c "$f" set smtp.port=465
 expect_rc 78
 expect_any_has "$f:3:"
 expect_same "$T_DIR/orig.ini" "$f"
-end
+end; fi
 
-begin set_long_line_file_untouched
+if begin set_long_line_file_untouched; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 printf 'note = %0194d\n' 0 >>"$f"                  # 201 bytes
 cp "$f" "$T_DIR/orig.ini"
@@ -347,9 +347,9 @@ ms -c "$f" set smtp.port=465
 expect_rc 78
 expect_any_has "$f:15:"
 expect_same "$T_DIR/orig.ini" "$f"
-end
+end; fi
 
-begin set_password_on_command_line
+if begin set_password_on_command_line; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 cp "$f" "$T_DIR/orig.ini"
 ms -c "$f" set smtp.password=Hunter2Secret
@@ -360,18 +360,18 @@ ms -c "$f" set smtp.port=465 smtp.password=Hunter2Secret
 expect_rc 64
 expect_nowhere Hunter2Secret
 expect_same "$T_DIR/orig.ini" "$f"
-end
+end; fi
 
-begin set_password_stdin
+if begin set_password_stdin; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 ms_input 'pw\n' -c "$f" set smtp.password
 expect_rc 0
 ms -c "$f" get --show-secret smtp.password
 expect_rc 0
 expect_out pw
-end
+end; fi
 
-begin set_password_stdin_not_echoed
+if begin set_password_stdin_not_echoed; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 ms_input 'Tr0ub4dor&3-horse\nsecond line\n' -c "$f" set smtp.password
 expect_rc 0
@@ -379,48 +379,48 @@ expect_nowhere 'Tr0ub4dor&3-horse'
 ms -c "$f" get --show-secret smtp.password
 expect_out 'Tr0ub4dor&3-horse'
 grep -q 'second line' "$f" && fail "more than the first line was stored"
-end
+end; fi
 
-begin set_creates_file_0600
+if begin set_creates_file_0600; then
 f=$T_DIR/new.ini
 ms -c "$f" set smtp.host=smtp.example.com
 expect_rc 0
 expect_mode "$f" 600
 ms -c "$f" get smtp.host
 expect_out smtp.example.com
-end
+end; fi
 
-begin set_new_file_content
+if begin set_new_file_content; then
 f=$T_DIR/new.ini
 ms -c "$f" set smtp.port=2525 smtp.host=smtp.example.com
 expect_rc 0
 printf '[smtp]\nhost = smtp.example.com\nport = 2525\n' >"$T_DIR/want.ini"
 expect_same "$T_DIR/want.ini" "$f"
-end
+end; fi
 
-begin set_bad_value_creates_nothing
+if begin set_bad_value_creates_nothing; then
 ms -c "$T_DIR/new.ini" set smtp.port=0
 expect_rc 65
 [ -e "$T_DIR/new.ini" ] && fail "a file was created"
 [ "$(dir_list "$T_DIR")" = "err out " ] || fail "directory holds: $(dir_list "$T_DIR")"
-end
+end; fi
 
-begin set_missing_directory
+if begin set_missing_directory; then
 ms -c "$T_DIR/nosuchdir/mail.ini" set smtp.host=smtp.example.com
 expect_rc 73
 expect_err_has "$T_DIR/nosuchdir"
 [ -e "$T_DIR/nosuchdir" ] && fail "the directory of a -c path was created"
-end
+end; fi
 
-begin get_no_configuration
+if begin get_no_configuration; then
 MS_ENV=(HOME="$T_DIR/emptyhome"); mkdir "$T_DIR/emptyhome"
 ms get smtp.host; MS_ENV=()
 expect_rc 66
 expect_out_empty
 expect_err_has "$T_DIR/emptyhome/.config/mailset/mail.ini"
-end
+end; fi
 
-begin set_keeps_mode_0640
+if begin set_keeps_mode_0640; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 chmod 640 "$f"
 warn="mailset: $f: warning: readable by group or others (mode 0640); it holds the SMTP password: chmod 600 $f"
@@ -431,18 +431,18 @@ expect_err_has "$warn"
 ms -c "$f" get smtp.port
 expect_out 465
 expect_err_has "$warn"
-end
+end; fi
 
-begin no_warning_for_0600
+if begin no_warning_for_0600; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 ms -c "$f" get smtp.port
 expect_rc 0
 grep -q 'readable by group or others' "$T_DIR/err" && fail "warned about a 0600 file"
-end
+end; fi
 
 # --- presets ------------------------------------------------------------
 
-begin presets_list
+if begin presets_list; then
 ms presets
 expect_rc 0
 n=$(grep -c . "$T_DIR/out")
@@ -456,27 +456,27 @@ grep "^google[[:space:]]" "$T_DIR/out" | grep -q 'smtp\.gmail\.com' || fail "goo
 grep "^lolipop[[:space:]]" "$T_DIR/out" | grep -q 'smtp\.lolipop\.jp' || fail "lolipop line lacks smtp.lolipop.jp"
 grep "^muumuu[[:space:]]" "$T_DIR/out" | grep -q 'smtp\.muumuu-mail\.com' || fail "muumuu line lacks its host"
 grep "^exchange-online[[:space:]]" "$T_DIR/out" | grep -q 'smtp\.office365\.com' || fail "exchange-online line lacks smtp.office365.com"
-end
+end; fi
 
-begin presets_japanese_names
+if begin presets_japanese_names; then
 ms presets
 cp "$T_DIR/out" "$T_DIR/en"
 MS_ENV=(LANGUAGE=ja); ms presets; MS_ENV=()
 expect_rc 0
 cmp -s "$T_DIR/en" "$T_DIR/out" && fail "LANGUAGE=ja lists the same names as English"
 LC_ALL=C grep -q "$(printf '[\200-\377]')" "$T_DIR/out" || fail "no non-ASCII name with LANGUAGE=ja"
-end
+end; fi
 
-begin preset_needs_host
+if begin preset_needs_host; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 cp "$f" "$T_DIR/orig.ini"
 ms -c "$f" preset xserver
 expect_rc 64
 expect_err_nonempty
 expect_same "$T_DIR/orig.ini" "$f"
-end
+end; fi
 
-begin preset_xserver_host
+if begin preset_xserver_host; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 sed -i -e 's/^port = 587$/port = 465/' -e 's/^auth = plain$/auth = login/' -e 's/^tls = on$/tls = off/' "$f"
 ms -c "$f" preset xserver --host sv123.xserver.jp
@@ -487,41 +487,41 @@ ms -c "$f" get smtp.port; expect_out 587
 ms -c "$f" get smtp.auth; expect_out plain
 ms -c "$f" get smtp.tls;  expect_out on
 ms -c "$f" get basic.contact_email; expect_out support@example.com
-end
+end; fi
 
-begin preset_by_name
+if begin preset_by_name; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 ms -c "$f" preset 'Google Workspace'
 expect_rc 0
 ms -c "$f" get smtp.host; expect_out smtp.gmail.com
-end
+end; fi
 
-begin preset_unknown
+if begin preset_unknown; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 cp "$f" "$T_DIR/orig.ini"
 ms -c "$f" preset nosuchprovider
 [ "$RC" -eq 0 ] && fail "unknown preset accepted"
 expect_same "$T_DIR/orig.ini" "$f"
-end
+end; fi
 
-begin preset_host_mismatch_warns
+if begin preset_host_mismatch_warns; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 ms -c "$f" preset xserver --host mail.example.org
 expect_rc 0
 expect_err_nonempty
 ms -c "$f" get smtp.host; expect_out mail.example.org
-end
+end; fi
 
-begin preset_exchange_online_refused
+if begin preset_exchange_online_refused; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 cp "$f" "$T_DIR/orig.ini"
 ms -c "$f" preset exchange-online
 expect_rc 65
 expect_err_nonempty
 expect_same "$T_DIR/orig.ini" "$f"
-end
+end; fi
 
-begin preset_google_app_password
+if begin preset_google_app_password; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 ms -c "$f" preset google
 expect_rc 0
@@ -530,24 +530,24 @@ ms_input 'abcd efgh ijkl mnop\n' -c "$f" set smtp.password
 expect_rc 0
 ms -c "$f" get --show-secret smtp.password
 expect_out abcdefghijklmnop
-end
+end; fi
 
 # --- usage, help, version -------------------------------------------------
 
-begin unknown_command
+if begin unknown_command; then
 ms frobnicate
 expect_rc 64
 expect_out_empty
 expect_err_nonempty
-end
+end; fi
 
-begin unknown_option
+if begin unknown_option; then
 ms --frobnicate check
 expect_rc 64
 expect_err_nonempty
-end
+end; fi
 
-begin extra_arguments
+if begin extra_arguments; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 cp "$f" "$T_DIR/orig.ini"
 ms -c "$f" check extra;            expect_rc 64 "check extra"
@@ -557,9 +557,9 @@ ms -c "$f" set;                    expect_rc 64 "set without KEY=VALUE"
 ms -c "$f" preset;                 expect_rc 64 "preset without NAME"
 ms -c;                             expect_rc 64 "-c without FILE"
 expect_same "$T_DIR/orig.ini" "$f"
-end
+end; fi
 
-begin help
+if begin help; then
 ms --help
 expect_rc 0
 for w in check get set presets preset; do
@@ -567,9 +567,9 @@ for w in check get set presets preset; do
 done
 ms -h
 expect_rc 0
-end
+end; fi
 
-begin version
+if begin version; then
 ms --version
 expect_rc 0
 expect_out_has 0.1.0
@@ -578,13 +578,13 @@ grep -qi libcurl "$T_DIR/out" || fail "--version does not name libcurl"
 grep -q OpenSSL "$T_DIR/out" || fail "--version does not name OpenSSL"
 ms -V
 expect_rc 0
-end
+end; fi
 
 # --- configuration path -----------------------------------------------------
 
 mk_host() { mkdir -p "$(dirname "$1")"; mkfile "$1" "[smtp]\nhost = $2\n"; }
 
-begin config_c_beats_env
+if begin config_c_beats_env; then
 mk_host "$T_DIR/a.ini" a.example.com
 mk_host "$T_DIR/b.ini" b.example.com
 mk_host "$T_DIR/xdg/mailset/mail.ini" c.example.com
@@ -592,35 +592,35 @@ MS_ENV=(MAILSET_CONFIG="$T_DIR/b.ini" XDG_CONFIG_HOME="$T_DIR/xdg")
 ms -c "$T_DIR/a.ini" get smtp.host;       expect_rc 0; expect_out a.example.com
 ms --config "$T_DIR/a.ini" get smtp.host; expect_rc 0; expect_out a.example.com
 MS_ENV=()
-end
+end; fi
 
-begin config_env_beats_xdg
+if begin config_env_beats_xdg; then
 mk_host "$T_DIR/b.ini" b.example.com
 mk_host "$T_DIR/xdg/mailset/mail.ini" c.example.com
 MS_ENV=(MAILSET_CONFIG="$T_DIR/b.ini" XDG_CONFIG_HOME="$T_DIR/xdg")
 ms get smtp.host; MS_ENV=()
 expect_rc 0
 expect_out b.example.com
-end
+end; fi
 
-begin config_xdg
+if begin config_xdg; then
 mk_host "$T_DIR/xdg/mailset/mail.ini" c.example.com
 mk_host "$T_DIR/home/.config/mailset/mail.ini" d.example.com
 MS_ENV=(XDG_CONFIG_HOME="$T_DIR/xdg" HOME="$T_DIR/home")
 ms get smtp.host; MS_ENV=()
 expect_rc 0
 expect_out c.example.com
-end
+end; fi
 
-begin config_home_fallback
+if begin config_home_fallback; then
 mk_host "$T_DIR/home/.config/mailset/mail.ini" d.example.com
 MS_ENV=(HOME="$T_DIR/home")
 ms get smtp.host; MS_ENV=()
 expect_rc 0
 expect_out d.example.com
-end
+end; fi
 
-begin config_xdg_created_private
+if begin config_xdg_created_private; then
 mkdir -p "$T_DIR/xdg"
 MS_ENV=(XDG_CONFIG_HOME="$T_DIR/xdg")
 ms set smtp.host=smtp.example.com; MS_ENV=()
@@ -628,11 +628,11 @@ expect_rc 0
 expect_mode "$T_DIR/xdg/mailset" 700
 expect_mode "$T_DIR/xdg/mailset/mail.ini" 600
 grep -qx 'host = smtp.example.com' "$T_DIR/xdg/mailset/mail.ini" 2>/dev/null || fail "new file lacks 'host = smtp.example.com'"
-end
+end; fi
 
 # --- language ---------------------------------------------------------------
 
-begin japanese_messages
+if begin japanese_messages; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 MS_ENV=(LANGUAGE=en); ms -c "$f" set smtp.port=0; MS_ENV=()
 expect_rc 65
@@ -642,16 +642,16 @@ expect_rc 65
 expect_err_has "smtp.port: "
 cmp -s "$T_DIR/err.en" "$T_DIR/err" && fail "LANGUAGE=ja gives the same message as LANGUAGE=en: $(head -c 200 "$T_DIR/err")"
 LC_ALL=C grep -q "$(printf '[\200-\377]')" "$T_DIR/err" || fail "LANGUAGE=ja message has no non-ASCII byte"
-end
+end; fi
 
-begin japanese_from_lang
+if begin japanese_from_lang; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 ms -c "$f" set smtp.port=0
 cp "$T_DIR/err" "$T_DIR/err.en"
 MS_ENV=(LANG=ja_JP.UTF-8); ms -c "$f" set smtp.port=0; MS_ENV=()
 expect_rc 65
 cmp -s "$T_DIR/err.en" "$T_DIR/err" && fail "LANG=ja_JP.UTF-8 gives the English message"
-end
+end; fi
 
 # --- I/O failures (need root for mount) -----------------------------------------
 
@@ -660,7 +660,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	skip set_read_only_fs "not root"
 	skip get_permission_denied "not root"
 else
-	begin set_full_disk
+	if begin set_full_disk; then
 	d=$T_DIR/full; mkdir "$d"
 	if ! mount -t tmpfs -o size=16k tmpfs "$d" 2>"$T_DIR/mount.err"; then
 		fail "cannot mount tmpfs: $(cat "$T_DIR/mount.err")"
@@ -677,9 +677,9 @@ else
 		[ "$(dir_list "$d")" = "fill mail.ini " ] || fail "left behind in the directory: $(dir_list "$d")"
 		umount "$d"
 	fi
-	end
+	end; fi
 
-	begin set_read_only_fs
+	if begin set_read_only_fs; then
 	d=$T_DIR/ro; mkdir "$d"
 	if ! mount -t tmpfs -o size=64k tmpfs "$d" 2>"$T_DIR/mount.err"; then
 		fail "cannot mount tmpfs: $(cat "$T_DIR/mount.err")"
@@ -695,10 +695,10 @@ else
 		[ "$(dir_list "$d")" = "mail.ini " ] || fail "directory holds: $(dir_list "$d")"
 		umount "$d"
 	fi
-	end
+	end; fi
 
 	if setpriv --reuid=nobody --regid=nogroup --clear-groups test -x "$MAILSET" 2>/dev/null; then
-		begin get_permission_denied
+		if begin get_permission_denied; then
 		f=$T_DIR/mail.ini; mkvalid "$f"   # 0600 root: unreadable for nobody
 		timeout 60 setpriv --reuid=nobody --regid=nogroup --clear-groups "$MAILSET" -c "$f" get smtp.host \
 			</dev/null >"$T_DIR/out" 2>"$T_DIR/err"
@@ -707,7 +707,7 @@ else
 		expect_rc 77
 		expect_out_empty
 		expect_err_has "$f"
-		end
+		end; fi
 	else
 		skip get_permission_denied "user nobody cannot run $MAILSET"
 	fi
@@ -715,7 +715,7 @@ fi
 
 # --- install and manual pages ---------------------------------------------------
 
-begin make_install
+if begin make_install; then
 dest=$T_DIR/dest
 if ! (unset MAKEFLAGS MFLAGS MAKELEVEL; make -C "$REPO_DIR" install DESTDIR="$dest" PREFIX=/usr) >"$T_DIR/make.log" 2>&1; then
 	fail "make install failed: $(tail -n 5 "$T_DIR/make.log" | tr '\n' '|')"
@@ -737,9 +737,9 @@ if [ -x "$dest/usr/bin/mailset" ]; then
 	strings "$dest/usr/bin/mailset" | grep -qF /usr/share/mailset ||
 		fail "installed binary does not contain the path /usr/share/mailset (built for $(strings "$dest/usr/bin/mailset" | grep -m1 '/share/mailset'))"
 fi
-end
+end; fi
 
-begin man_pages_lint
+if begin man_pages_lint; then
 if ! command -v mandoc >/dev/null; then
 	fail "mandoc not installed"
 else
@@ -748,6 +748,6 @@ else
 	[ "$rc" -eq 0 ] || fail "mandoc -T lint exited $rc: $(head -c 300 "$T_DIR/lint" | tr '\n' '|')"
 	[ -s "$T_DIR/lint" ] && fail "mandoc -T lint: $(head -c 300 "$T_DIR/lint" | tr '\n' '|')"
 fi
-end
+end; fi
 
 finish

@@ -326,14 +326,14 @@ no_row() {
 
 # ------------------------------------------------------------------ fixture
 
-begin fixture_dkim_record_is_split
+if begin fixture_dkim_record_is_split; then
 n=$(txt_strings "$DNS_PORT" sel._domainkey.ok.$Z 2>"$T_DIR/py.err")
 [ "$n" = 3 ] || fail "the DKIM TXT record of ok.$Z has '$n' strings, expected 3 ($(head -c 200 "$T_DIR/py.err"))"
-end
+end; fi
 
 # -------------------------------------------------------------- the cases
 
-begin complete_records_ready
+if begin complete_records_ready; then
 dns ok.$Z -- --selector sel
 expect_rc 0
 expect_out_has "DNS check of ok.$Z (asked: $SRV)"
@@ -345,9 +345,9 @@ verdict "Ready: SPF, DKIM and DMARC are in order"
 expect_nowhere "add:"
 expect_nowhere "Provider:"
 [ -s "$T_DIR/err" ] && fail "stderr: $(head -c 200 "$T_DIR/err")"
-end
+end; fi
 
-begin no_spf_dkim_ok
+if begin no_spf_dkim_ok; then
 dns nospf.$Z -- --selector sel
 expect_rc 0
 row SPF MISSING "no SPF record"
@@ -355,15 +355,15 @@ row SPF MISSING "add: nospf.$Z TXT \"v=spf1 ip4:127.0.0.1 ~all\""
 row "DKIM sel" OK "RSA 2048-bit key"
 row DMARC OK "policy quarantine"
 verdict "Ready for ordinary volumes"
-end
+end; fi
 
-begin no_spf_named_host_suggests_a
+if begin no_spf_named_host_suggests_a; then
 dns nospf.$Z smtp.nospf.$Z -- --selector sel
 expect_rc 0
 row SPF MISSING "add: nospf.$Z TXT \"v=spf1 a:smtp.nospf.$Z ~all\""
-end
+end; fi
 
-begin no_spf_no_dkim_not_ready
+if begin no_spf_no_dkim_not_ready; then
 dns bare.$Z -- --selector sel
 expect_rc 65
 row MX OK
@@ -371,28 +371,28 @@ row SPF MISSING "v=spf1 ip4:127.0.0.1 ~all"
 row "DKIM sel" MISSING "sel._domainkey.bare.$Z"
 row DMARC MISSING "v=DMARC1"
 verdict "Not ready: Gmail requires SPF or DKIM"
-end
+end; fi
 
-begin no_mx_not_ready
+if begin no_mx_not_ready; then
 dns nomx.$Z -- --selector sel
 expect_rc 65
 row MX MISSING "no MX record"
 row SPF OK
 row "DKIM sel" OK
 verdict "Not ready: the domain has no MX record"
-end
+end; fi
 
-begin two_spf_records_wrong
+if begin two_spf_records_wrong; then
 dns twospf.$Z -- --selector sel
 expect_rc 65
 row SPF WRONG "2 SPF records"
 row SPF WRONG "Replace them with one record"
 row SPF WRONG "add: twospf.$Z TXT \"v=spf1 a ip4:127.0.0.1 -all\""
 verdict "Not ready"
-end
+end; fi
 
 # The merged record keeps the other record's include: (issue 10, 5).
-begin two_spf_records_merge_keeps_include
+if begin two_spf_records_merge_keeps_include; then
 dns twoinc.$Z -- --selector sel
 expect_rc 65
 # (the records come in either order: the first one's "all" is kept)
@@ -401,9 +401,9 @@ add=$(grep -F 'add: twoinc' "$T_DIR/out")
 for t in include:_spf.partner.$Z ip4:192.0.2.1 ip4:127.0.0.1; do
 	[[ $add == *" $t "* ]] || fail "the merged record lacks $t: $add"
 done
-end
+end; fi
 
-begin spf_not_covering_smtp_host
+if begin spf_not_covering_smtp_host; then
 dns wrongip.$Z -- --selector sel
 expect_rc 65
 row SPF WRONG "v=spf1 ip4:192.0.2.1 -all"
@@ -411,232 +411,232 @@ row SPF WRONG "does not authorise the SMTP server 127.0.0.1"
 row SPF WRONG "the result is fail"
 row SPF WRONG "add: wrongip.$Z TXT \"v=spf1 ip4:192.0.2.1 ip4:127.0.0.1 -all\""
 verdict "Not ready"
-end
+end; fi
 
 # Issue 10, 1: each of these was judged OK; pyspf says permerror.
 for c in "typo ipv4:127.0.0.1" "cidr33 ip4:127.0.0.1/33" "void3 more than 2 lookups found nothing"; do
 	set -- $c
 	zone=$1
 	shift
-	begin "spf_permerror_$zone"
+	if begin "spf_permerror_$zone"; then
 	dns "$zone.$Z" -- --selector sel
 	expect_rc 65
 	row SPF WRONG "permerror"
 	row SPF WRONG "$*"
 	verdict "Not ready"
-	end
+	end; fi
 done
 
-begin spf_include_chain_11_lookups_wrong
+if begin spf_include_chain_11_lookups_wrong; then
 dns chain11.$Z -- --selector sel
 expect_rc 65
 row SPF WRONG "more than 10"
 verdict "Not ready"
-end
+end; fi
 
-begin spf_include_chain_10_lookups_ok
+if begin spf_include_chain_10_lookups_ok; then
 dns chain10.$Z -- --selector sel
 expect_rc 0
 row SPF OK "authorises the SMTP server 127.0.0.1"
-end
+end; fi
 
-begin spf_a_mechanism_named_smtp_host
+if begin spf_a_mechanism_named_smtp_host; then
 dns mech.$Z relay.mech.$Z -- --selector sel
 expect_rc 0
 row SPF OK "it authorises the SMTP server relay.mech.$Z (127.0.0.9)"
-end
+end; fi
 
-begin spf_mx_mechanism
+if begin spf_mx_mechanism; then
 dns mech.$Z 127.0.0.8 -- --selector sel
 expect_rc 0
 row SPF OK "(127.0.0.8)"
-end
+end; fi
 
-begin spf_a_mechanism_other_host_wrong
+if begin spf_a_mechanism_other_host_wrong; then
 dns mech.$Z 127.0.0.7 -- --selector sel
 expect_rc 65
 row SPF WRONG "does not authorise the SMTP server 127.0.0.7"
-end
+end; fi
 
-begin spf_redirect_cidr
+if begin spf_redirect_cidr; then
 dns redir.$Z 127.0.0.200 -- --selector sel
 expect_rc 0
 row SPF OK "(127.0.0.200)"
-end
+end; fi
 
 # Issue 10, 2: exists with a macro is evaluated, not "cannot tell".
-begin spf_macro_exists_evaluated
+if begin spf_macro_exists_evaluated; then
 dns macro.$Z -- --selector sel
 expect_rc 0
 row SPF OK "pass"
-end
+end; fi
 
-begin spf_empty_smtp_host_cannot_tell
+if begin spf_empty_smtp_host_cannot_tell; then
 dns ok.$Z "" -- --selector sel
 expect_rc 0
 row SPF "CANNOT TELL" "no SMTP server is set"
 row "DKIM sel" OK
-end
+end; fi
 
-begin dkim_split_over_strings_ok
+if begin dkim_split_over_strings_ok; then
 dns keys.$Z -- --selector sel
 expect_rc 0
 row "DKIM sel" OK "RSA 2048-bit key"
 row "DKIM sel" OK "v=DKIM1; k=rsa; p=${K2048:0:20}"
-end
+end; fi
 
-begin dkim_512_bit_too_short
+if begin dkim_512_bit_too_short; then
 dns keys.$Z -- --selector short
 expect_rc 0
 row "DKIM short" WRONG "RSA 512-bit key: too short"
 verdict "Ready for ordinary volumes"
-end
+end; fi
 
-begin dkim_512_only_key_not_ready
+if begin dkim_512_only_key_not_ready; then
 dns keys.$Z 192.0.2.99 -- --selector short
 expect_rc 65
 row SPF WRONG
 row "DKIM short" WRONG "too short"
 verdict "Not ready"
-end
+end; fi
 
-begin dkim_unreadable_key_wrong
+if begin dkim_unreadable_key_wrong; then
 dns keys.$Z -- --selector bad
 row "DKIM bad" WRONG "cannot be read"
-end
+end; fi
 
-begin dkim_revoked_key_wrong
+if begin dkim_revoked_key_wrong; then
 dns keys.$Z -- --selector gone
 row "DKIM gone" WRONG "revoked"
-end
+end; fi
 
-begin dkim_ed25519_key_ok
+if begin dkim_ed25519_key_ok; then
 dns keys.$Z -- --selector ed
 row "DKIM ed" OK "Ed25519"
-end
+end; fi
 
-begin dkim_several_selectors
+if begin dkim_several_selectors; then
 dns keys.$Z -- --selector sel --selector=short --selector nothere
 expect_rc 0
 row "DKIM sel" OK
 row "DKIM short" WRONG
 row "DKIM nothere" MISSING "nothere._domainkey.keys.$Z"
-end
+end; fi
 
-begin dkim_no_selector_cannot_tell
+if begin dkim_no_selector_cannot_tell; then
 dns keys.$Z
 expect_rc 0
 row DKIM "CANNOT TELL" "--selector"
-end
+end; fi
 
-begin no_dmarc_missing
+if begin no_dmarc_missing; then
 dns nodmarc.$Z -- --selector sel
 expect_rc 0
 row DMARC MISSING "no DMARC record at _dmarc.nodmarc.$Z"
 row DMARC MISSING "add: _dmarc.$Z TXT \"v=DMARC1; p=none; rua=mailto:support@nodmarc.$Z\""
 verdict "Ready for ordinary volumes"
-end
+end; fi
 
-begin dmarc_suggestion_without_contact_email
+if begin dmarc_suggestion_without_contact_email; then
 # No contact address: the suggested record must still be usable (no empty
 # mailto: URI).
 mkfile "$T_DIR/mail.ini" "[basic]\nsystem_email = noreply@nodmarc.$Z\n\n[smtp]\nhost = 127.0.0.1\n"
 ms -c "$T_DIR/mail.ini" dns --server "$SRV" --selector sel
 row DMARC MISSING "v=DMARC1; p=none"
 grep -qF 'rua=mailto:"' "$T_DIR/out" && fail "suggests an empty rua=mailto: $(grep -F 'rua=' "$T_DIR/out")"
-end
+end; fi
 
-begin dmarc_p_none_ok
+if begin dmarc_p_none_ok; then
 dns dmarcnone.$Z -- --selector sel
 expect_rc 0
 row DMARC OK "policy none"
 row DMARC OK "v=DMARC1; p=none; rua=mailto:x@dmarcnone.$Z"
 verdict "Ready: SPF, DKIM and DMARC are in order"
-end
+end; fi
 
 # Issue 10, 3: a subdomain under an organisational domain (Public Suffix
 # List: co.jp) with p=reject inherits it; nothing weaker is suggested.
-begin dmarc_inherited_from_organisational_domain
+if begin dmarc_inherited_from_organisational_domain; then
 dns shop.example.co.jp -- --selector sel
 row DMARC OK "no DMARC record at _dmarc.shop.example.co.jp itself"
 row DMARC OK "p=reject (from example.co.jp)"
 grep -q 'p=none' "$T_DIR/out" && fail "suggests p=none under p=reject: $(grep -n 'p=none' "$T_DIR/out")"
-end
+end; fi
 
-begin dmarc_subdomain_own_record_wins
+if begin dmarc_subdomain_own_record_wins; then
 dns own.example.co.jp -- --selector sel
 row DMARC OK "policy quarantine"
 row DMARC OK "v=DMARC1; p=quarantine"
-end
+end; fi
 
-begin dmarc_sp_none_under_reject
+if begin dmarc_sp_none_under_reject; then
 dns sub.example2.co.jp -- --selector sel
 row DMARC OK "sp=none (p=reject at example2.co.jp)"
-end
+end; fi
 
-begin dmarc_bad_rua_wrong
+if begin dmarc_bad_rua_wrong; then
 dns badrua.$Z -- --selector sel
 row DMARC WRONG "rua=dmarc@badrua.$Z"
-end
+end; fi
 
-begin dmarc_bad_pct_wrong
+if begin dmarc_bad_pct_wrong; then
 dns badpct.$Z -- --selector sel
 row DMARC WRONG "pct=150"
-end
+end; fi
 
 # Issue 10, 4: a key that may not be used is not OK.
-begin dkim_tags_testing_sha1_service
+if begin dkim_tags_testing_sha1_service; then
 dns keys.$Z -- --selector testing --selector sha1 --selector svc --selector both
 row "DKIM testing" WRONG "t=y"
 row "DKIM sha1" WRONG "h=sha1"
 row "DKIM svc" WRONG "s=tlsrpt"
 row "DKIM both" OK "Ed25519"
-end
+end; fi
 
 # Issue 10, 6: reverse DNS of the SMTP server's address.
-begin ptr_forward_confirmed_ok
+if begin ptr_forward_confirmed_ok; then
 dns ok.$Z -- --selector sel
 row PTR OK "127.0.0.1 -> smtp-out.$Z"
-end
+end; fi
 
-begin ptr_missing_not_ready
+if begin ptr_missing_not_ready; then
 dns ok.$Z 127.0.0.5 -- --selector sel
 expect_rc 65
 row PTR WRONG "has no reverse DNS"
 verdict "Not ready: Gmail requires reverse DNS"
-end
+end; fi
 
-begin ptr_not_forward_confirmed
+if begin ptr_not_forward_confirmed; then
 dns ok.$Z 127.0.0.6 -- --selector sel
 expect_rc 65
 row PTR WRONG "nowhere.$Z does not resolve back to 127.0.0.6"
-end
+end; fi
 
 # Issue 10, 7: the guide's provider knowledge.
-begin provider_onamae_a_records
+if begin provider_onamae_a_records; then
 dns onamae.$Z mail001.onamae.ne.jp -- --selector sel
 row "A mail" OK "127.0.0.3"
 row "A ml-cp" MISSING "ml-cp.onamae.$Z"
-end
+end; fi
 
-begin provider_lolipop_dkim_not_needed
+if begin provider_lolipop_dkim_not_needed; then
 dns ok.$Z smtp.lolipop.jp --
 row DKIM "-" "not needed with"
 no_row "DKIM sel"
-end
+end; fi
 
 # Issue 10, 9: a question the server refuses spoils only what needs it.
-begin refused_question_spoils_only_its_record
+if begin refused_question_spoils_only_its_record; then
 dns ok.$Z smtp.elsewhere.example -- --selector sel
 row MX OK "10 mx.ok.$Z"
 row SPF "CANNOT TELL" "could not be read"
 row "DKIM sel" OK "RSA 2048-bit key"
 row DMARC OK "policy reject"
-end
+end; fi
 
 # Issue 10, 8: IPv6 servers are accepted; every question goes out once and
 # together (at most 4 waits for this zone).
-begin server_ipv6_syntax_and_round_trips
+if begin server_ipv6_syntax_and_round_trips; then
 ms -c "$T_DIR/none.ini" dns --server "[::1]:1"
 grep -qF "not a DNS server address" "$T_DIR/err" && fail "[::1]:1 refused as an address: $(err)"
 conf "$T_DIR/mail.ini" ok.$Z
@@ -647,47 +647,47 @@ expect_rc 0
 rt=$(sed -n 's/^mailset: dns: \([0-9]*\) questions, \([0-9]*\) round trips$/\2/p' "$T_DIR/err")
 [ -n "$rt" ] || fail "no statistics line: $(err)"
 [ -n "$rt" ] && [ "$rt" -le 4 ] || fail "the check waited $rt times (at most 4): $(err)"
-end
+end; fi
 
-begin nxdomain
+if begin nxdomain; then
 dns nx.$Z -- --selector sel
 expect_rc 65
 row MX MISSING "does not exist"
 no_row SPF
 verdict "nx.$Z does not exist in DNS"
-end
+end; fi
 
-begin no_system_email
+if begin no_system_email; then
 mkfile "$T_DIR/mail.ini" '[smtp]\nhost = 127.0.0.1\n'
 ms -c "$T_DIR/mail.ini" dns --server "$SRV"
 expect_rc 65
 verdict "Set the system mail sender first"
-end
+end; fi
 
-begin provider_google_offers_preset
+if begin provider_google_offers_preset; then
 dns g.$Z "" --
 expect_rc 0
 row MX OK "1 aspmx.l.google.com, 5 alt1.aspmx.l.google.com"
 row "DKIM google" OK "RSA 2048-bit key"
 expect_out_has "looks like Google Workspace (from its mail server (MX) aspmx.l.google.com)"
 expect_out_has "'mailset preset google'"
-end
+end; fi
 
-begin provider_google_no_offer_when_smtp_set
+if begin provider_google_no_offer_when_smtp_set; then
 dns g.$Z 127.0.0.1 --
 expect_out_has "looks like Google Workspace"
 expect_nowhere "'mailset preset google'"
-end
+end; fi
 
-begin provider_from_smtp_host
+if begin provider_from_smtp_host; then
 dns ok.$Z smtp.gmail.com -- --selector sel
 expect_out_has "looks like Google Workspace (from the SMTP server smtp.gmail.com)"
 expect_nowhere "'mailset preset"
-end
+end; fi
 
 # ----------------------------------------------------- the [dns] settings
 
-begin config_dns_server_and_selectors
+if begin config_dns_server_and_selectors; then
 dns ok.$Z -- --selector sel
 cp "$T_DIR/out" "$T_DIR/want.out"
 conf "$T_DIR/k.ini" ok.$Z 127.0.0.1 "\n[dns]\nserver = $SRV\ndkim_selectors = nothere, sel\n"
@@ -700,34 +700,34 @@ expect_same "$T_DIR/want.out" "$T_DIR/got.out" "the report with [dns] keys"
 # --selector replaces the configured selectors
 ms -c "$T_DIR/k.ini" dns --selector sel
 expect_same "$T_DIR/want.out" "$T_DIR/out" "the report with [dns] server and --selector"
-end
+end; fi
 
-begin option_server_beats_config
+if begin option_server_beats_config; then
 conf "$T_DIR/k.ini" ok.$Z 127.0.0.1 "\n[dns]\nserver = 127.0.0.1:1\n"
 ms -c "$T_DIR/k.ini" dns --server="$SRV" --selector sel
 expect_rc 0
 expect_out_has "(asked: $SRV)"
-end
+end; fi
 
 # ------------------------------------------------------------- usage
 
-begin usage_unknown_option
+if begin usage_unknown_option; then
 dns ok.$Z -- --bogus
 expect_rc 64
 expect_out_empty
-end
+end; fi
 
-begin usage_selector_without_value
+if begin usage_selector_without_value; then
 dns ok.$Z -- --selector
 expect_rc 64
-end
+end; fi
 
-begin bad_server_address
+if begin bad_server_address; then
 conf "$T_DIR/mail.ini" ok.$Z
 ms -c "$T_DIR/mail.ini" dns --server not-an-address
 [ "$RC" = 0 ] && fail "exit 0 for --server not-an-address"
 expect_any_has "not a DNS server address"
-end
+end; fi
 
 # ------------------------------------------------- servers that do not answer
 
@@ -735,7 +735,7 @@ SILENT_OK=
 start_silent && SILENT_OK=1
 
 if [ -n "$SILENT_OK" ]; then
-	begin silent_server_bounded_time
+	if begin silent_server_bounded_time; then
 	conf "$T_DIR/mail.ini" ok.$Z
 	t0=$(now_ms)
 	ms -c "$T_DIR/mail.ini" dns --server "127.0.0.1:$SILENT_PORT" --selector sel
@@ -744,7 +744,7 @@ if [ -n "$SILENT_OK" ]; then
 	verdict "The DNS server (127.0.0.1:$SILENT_PORT) did not answer"
 	[ "$took" -lt 10000 ] || fail "took $took ms (at most 10 s)"
 	SILENT_MS=$took
-	end
+	end; fi
 else
 	echo "FAIL silent_server_bounded_time: cannot bind a UDP port for the silent server"
 	LIB_FAILED=$((LIB_FAILED + 1))
@@ -757,7 +757,7 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])')
 
-begin nothing_listening
+if begin nothing_listening; then
 conf "$T_DIR/mail.ini" ok.$Z
 t0=$(now_ms)
 ms -c "$T_DIR/mail.ini" dns --server "127.0.0.1:$NOPORT" --selector sel
@@ -767,7 +767,7 @@ verdict "The DNS server (127.0.0.1:$NOPORT) did not answer"
 [ "$took" -lt 10000 ] || fail "took $took ms (at most 10 s)"
 REFUSED_MS=$took
 REFUSED_RC=$RC
-end
+end; fi
 
 # ------------------------------------------------------------ the DNS pane
 #

@@ -1,8 +1,16 @@
 # tests/lib.sh - helpers for the command-line tests (sourced by bash).
 #
-# A test is:   begin NAME; ...commands and expect_* checks...; end
+# A test is:   if begin NAME; then ...commands and expect_* checks...; end; fi
+# (a case function run by a runner does `begin "$name" || return 0`).
 # end prints "PASS NAME" or "FAIL NAME: first reason" (run.sh counts them).
 # skip NAME WHY prints "SKIP NAME: WHY" (counted apart, never as a pass).
+#
+# ONLY=REGEX (`make check ONLY=starttls`, or `ONLY=... bash tests/X.sh`):
+# only the cases whose names match REGEX (bash =~, an extended regular
+# expression, unanchored) run; begin returns false for the others and skip
+# says nothing about them. `want NAME...` asks the same question, e.g. to
+# leave out the set-up only some cases need. Set-up failures (a server that
+# does not start) are reported whatever ONLY says.
 #
 # ms ARGS...   runs $MAILSET with stdin from $MS_STDIN (default /dev/null),
 #              stdout in $T_DIR/out, stderr in $T_DIR/err, status in $RC.
@@ -19,7 +27,8 @@ REPO_DIR=$(cd "$TESTS_DIR/.." && pwd)
 : "${MAILSET_LOCALEDIR:=$REPO_DIR/build/locale}"
 export MAILSET_DATADIR MAILSET_LOCALEDIR
 case $MAILSET in /*) ;; *) MAILSET=$PWD/$MAILSET ;; esac
-if [ ! -x "$MAILSET" ]; then
+# LIB_NO_MAILSET=1: a suite that does not run mailset (smtpd-selftest.sh).
+if [ -z "${LIB_NO_MAILSET:-}" ] && [ ! -x "$MAILSET" ]; then
 	echo "FAIL $(basename "$0" .sh): $MAILSET is not built"
 	exit 1
 fi
@@ -53,7 +62,21 @@ T_DIR=
 RC=
 MS_STDIN=/dev/null
 
+# want NAME...: true when ONLY is unset or matches one of the NAMEs.
+want() {
+	[ -z "${ONLY:-}" ] && return 0
+	local n
+	for n; do
+		[[ $n =~ $ONLY ]] && return 0
+	done
+	return 1
+}
+
+# begin NAME: start the case NAME; false (and nothing to end) when ONLY
+# leaves it out.
 begin() {
+	T_NAME=
+	want "$1" || return 1
 	T_NAME=$1
 	T_WHY=
 	T_DIR=$(mktemp -d "$TMPROOT/t.XXXXXX")
@@ -66,6 +89,7 @@ fail() {
 }
 
 end() {
+	[ -n "$T_NAME" ] || return 0 # not begun (left out by ONLY)
 	if [ -z "$T_WHY" ]; then
 		echo "PASS $T_NAME"
 	else
@@ -87,6 +111,7 @@ finish() {
 }
 
 skip() {
+	want "$1" || return 0
 	echo "SKIP $1: $2"
 }
 

@@ -23,12 +23,14 @@
 #
 # Timings (kill to exit, resizes, large files) are printed as "# ..." lines,
 # never asserted beyond the two seconds a hang-up may take.
-# SAFETY_ONLY=REGEX bash tests/safety.sh runs the tests whose names match.
+# ONLY=REGEX bash tests/safety.sh runs the tests whose names match
+# (tests/lib.sh; SAFETY_ONLY, its old name, still works).
 
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/ui/tmux.sh
 . "$(dirname "$0")/ui/tmux.sh"
+: "${ONLY:=${SAFETY_ONLY:-}}"
 
 SAFETY_DIR=$TESTS_DIR/safety
 FIXTURE=$SAFETY_DIR/mail.ini
@@ -269,15 +271,11 @@ expect_no_file() {
 	return 0
 }
 
-# run_test NAME FUNCTION [ARGS...]
-# SAFETY_ONLY=REGEX runs only the tests whose names match.
+# run_test NAME FUNCTION [ARGS...] (nothing when ONLY leaves NAME out)
 run_test() {
 	local name=$1
 	shift
-	if [ -n "$SAFETY_ONLY" ] && ! [[ $name =~ $SAFETY_ONLY ]]; then
-		return 0
-	fi
-	begin "$name"
+	begin "$name" || return 0
 	S=
 	TAG=
 	SESSIONS=()

@@ -1,36 +1,24 @@
 #!/bin/bash
 # tests/smtpd-selftest.sh - self-test of the test SMTP server
 # (scripts/test-smtpd.py) and its certificates (scripts/make-test-certs.sh),
-# driven with the curl command. Prints PASS / FAIL / SKIP lines like
-# tests/lib.sh (it does not need mailset built, so it does not source lib.sh).
+# driven with the curl command. Uses tests/lib.sh for its cases (begin, fail,
+# end, ONLY) but not mailset: it runs without mailset built.
 # All traffic stays on 127.0.0.1 (and ::1); every server is killed on exit.
 
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/.." && pwd)
+# shellcheck source=tests/lib.sh
+LIB_NO_MAILSET=1 . "$(dirname "$0")/lib.sh"
+
+repo=$REPO_DIR
 PY=/usr/bin/python3
 SMTPD=$repo/scripts/test-smtpd.py
 MKCERTS=$repo/scripts/make-test-certs.sh
-
-FAILED=0
-T_NAME=
-T_WHY=
-begin() { T_NAME=$1; T_WHY=; }
-fail() { [ -z "$T_WHY" ] && T_WHY=$*; return 0; }
-end() {
-	if [ -z "$T_WHY" ]; then
-		echo "PASS $T_NAME"
-	else
-		echo "FAIL $T_NAME: $T_WHY"
-		FAILED=$((FAILED + 1))
-	fi
-}
 
 missing=
 [ -x "$PY" ] && "$PY" -c 'import aiosmtpd' 2>/dev/null || missing="$missing python3-aiosmtpd"
 command -v curl >/dev/null 2>&1 || missing="$missing curl"
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
 if [ -n "$missing" ]; then
-	echo "SKIP smtpd-selftest: needs the Debian packages:$missing"
+	skip smtpd-selftest "needs the Debian packages:$missing"
 	exit 0
 fi
 
@@ -46,6 +34,7 @@ cleanup() {
 		wait "$p" 2>/dev/null
 	done
 	rm -rf "$W"
+	lib_cleanup
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -101,18 +90,21 @@ expect_rc() { [ "$RC" = "$1" ] || fail "curl exited $RC, expected $1: $(grep -aE
 printf 'From: a@example.com\r\nTo: b@example.com\r\nSubject: selftest\r\n\r\nhello\r\n.leading dot\r\n\xe3\x81\x82 utf-8 \r\n\r\nend\r\n' >"$W/msg"
 
 # --- certificates ------------------------------------------------------------
-begin certs-made
+# Made whatever ONLY says: the servers need them.
 t0=$(now_ms)
-"$MKCERTS" "$CERTS" 2>"$W/certs.err" || fail "make-test-certs.sh failed: $(head -c 300 "$W/certs.err")"
+"$MKCERTS" "$CERTS" 2>"$W/certs.err"
+certs_rc=$?
+t1=$(now_ms)
+if begin certs-made; then
+[ "$certs_rc" = 0 ] || fail "make-test-certs.sh failed: $(head -c 300 "$W/certs.err")"
 for f in ca server wrongname untrusted expired; do
 	[ -s "$CERTS/$f.pem" ] || fail "$f.pem missing"
 	[ "$(stat -c %a "$CERTS/$f.key" 2>/dev/null)" = 600 ] || fail "$f.key is not mode 600"
 done
-t1=$(now_ms)
 [ $((t1 - t0)) -lt 5000 ] || fail "took $((t1 - t0)) ms"
-end
+end; fi
 
-begin certs-reused
+if begin certs-reused; then
 before=$(stat -c %Y.%i "$CERTS/server.pem" "$CERTS/ca.key" | tr '\n' ' ')
 "$MKCERTS" "$CERTS" || fail "second run failed"
 after=$(stat -c %Y.%i "$CERTS/server.pem" "$CERTS/ca.key" | tr '\n' ' ')
@@ -120,9 +112,9 @@ after=$(stat -c %Y.%i "$CERTS/server.pem" "$CERTS/ca.key" | tr '\n' ' ')
 rm -f "$CERTS/wrongname.key"
 "$MKCERTS" "$CERTS" || fail "third run failed"
 [ -s "$CERTS/wrongname.key" ] || fail "a missing key was not made again"
-end
+end; fi
 
-begin certs-faults
+if begin certs-faults; then
 v() { openssl verify -CAfile "$CA" "$@" 2>&1; }
 v -verify_hostname localhost "$CERTS/server.pem" | grep -q ': OK$' || fail "server.pem not valid for localhost"
 v -verify_ip 127.0.0.1 "$CERTS/server.pem" | grep -q ': OK$' || fail "server.pem not valid for 127.0.0.1"
@@ -131,7 +123,7 @@ v "$CERTS/wrongname.pem" | grep -q ': OK$' || fail "wrongname.pem not from the C
 v -verify_hostname localhost "$CERTS/wrongname.pem" | grep -q 'hostname mismatch' || fail "wrongname.pem valid for localhost"
 v "$CERTS/untrusted.pem" | grep -q 'self-signed' || fail "untrusted.pem is trusted"
 v "$CERTS/expired.pem" | grep -q 'has expired' || fail "expired.pem has not expired"
-end
+end; fi
 
 # --- servers (started together, to save time) ---------------------------------
 U=(--user user@example.com --password 's3cret pass')
@@ -155,20 +147,29 @@ for n in main none implicit untrusted google silent drop evil fast slow term; do
 	PORT[$n]=$p
 done
 
-begin server-prints-port
+if begin server-prints-port; then
 [ "$(head -n 1 "$W/main.out")" = "${PORT[main]}" ] || fail "stdout '$(head -c 50 "$W/main.out")' is not the port ${PORT[main]}"
 [ "$(cat "$W/main.pid")" = "${PID[main]}" ] || fail "pidfile does not hold ${PID[main]}"
-end
+end; fi
 
 SMTP=(--ssl-reqd --cacert "$CA" --mail-from a@example.com --mail-rcpt b@example.com)
 
-begin starttls-plain-delivered
+# next_eml NAME: the file the next message to server NAME goes to (001.eml,
+# 002.eml...), whichever cases ran before.
+next_eml() {
+	local f=("$W/$1.mail"/*.eml)
+	[ -e "${f[0]}" ] || f=()
+	printf '%s/%s.mail/%03d.eml' "$W" "$1" $((${#f[@]} + 1))
+}
+
+if begin starttls-plain-delivered; then
+eml=$(next_eml main)
 send plain "smtp://127.0.0.1:${PORT[main]}" "${SMTP[@]}" --user 'user@example.com:s3cret pass' --login-options AUTH=PLAIN
 expect_rc 0 plain
 curl_has plain "< 250 2.0.0 Ok: queued as "
 grep -qaE '^< 250 2\.0\.0 Ok: queued as [0-9A-F]{12}.?$' "$W/plain.curl" || fail "queue id is not 12 hex digits"
-cmp -s "$W/msg" "$W/main.mail/001.eml" || fail "001.eml is not the message as sent (CRLF, dot, UTF-8)"
-"$PY" - "$W/main.mail/001.json" <<'EOF' || fail "001.json: $(tr '\n' ' ' <"$W/main.mail/001.json")"
+cmp -s "$W/msg" "$eml" || fail "${eml##*/} is not the message as sent (CRLF, dot, UTF-8)"
+"$PY" - "${eml%.eml}.json" <<'EOF' || fail "${eml##*/}: $(tr '\n' ' ' <"${eml%.eml}.json")"
 import json, sys
 m = json.load(open(sys.argv[1]))
 assert m["mail_from"] == "a@example.com", m
@@ -179,42 +180,44 @@ assert m["tls"].startswith("TLS"), m
 EOF
 log_has main "> STARTTLS"
 log_has main "> AUTH PLAIN"
-end
+end; fi
 
-begin starttls-login
+if begin starttls-login; then
+eml=$(next_eml main)
 send login "smtp://127.0.0.1:${PORT[main]}" "${SMTP[@]}" --user 'user@example.com:s3cret pass' --login-options AUTH=LOGIN
 expect_rc 0 login
 curl_has login "> AUTH LOGIN"
 curl_has login "< 235 2.7.0 Authentication successful"
-[ -s "$W/main.mail/002.eml" ] || fail "no 002.eml"
-end
+[ -s "$eml" ] || fail "no ${eml##*/}"
+end; fi
 
-begin starttls-cram-md5
+if begin starttls-cram-md5; then
 send cram "smtp://127.0.0.1:${PORT[main]}" "${SMTP[@]}" --user 'user@example.com:s3cret pass' --login-options AUTH=CRAM-MD5
 expect_rc 0 cram
 curl_has cram "> AUTH CRAM-MD5"
 curl_has cram "< 235 2.7.0"
-end
+end; fi
 
-begin auth-offered-after-tls-only
-curl_has plain "< 250-AUTH PLAIN LOGIN CRAM-MD5"
+if begin auth-offered-after-tls-only; then
+send offered "smtp://127.0.0.1:${PORT[main]}" "${SMTP[@]}" --user 'user@example.com:s3cret pass' --login-options AUTH=PLAIN
+curl_has offered "< 250-AUTH PLAIN LOGIN CRAM-MD5"
 # Before STARTTLS (the first EHLO reply) there is no AUTH line.
-sed -n '1,/^> STARTTLS/p' "$W/plain.curl" | grep -qa '^< 250.AUTH' && fail "AUTH offered before STARTTLS"
-end
+sed -n '1,/^> STARTTLS/p' "$W/offered.curl" | grep -qa '^< 250.AUTH' && fail "AUTH offered before STARTTLS"
+end; fi
 
-begin wrong-password-535
+if begin wrong-password-535; then
 send wrong "smtp://127.0.0.1:${PORT[main]}" "${SMTP[@]}" --user 'user@example.com:wrong' --login-options AUTH=PLAIN
 expect_rc 67 wrong
 curl_has wrong "< 535 5.7.8 Authentication credentials invalid"
-end
+end; fi
 
-begin wrong-user-535
+if begin wrong-user-535; then
 send wronguser "smtp://127.0.0.1:${PORT[main]}" "${SMTP[@]}" --user 'other@example.com:s3cret pass' --sasl-ir
 [ "$RC" != 0 ] || fail "curl succeeded"
 curl_has wronguser "< 535 5.7.8"
-end
+end; fi
 
-begin reject-rcpt-550
+if begin reject-rcpt-550; then
 send rcpt "smtp://127.0.0.1:${PORT[main]}" "${SMTP[@]}" --mail-rcpt nobody1@example.com --mail-rcpt c@example.com \
 	--mail-rcpt-allowfails --user 'user@example.com:s3cret pass'
 expect_rc 0 rcpt
@@ -222,16 +225,16 @@ curl_has rcpt "< 550 5.1.1 User unknown"
 last=$(cd "$W/main.mail" && printf '%s\n' ./*.json | sort | tail -n 1)
 "$PY" -c 'import json,sys; m=json.load(open(sys.argv[1])); assert m["rcpt_tos"]==["b@example.com","c@example.com"], m' \
 	"$W/main.mail/$last" 2>/dev/null || fail "$last: $(tr '\n' ' ' <"$W/main.mail/$last")"
-end
+end; fi
 
-begin reject-from-553
+if begin reject-from-553; then
 send from "smtp://127.0.0.1:${PORT[main]}" --ssl-reqd --cacert "$CA" --mail-from spammer@example.org \
 	--mail-rcpt b@example.com --user 'user@example.com:s3cret pass'
 [ "$RC" != 0 ] || fail "curl succeeded"
 curl_has from "< 553 5.7.1 Sender rejected"
-end
+end; fi
 
-begin tls-none-no-auth-sent
+if begin tls-none-no-auth-sent; then
 send none "smtp://127.0.0.1:${PORT[none]}" "${SMTP[@]}" --user 'user@example.com:s3cret pass'
 expect_rc 64 none
 curl_has none "STARTTLS not supported"
@@ -241,9 +244,9 @@ log_lacks none "> STARTTLS"
 # The server does offer AUTH in clear text: a client that goes on without
 # TLS would send its credentials.
 curl_has none "< 250-AUTH PLAIN LOGIN"
-end
+end; fi
 
-begin implicit-tls
+if begin implicit-tls; then
 send implicit "smtps://127.0.0.1:${PORT[implicit]}" "${SMTP[@]}" --user 'user@example.com:s3cret pass'
 expect_rc 0 implicit
 curl_has implicit "< 220 localhost ESMTP"
@@ -251,24 +254,24 @@ curl_has implicit "< 250 2.0.0 Ok: queued as"
 grep -qa '^< 250.STARTTLS' "$W/implicit.curl" && fail "STARTTLS offered inside implicit TLS"
 log_has implicit "* tls TLS"
 [ -s "$W/implicit.mail/001.eml" ] || fail "no 001.eml"
-end
+end; fi
 
-begin untrusted-cert-refused
+if begin untrusted-cert-refused; then
 send untrusted "smtps://127.0.0.1:${PORT[untrusted]}" "${SMTP[@]}" --user 'user@example.com:s3cret pass'
 expect_rc 60 untrusted
 log_has untrusted "* tls failed"
 log_lacks untrusted "> AUTH"
-end
+end; fi
 
-begin google-app-password-534
+if begin google-app-password-534; then
 send google "smtp://127.0.0.1:${PORT[google]}" "${SMTP[@]}" --user 'me@gmail.com:my normal password' --sasl-ir
 [ "$RC" != 0 ] || fail "curl succeeded"
 curl_has google "< 534-5.7.9 Application-specific password required"
 send google2 "smtp://127.0.0.1:${PORT[google]}" "${SMTP[@]}" --user 'me@gmail.com:abcdefghijklmnop' --sasl-ir
 expect_rc 0 google2
-end
+end; fi
 
-begin silent-server
+if begin silent-server; then
 t0=$(now_ms)
 send silent "smtp://127.0.0.1:${PORT[silent]}" --max-time 1 --mail-from a@example.com --mail-rcpt b@example.com
 t1=$(now_ms)
@@ -276,17 +279,17 @@ expect_rc 28 silent
 grep -qa '^< ' "$W/silent.curl" && fail "the server answered: $(grep -a '^< ' "$W/silent.curl" | head -1)"
 [ $((t1 - t0)) -lt 3000 ] || fail "curl took $((t1 - t0)) ms"
 log_has silent "* connect 127.0.0.1:"
-end
+end; fi
 
-begin drop-after-mail
+if begin drop-after-mail; then
 send drop "smtp://127.0.0.1:${PORT[drop]}" --max-time 5 --mail-from a@example.com --mail-rcpt b@example.com
 expect_rc 56 drop
 grep -qa '^< 250 OK' "$W/drop.curl" && fail "MAIL was answered"
 log_has drop "> MAIL FROM:<a@example.com>"
 log_has drop "* drop after MAIL"
-end
+end; fi
 
-begin evil-banner
+if begin evil-banner; then
 send evil "smtp://127.0.0.1:${PORT[evil]}" --mail-from a@example.com --mail-rcpt b@example.com
 expect_rc 0 evil
 esc=$(printf '\033')
@@ -294,9 +297,9 @@ bel=$(printf '\007')
 grep -a '^< 220 ' "$W/evil.curl" | grep -qaF "${esc}[2J" || fail "no ESC [2J in the greeting"
 grep -a '^< 220 ' "$W/evil.curl" | grep -qaF "${esc}]0;pwned${bel}" || fail "no OSC title in the greeting"
 grep -a '^< 250-' "$W/evil.curl" | grep -qaF "$esc" || fail "no ESC in the EHLO reply"
-end
+end; fi
 
-begin delay-per-reply
+if begin delay-per-reply; then
 # A clear-text send gets 7 replies: greeting, EHLO, MAIL, RCPT, DATA, end of
 # data, QUIT. 150 ms each: about 1050 ms more than without the delay.
 t0=$(now_ms)
@@ -309,10 +312,10 @@ extra=$(((t2 - t1) - (t1 - t0)))
 if [ "$extra" -lt 1000 ] || [ "$extra" -ge 1700 ]; then
 	fail "the delay added $extra ms, expected about 1050"
 fi
-end
+end; fi
 
 if "$PY" -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null; then
-	begin ipv6-loopback
+	if begin ipv6-loopback; then
 	start v6 --host ::1 --certs "$CERTS" "${U[@]}"
 	if p6=$(wait_ready v6); then
 		send v6 "smtp://[::1]:$p6" "${SMTP[@]}" --user 'user@example.com:s3cret pass'
@@ -322,20 +325,20 @@ if "$PY" -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1", 0))
 	else
 		fail "server on ::1 did not start"
 	fi
-	end
+	end; fi
 else
-	echo "SKIP ipv6-loopback: no IPv6 loopback here"
+	skip ipv6-loopback "no IPv6 loopback here"
 fi
 
-begin loopback-only
+if begin loopback-only; then
 for h in 0.0.0.0 :: 192.0.2.1 example.com; do
 	timeout 10 "$PY" "$SMTPD" --tls none --host "$h" --port 0 >/dev/null 2>"$W/host.err"
 	rc=$?
 	[ "$rc" = 64 ] || fail "--host $h: exit $rc, expected 64"
 done
-end
+end; fi
 
-begin sigterm-stops
+if begin sigterm-stops; then
 kill -TERM "${PID[term]}"
 for _ in $(seq 40); do
 	kill -0 "${PID[term]}" 2>/dev/null || break
@@ -350,21 +353,21 @@ else
 	[ -e "$W/term.pid" ] && fail "pidfile left behind"
 	[ -e "$W/term.ready" ] && fail "ready file left behind"
 fi
-end
+end; fi
 
-begin max-seconds-stops
+if begin max-seconds-stops; then
 t0=$(now_ms)
 timeout 10 "$PY" "$SMTPD" --tls none --max-seconds 0.5 >/dev/null 2>"$W/max.err"
 rc=$?
 t1=$(now_ms)
 [ "$rc" = 0 ] || fail "exit $rc"
 [ $((t1 - t0)) -lt 5000 ] || fail "took $((t1 - t0)) ms"
-end
+end; fi
 
-begin servers-quiet
+if begin servers-quiet; then
 for n in main none implicit untrusted google silent drop evil fast slow; do
 	[ -s "$W/$n.err" ] && fail "$n wrote to stderr: $(head -c 200 "$W/$n.err" | tr '\n' '|')"
 done
-end
+end; fi
 
-[ "$FAILED" -eq 0 ]
+finish

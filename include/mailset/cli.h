@@ -1,10 +1,46 @@
-/* cli.h - the subcommands (check, get, set, presets, preset).
+/* cli.h - the command line: the table of commands, and cli_main().
  *
- * cli_main() parses the whole command line, runs one subcommand and returns
+ * cli_main() parses the whole command line, runs one command and returns
  * a sysexits.h status; it prints its own messages. It never touches the
- * terminal's modes except to read a password without echo. */
+ * terminal's modes except to read a password without echo.
+ *
+ * Every command is a row of cli_commands[]: usage (--help), dispatch and
+ * the lock policy read it, and tests/check_docs.c checks that mailset(1)
+ * and HACKING.md name every row. A command with two forms (set, test-send)
+ * has a row for each, with the same handler and flags; dispatch takes the
+ * first. */
 #ifndef MAILSET_CLI_H
 #define MAILSET_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct config;
+
+#define CMD_NO_FILE    0x1u /* needs no configuration file: run gets NULL */
+#define CMD_MAY_CREATE 0x2u /* a missing file loads as empty and the save
+			       creates it (and the XDG directory, 0700) */
+#define CMD_LOCK       0x4u /* runs holding FILE.lock: a live editor makes it
+			       fail with 75, a stale lock is broken */
+
+struct cli_command {
+	const char *name;
+	const char *args;    /* synopsis after the name, "" for none */
+	const char *help;    /* msgid for --help; "\n" starts another line */
+	/* c->path is set, the file not loaded yet (the handler checks its
+	 * arguments first); argv holds what follows the name. Returns a
+	 * sysexits.h status. */
+	int (*run)(struct config *c, int argc, char **argv);
+	unsigned flags;      /* CMD_* */
+};
+
+extern const struct cli_command cli_commands[];
+extern const size_t cli_ncommands;
+
+/* The first row named name, or NULL. */
+const struct cli_command *cli_command(const char *name);
+/* The --help text: the commands from the table, then the options. */
+void cli_usage(FILE *fp);
 
 struct cli_hooks {
 	/* Versions of the libraries linked by the caller (ncurses), for

@@ -59,7 +59,17 @@ struct dns_opts {
 	size_t nselectors;
 	long timeout_ms;             /* per question; 0: 2000 */
 	bool in_editor;              /* messages name the pane's fields, not options */
+	void *storage;               /* dns_opts_from_settings()'s, or NULL */
 };
+
+/* Options from s: server = [dns] server (NULL when empty: the system's
+ * resolver), selectors = [dns] dkim_selectors split at commas and blanks
+ * (none when empty: the provider's are looked at); the rest zero. server
+ * points into s, which must outlive o; the selectors are o's own. The
+ * caller may then override any member (the command line's --server and
+ * --selector do). Release with dns_opts_free(). */
+void dns_opts_from_settings(struct dns_opts *o, const struct settings *s);
+void dns_opts_free(struct dns_opts *o);
 
 /* Check the domain of s's system email. Returns r->status. */
 int dns_check(const struct settings *s, const struct preset_list *pl,

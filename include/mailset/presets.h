@@ -65,6 +65,15 @@ const struct preset *presets_match_mx(const struct preset_list *l, const char *m
 const char *preset_name(const struct preset *p);
 struct settings;
 struct problems;
+/* Apply p to s: host (host, or p's template when NULL), port, auth and
+ * tls, each written even when it equals the default, so that the file
+ * says what the provider needs. The command line and the editor both
+ * apply presets through this. */
+void preset_apply(const struct preset *p, const char *host, struct settings *s);
+/* The length of the app password the provider of s's SMTP host wants
+ * (what validate_normalize() takes to remove the blanks Google shows
+ * inside one), or 0: no such provider, or l is NULL. */
+int presets_app_password_len(const struct preset_list *l, const struct settings *s);
 /* Warnings about the provider the SMTP host belongs to: one the shop cannot
  * use (Exchange Online), or an app password of the wrong length. */
 void presets_check(const struct preset_list *l, const struct settings *s,

@@ -53,6 +53,12 @@ enum field_kind {
 
 struct settings;
 
+/* When a field is shown, and why it is not otherwise. */
+struct visibility {
+	bool (*shown)(const struct settings *s);
+	const char *why_hidden;          /* msgid: "can be changed only while ..." */
+};
+
 struct field {
 	enum field_id id;
 	const char *section;
@@ -65,9 +71,9 @@ struct field {
 	const char *def;                 /* default; "" for none */
 	const char *const *choices;      /* FK_CHOICE: NULL-terminated */
 	unsigned flags;
-	/* NULL: always shown. Otherwise shown and editable only while it
-	 * returns true; a hidden value is kept untouched. */
-	bool (*visible)(const struct settings *s);
+	/* NULL: always shown. Otherwise shown and editable only while
+	 * visible->shown() returns true; a hidden value is kept untouched. */
+	const struct visibility *visible;
 };
 
 extern const struct field settings_fields[F_COUNT];
@@ -108,6 +114,11 @@ bool settings_has(const struct settings *s, enum field_id id);
 /* Replace a value (copied). */
 void settings_set(struct settings *s, enum field_id id, const char *value);
 bool settings_visible(const struct settings *s, enum field_id id);
+/* Why a field cannot be changed now, as a translated sentence that
+ * follows "section.key: " (static, never freed); NULL while it is shown.
+ * The command line refuses a `set` of it with this, the editor can say the
+ * same. */
+const char *settings_hidden_reason(const struct settings *s, enum field_id id);
 /* True when the value set for an on/off switch is "on". */
 bool settings_on(const struct settings *s, enum field_id id);
 

@@ -11,11 +11,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* Out of memory: the hook set here runs first (the editor saves the user's
- * edits and restores the terminal; it must not allocate), then a message,
- * then the process exits with EX_OSERR without running exit handlers.
- * Nothing half-written is left: saves replace files atomically. */
+ * edits and restores the terminal; it must not allocate), then
+ * lock_cleanup() removes this process's lock and temporary files (see
+ * lock.h), then a message, then the process exits with EX_OSERR without
+ * running exit handlers. Nothing half-written is left: saves replace files
+ * atomically. */
 void util_on_oom(void (*hook)(void));
 /* Tests only (MAILSET_FAULTS builds): $MAILSET_FAIL_ALLOC=N makes the Nth
  * allocation fail. */
@@ -30,6 +33,33 @@ void *xgrow(void *p, size_t n, size_t size);
 char *xstrndup(const char *s, size_t n);
 /* printf into a new string. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Write all n bytes of data to fd, again after a short write or EINTR;
+ * wr is the write function (NULL: write(2); tests pass a failing one).
+ * Returns 0, or -1 with errno (EIO when wr wrote nothing and said nothing).
+ * Allocates nothing. */
+int util_write_all(int fd, const void *data, size_t n,
+		   ssize_t (*wr)(int fd, const void *buf, size_t n));
+
+/* Write a whole file: transcripts, reports. Without flags path must not
+ * exist (O_CREAT | O_EXCL | O_CLOEXEC, mode as given, less the umask); with
+ * UTIL_WRITE_TRUNC an existing path is truncated and written in place, as
+ * a shell's '>' does (for a name the user gave: a symbolic link is
+ * followed, /dev/stdout works). Then every byte is written (short writes
+ * and EINTR retried), a regular file is flushed to disk (fsync), and the
+ * close is checked. Returns 0, or -1 with errno of the step that failed;
+ * a file created here is then removed again. Allocates nothing. */
+#define UTIL_WRITE_TRUNC 0x1u
+int util_write_new(const char *path, const void *data, size_t len, mode_t mode,
+		   unsigned flags);
+/* The calls util_write_new() makes after opening, replaceable so that
+ * tests can make them fail or write short; NULL restores the real ones. */
+struct util_io {
+	ssize_t (*write)(int fd, const void *buf, size_t n);
+	int (*fsync)(int fd);
+	int (*close)(int fd);
+};
+void util_set_io(const struct util_io *io);
 
 /* A growable byte buffer, always NUL-terminated. Zero-initialise, then
  * release with sb_free(). */

@@ -27,14 +27,9 @@ static void report_line(void *ctx, const struct dns_item *it, const char *line)
 static void dns_job(int fd, void *arg)
 {
 	struct dns_args *a = arg;
-	const char *sel[16];
-	size_t n = 0;
-	char *copy = xstrdup(settings_get(a->s, F_DNS_SELECTORS)), *save = NULL;
-	for (char *t = strtok_r(copy, ", ", &save); t && n < 16; t = strtok_r(NULL, ", ", &save))
-		sel[n++] = t;
-	const char *server = settings_get(a->s, F_DNS_SERVER);
-	struct dns_opts o = { .server = *server ? server : NULL, .selectors = sel, .nselectors = n,
-			      .in_editor = true };
+	struct dns_opts o;
+	dns_opts_from_settings(&o, a->s);
+	o.in_editor = true;
 	struct dns_report r;
 	dns_check(a->s, a->pl, &o, &r);
 	/* not part of the report: which preset 'p' may apply */

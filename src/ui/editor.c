@@ -101,9 +101,8 @@ const struct preset *editor_provider(const struct editor *ed)
 
 void editor_leave_field(struct editor *ed, enum field_id id)
 {
-	const struct preset *p = editor_provider(ed);
 	const char *v = settings_get(&ed->cfg.s, id);
-	char *n = validate_normalize(id, v, p ? p->app_password_len : 0);
+	char *n = validate_normalize(id, v, presets_app_password_len(&ed->presets, &ed->cfg.s));
 	if (strcmp(n, v))
 		editor_set_value(ed, id, n);
 	free(n);
@@ -204,15 +203,10 @@ void editor_forget_recovery(struct editor *ed)
 
 void editor_apply_preset(struct editor *ed, const struct preset *p)
 {
-	const struct { enum field_id id; const char *v; } set[] = {
-		{ F_HOST, p->host }, { F_PORT, p->port }, { F_AUTH, p->auth }, { F_TLS, p->tls },
-	};
-	/* Written out even where they equal the defaults: the file should say
-	 * what the provider needs. */
-	for (size_t i = 0; i < sizeof set / sizeof *set; i++) {
-		le_set(&ed->edit[set[i].id], set[i].v);
-		settings_set(&ed->cfg.s, set[i].id, set[i].v);
-	}
+	preset_apply(p, NULL, &ed->cfg.s);
+	const enum field_id set[] = { F_HOST, F_PORT, F_AUTH, F_TLS };
+	for (size_t i = 0; i < sizeof set / sizeof *set; i++)
+		le_set(&ed->edit[set[i]], settings_get(&ed->cfg.s, set[i]));
 	editor_recheck(ed);
 	/* The cursor goes on what the user must complete. */
 	struct lineedit *le = &ed->edit[F_HOST];

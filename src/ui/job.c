@@ -212,13 +212,6 @@ char *job_save(const struct job *j, const char *dir, const char *what, bool tran
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
 	char *path = xasprintf("%s/mailset-%s-%s.txt", dir, what, stamp);
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	*err = NULL;
-	if (fd < 0) {
-		*err = xasprintf("%s: %s", path, strerror(errno));
-		free(path);
-		return NULL;
-	}
 	struct strbuf sb = { 0 };
 	for (size_t i = 0; i < j->nlines; i++) {
 		const struct jobline *l = &j->lines[i];
@@ -233,11 +226,9 @@ char *job_save(const struct job *j, const char *dir, const char *what, bool tran
 	}
 	if (transcript && j->verdict)
 		sb_addf(&sb, "%s %s\n", j->status ? "\xE2\x9C\x97" : "\xE2\x9C\x93", j->verdict);
-	ssize_t w = write(fd, sb.buf ? sb.buf : "", sb.len);
-	int saved_errno = errno;
-	if (close(fd) < 0 || w != (ssize_t)sb.len) {
-		*err = xasprintf("%s: %s", path, strerror(w < 0 ? saved_errno : EIO));
-		unlink(path);
+	*err = NULL;
+	if (util_write_new(path, sb.buf ? sb.buf : "", sb.len, 0600, 0) < 0) {
+		*err = xasprintf("%s: %s", path, strerror(errno));
 		free(path);
 		path = NULL;
 	}

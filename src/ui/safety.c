@@ -18,11 +18,10 @@ static struct editor *current;
 
 static void on_oom(void)
 {
+	/* (the lock goes with lock.c's list of files to remove) */
 	struct editor *ed = current;
 	if (ed && ed->safe.have_lock && editor_dirty(ed))
 		recover_write(ed->safe.recpath, &ed->cfg.s, &ed->saved);
-	if (ed && ed->safe.have_lock)
-		unlink(ed->safe.lockpath);
 	term_close();
 }
 
@@ -79,7 +78,6 @@ void safety_start(struct editor *ed)
 {
 	current = ed;
 	util_on_oom(on_oom);
-	ed->safe.lockpath = lock_path(ed->cfg.path);
 	ed->safe.recpath = recover_path(ed->cfg.path);
 	enum lock_status st = lock_take(ed->cfg.path, &ed->safe.owner);
 	if (st == LOCK_ERROR && errno == ENOENT && ed->cfg.is_default) {
@@ -190,13 +188,12 @@ void safety_hangup(struct editor *ed)
 void safety_release(struct editor *ed)
 {
 	if (ed->safe.have_lock)
-		unlink(ed->safe.lockpath);
+		lock_release(ed->cfg.path);
 	ed->safe.have_lock = false;
 	util_on_oom(NULL);
 	current = NULL;
-	free(ed->safe.lockpath);
 	free(ed->safe.recpath);
-	ed->safe.lockpath = ed->safe.recpath = NULL;
+	ed->safe.recpath = NULL;
 }
 
 /* ----------------------------------------------- saving a copy elsewhere */

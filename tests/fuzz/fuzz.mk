@@ -2,19 +2,23 @@
 # by the top Makefile after its own variables (B, MODEL_SRC, PC_MODEL_LIBS,
 # PKG_CONFIG, E, Q).
 #
-#   make fuzz-build          build/fuzz/fuzz_* with clang (libFuzzer, ASan, UBSan)
+#   make fuzz-build          $(B)/fuzz/fuzz_* (build/fuzz/ by default) with
+#                            clang (libFuzzer, ASan, UBSan)
 #   make fuzz                run each harness over its corpus once, then for
 #                            FUZZ_SECONDS (default 60) on
-#                            build/fuzz/corpus/NAME, a copy of
+#                            $(B)/fuzz/corpus/NAME, a copy of
 #                            tests/fuzz/corpus/NAME that keeps what it finds
-#                            (crashes: build/fuzz/crashes/NAME-crash-*;
-#                            logs: build/fuzz/log/)
+#                            (crashes: $(B)/fuzz/crashes/NAME-crash-*;
+#                            logs: $(B)/fuzz/log/)
 #   make fuzz FUZZ_TARGETS="fuzz_ini fuzz_render"   only those
 #   make fuzz-check-build    fuzz-build when clang with libFuzzer is there,
 #                            else a note (tests/fuzz.sh then says SKIP)
 #
-# The model is compiled once into build/fuzz/obj/ with coverage
-# instrumentation, archived in build/fuzz/libmodel.a; each harness links
+# `make check` runs no timed fuzzing: tests/fuzz.sh builds the harnesses and
+# runs each over tests/fuzz/corpus/NAME once, as regression tests.
+#
+# The model is compiled once into $(B)/fuzz/obj/ with coverage
+# instrumentation, archived in $(B)/fuzz/libmodel.a; each harness links
 # what it needs from there.
 
 # Guard: tests/fuzz.sh names this file with -f too, so that it works
@@ -78,7 +82,7 @@ fuzz-check-build:
 # did. Corpus files that crash are reported as KNOWN and left out of the
 # fuzzing, which goes on from the rest (tests/fuzz.sh --long).
 fuzz: fuzz-build
-	$(Q)FUZZ_TIMEOUT=$(FUZZ_TIMEOUT) FUZZ_FLAGS='$(FUZZ_FLAGS)' \
+	$(Q)MAILSET_B='$(B)' FUZZ_TIMEOUT=$(FUZZ_TIMEOUT) FUZZ_FLAGS='$(FUZZ_FLAGS)' \
 	  tests/fuzz.sh --long $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 -include $(wildcard $(FZ)/obj/*.d $(FZ)/harness/*.d)

@@ -28,8 +28,7 @@ enum pane { PANE_BASIC, PANE_SMTP, PANE_OPTIONS, PANE_TEST, PANE_DNS, PANE_COUNT
 
 /* One editor per file, edits kept through a hang-up (safety.c). */
 struct safety {
-	char *lockpath;               /* FILE.lock, ours when have_lock */
-	bool have_lock;
+	bool have_lock;               /* FILE.lock is ours */
 	bool read_only;               /* someone else has the file */
 	struct lock_owner owner;      /* the lock we could not take */
 	char *recpath;                /* FILE.recover */
