@@ -913,7 +913,7 @@ t_pane_silent() {
 	local t0 took
 	t0=$(now_ms)
 	keys Escape
-	wait_for "s: save the report" 2 || return
+	wait_for "[S] Save" 2 || return
 	took=$(($(now_ms) - t0))
 	[ "$took" -le 1000 ] || fail "the check stopped only after $took ms"
 	grep -q "stopped" "$T_DIR/screen" || fail "no sign of the stop; screen: $(screen_flat)"
