@@ -18,7 +18,7 @@
 #define LETTER(c) { c, (c) - 'a' + 'A' }
 
 const struct scope_info keys_scopes[SC_COUNT] = {
-	[SC_GLOBAL] = { "global", "全体", "Everywhere", { 0 }, 0, false },
+	[SC_GLOBAL] = { "global", "機能キー", "Function keys", { 0 }, 0, false },
 	[SC_FIELD] = { "field", "入力欄の編集", "Editing a field", { 0 }, 0, true },
 	[SC_FORM] = { "form", "設定画面", "The settings", { SC_GLOBAL }, 1, false },
 	[SC_TEST] = { "test send", "送信テスト(宛先)", "Test send (recipient)", { SC_FIELD }, 1, false },
