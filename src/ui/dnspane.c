@@ -34,7 +34,7 @@ static void dns_job(int fd, void *arg)
 	dns_check(a->s, a->pl, &o, &r);
 	/* not part of the report: which preset 'p' may apply */
 	if (r.offer_preset)
-		job_child_line(fd, 'P', JL_PLAIN, 0, r.provider->id);
+		job_child_note(fd, r.provider->id);
 	dns_report_lines(&r, report_line, &fd);
 	job_child_end(fd, r.status, r.verdict);
 }
@@ -78,12 +78,9 @@ static void save_report(struct editor *ed)
  * empty: 'p' applies its preset. */
 static const struct preset *offered(const struct editor *ed)
 {
-	if (*settings_get(&ed->cfg.s, F_HOST))
+	if (*settings_get(&ed->cfg.s, F_HOST) || !ed->dns.note)
 		return NULL;
-	for (size_t i = 0; i < ed->dns.nlines; i++)
-		if (ed->dns.lines[i].kind == 'P')
-			return presets_find(&ed->presets, ed->dns.lines[i].text);
-	return NULL;
+	return presets_find(&ed->presets, ed->dns.note);
 }
 
 static int scopes(const struct editor *ed, enum scope *out)
@@ -160,8 +157,6 @@ static size_t report_rows(const struct job *j, int width, char ***rows, attr_t *
 	*attrs = NULL;
 	for (size_t i = 0; i < j->nlines; i++) {
 		const struct jobline *l = &j->lines[i];
-		if (l->kind != ' ')
-			continue;
 		attr_t a = l->level == JL_ERROR ? term_style(ST_ERROR)
 			: l->level == JL_WARN ? term_style(ST_WARNING)
 			: i + 1 == j->nlines && j->verdict ? term_style(j->status ? ST_ERROR : ST_OK)

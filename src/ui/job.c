@@ -32,6 +32,8 @@ static void clear_lines(struct job *j)
 	j->nlines = 0;
 	free(j->verdict);
 	j->verdict = NULL;
+	free(j->note);
+	j->note = NULL;
 	j->plen = 0;
 }
 
@@ -71,6 +73,13 @@ static void write_all(int fd, const char *p, size_t n)
 void job_child_line(int fd, char kind, enum job_level level, long ms, const char *text)
 {
 	char *rec = xasprintf("L%c\t%d\t%ld\t%s\n", kind, (int)level, ms, text);
+	write_all(fd, rec, strlen(rec));
+	free(rec);
+}
+
+void job_child_note(int fd, const char *text)
+{
+	char *rec = xasprintf("N\t%s\n", text);
 	write_all(fd, rec, strlen(rec));
 	free(rec);
 }
@@ -155,6 +164,9 @@ static void record(struct job *j, char *rec)
 		if (tab3)
 			add_line(j, kind, level >= JL_PLAIN && level <= JL_ERROR ? level : JL_PLAIN,
 				 atol(tab2 + 1), tab3 + 1);
+	} else if (rec[0] == 'N' && rec[1] == '\t') {
+		free(j->note);
+		j->note = xstrdup(rec + 2);
 	} else if (rec[0] == 'V') {
 		char *tab1 = strchr(rec, '\t');
 		char *tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
@@ -216,8 +228,7 @@ char *job_save(const struct job *j, const char *dir, const char *what, bool tran
 	for (size_t i = 0; i < j->nlines; i++) {
 		const struct jobline *l = &j->lines[i];
 		if (!transcript) {
-			if (l->kind == ' ')
-				sb_addf(&sb, "%s\n", l->text);
+			sb_addf(&sb, "%s\n", l->text);
 			continue;
 		}
 		char *row = transcript_row(l->kind, l->ms, l->text);

@@ -29,6 +29,8 @@ struct job {
 	size_t nlines;
 	char partial[4096];      /* an incomplete record from the pipe */
 	size_t plen;
+	char *note;              /* a record beside the lines, or NULL (the DNS
+				  * check: the provider whose preset 'p' applies) */
 	char *verdict;           /* NULL until the work ends */
 	int status;              /* sysexits.h status of the last run */
 };
@@ -41,6 +43,7 @@ bool job_running(const struct job *j);
  * when it could not start. */
 bool job_start(struct job *j, void (*fn)(int fd, void *arg), void *arg, char **err);
 void job_child_line(int fd, char kind, enum job_level level, long ms, const char *text);
+void job_child_note(int fd, const char *text);
 _Noreturn void job_child_end(int fd, int status, const char *verdict);
 /* Stop a running job (the child is killed; the record says so). */
 void job_cancel(struct job *j);
@@ -48,7 +51,7 @@ void job_cancel(struct job *j);
 bool job_read(struct job *j);
 /* Save the records to a new file DIR/mailset-WHAT-DATE-TIME.txt (mode
  * 0600): as the transcript's rows when transcript is set (then with the
- * verdict), else the text of each line of kind ' '. Returns the file's name (new
+ * verdict), else the text of each line. Returns the file's name (new
  * string) or NULL with *err. */
 char *job_save(const struct job *j, const char *dir, const char *what, bool transcript,
 	       char **err);
