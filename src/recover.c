@@ -31,18 +31,8 @@ struct out {
 
 static void flush(struct out *o)
 {
-	const char *p = o->buf;
-	while (o->n && !o->failed) {
-		ssize_t w = write(o->fd, p, o->n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			o->failed = true;
-			break;
-		}
-		p += w;
-		o->n -= (size_t)w;
-	}
+	if (o->n && !o->failed && util_write_all(o->fd, o->buf, o->n, NULL) < 0)
+		o->failed = true;
 	o->n = 0;
 }
 
