@@ -33,6 +33,9 @@
 #include "mailset/util.h"
 #include "testutil.h"
 
+/* this program, for re-running itself */
+static char *self;
+
 static char *mkfile(const char *dir, const char *name, const char *text)
 {
 	char *path = xasprintf("%s/%s", dir, name);
@@ -266,7 +269,9 @@ START_TEST(out_of_memory_removes_the_lock)
 		char *opts = xasprintf("%s%sallocator_may_return_null=1", old ? old : "",
 				       old && *old ? ":" : "");
 		setenv("ASAN_OPTIONS", opts, 1);
-		execl("/proc/self/exe", "check_lock", "--oom-child", config, marker, (char *)NULL);
+		/* this program again (by its own name: under valgrind
+		 * /proc/self/exe is valgrind) */
+		execl(self, "check_lock", "--oom-child", config, marker, (char *)NULL);
 		_exit(127);
 	}
 	int st;
@@ -605,6 +610,11 @@ int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "--oom-child"))
 		return oom_child(argv[2], argv[3]);
+	self = realpath(argv[0], NULL);
+	if (!self) {
+		perror(argv[0]);
+		return EXIT_FAILURE;
+	}
 	const char *t = getenv("TMPDIR");
 	tmp_root = xasprintf("%s/check_lock.XXXXXX", t && *t ? t : "/tmp");
 	if (!mkdtemp(tmp_root)) {
@@ -620,5 +630,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "check_lock: cannot remove %s\n", tmp_root);
 	free(cmd);
 	free(tmp_root);
+	free(self);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

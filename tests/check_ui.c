@@ -301,8 +301,13 @@ START_TEST(help_lists_what_works)
 	enum scope sc[8];
 	int n = ui_scopes(ed, sc);
 	close_editor(ed);
-	int checked = 0;
-	for (int c = 0; c < ncandidates; c++) {
+	/* MAILSET_UI_KEY_STEP=N (valgrind.sh): every Nth key, from another
+	 * key in each state */
+	const char *e = getenv("MAILSET_UI_KEY_STEP");
+	int step = e && atoi(e) > 1 ? atoi(e) : 1, checked = 0, want_checked = 0;
+	for (int c = (int)st % step; c < ncandidates; c += step)
+		want_checked++;
+	for (int c = (int)st % step; c < ncandidates; c += step) {
 		int k = candidates[c];
 		ed = open_editor(st);
 		int r = ed->dlg ? dialog_key(ed, k) : ui_key(ed, k);
@@ -315,7 +320,7 @@ START_TEST(help_lists_what_works)
 			      want ? "lists" : "does not list");
 		checked++;
 	}
-	ck_assert_int_eq(checked, ncandidates);
+	ck_assert_int_eq(checked, want_checked);
 }
 END_TEST
 
@@ -357,6 +362,9 @@ START_TEST(one_write_path)
 }
 END_TEST
 
+static SCREEN *screen;
+static FILE *out, *in;
+
 static void setup(void)
 {
 	if (!mkdtemp(dir)) {
@@ -366,8 +374,9 @@ static void setup(void)
 	conf = xasprintf("%s/mail.ini", dir);
 	setenv("LINES", "24", 1);
 	setenv("COLUMNS", "80", 1);
-	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
-	if (!out || !in || !newterm("xterm", out, in)) {
+	out = fopen("/dev/null", "w");
+	in = fopen("/dev/null", "r");
+	if (!out || !in || !(screen = newterm("xterm", out, in))) {
 		fprintf(stderr, "check_ui: no curses screen on /dev/null\n");
 		exit(1);
 	}
@@ -394,6 +403,9 @@ int main(void)
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	endwin();
+	delscreen(screen);
+	fclose(out);
+	fclose(in);
 	char *cmd = xasprintf("rm -rf %s", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", dir);

@@ -14,7 +14,7 @@
 # SKIP when valgrind is not installed.
 #
 # Environment: MAILSET_PROP_N (default 40) candidates per field for
-# check_property; VALGRIND_TESTS="check_a check_b" to run only those (or
+# check_property; MAILSET_UI_KEY_STEP (default 7) for check_ui; VALGRIND_TESTS="check_a check_b" to run only those (or
 # ONLY=valgrind-check_a, which leaves out the building of the others too).
 
 # shellcheck source=tests/lib.sh
@@ -151,6 +151,9 @@ VG=(valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=defin
 	--track-fds=no -q)
 export CK_FORK=no
 export MAILSET_PROP_N=${MAILSET_PROP_N:-40}
+# check_ui opens an editor per key: every 7th key here (each state starting
+# at another), all of them in the sanitised run
+export MAILSET_UI_KEY_STEP=${MAILSET_UI_KEY_STEP:-7}
 export MAILSET_SRCDIR=${MAILSET_SRCDIR:-$REPO_DIR}
 export MAILSET
 unset ASAN_OPTIONS

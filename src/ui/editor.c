@@ -217,6 +217,22 @@ void editor_apply_preset(struct editor *ed, const struct preset *p)
 	le->scroll = 0;
 }
 
+int editor_common_key(struct editor *ed, enum action act)
+{
+	if (act == ACT_HELP)
+		editor_request(ed, REQ_HELP);
+	else if (act == ACT_REVEAL)
+		ed->reveal = !ed->reveal;
+	else
+		return 0;
+	return UI_HANDLED;
+}
+
+const char *editor_field_help(const struct editor *ed)
+{
+	return ed->focus >= 0 ? settings_help(ed->focus) : "";
+}
+
 /* ------------------------------------------------------------- editing */
 
 static void cycle_choice(struct editor *ed, enum field_id id, int dir)

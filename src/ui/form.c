@@ -184,11 +184,6 @@ static void form_draw(const struct editor *ed, struct area a, struct cursor *cur
 			 box.w - 4, term_style(ST_INFO));
 }
 
-static const char *form_help(const struct editor *ed)
-{
-	return ed->focus >= 0 ? settings_help(ed->focus) : "";
-}
-
 static enum pane_id form_child(const struct editor *ed, struct area a, struct area *sub)
 {
 	struct area box = pane_box(a);
@@ -259,11 +254,8 @@ static int form_key(struct editor *ed, enum action act, int key)
 	int bad;
 	switch (act) {
 	case ACT_HELP:
-		editor_request(ed, REQ_HELP);
-		return UI_HANDLED;
 	case ACT_REVEAL:
-		ed->reveal = !ed->reveal;
-		return UI_HANDLED;
+		return editor_common_key(ed, act);
 	case ACT_SAVE:
 		if (!editor_save(ed, &bad) && bad >= 0)
 			editor_focus(ed, bad);
@@ -315,7 +307,7 @@ const struct screen_ops form_screen = {
 	.scopes = form_scopes,
 	.fit = form_fit,
 	.draw = form_draw,
-	.help = form_help,
+	.help = editor_field_help,
 	.key = form_key,
 	.child = form_child,
 };

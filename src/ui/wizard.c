@@ -241,11 +241,8 @@ static int wizard_key(struct editor *ed, enum action act, int key)
 			    _("Nothing has been saved yet. Quit the first-time setup?"), NULL);
 		return UI_HANDLED;
 	case ACT_HELP:
-		editor_request(ed, REQ_HELP);
-		return UI_HANDLED;
 	case ACT_REVEAL:
-		ed->reveal = !ed->reveal;
-		return UI_HANDLED;
+		return editor_common_key(ed, act);
 	case ACT_SAVE:
 		if (wz->step == W_SAVE)
 			finish(ed);
@@ -341,11 +338,6 @@ static enum pane_id wizard_child(const struct editor *ed, struct area a, struct 
 	int y = 3 + (int)n + 1, maxy = a.h - 5;
 	*sub = (struct area){ y, 3, maxy - y, a.w - 6 };
 	return PANE_ID_TEST;
-}
-
-static const char *wizard_help(const struct editor *ed)
-{
-	return ed->focus >= 0 ? settings_help(ed->focus) : "";
 }
 
 static void wizard_draw(const struct editor *ed, struct area ar, struct cursor *cur)
@@ -445,7 +437,6 @@ static void wizard_draw(const struct editor *ed, struct area ar, struct cursor *
 		break;
 	}
 	}
-
 }
 
 const struct screen_ops wizard_screen = {
@@ -453,7 +444,7 @@ const struct screen_ops wizard_screen = {
 	.scopes = wizard_scopes,
 	.fit = wizard_fit,
 	.draw = wizard_draw,
-	.help = wizard_help,
+	.help = editor_field_help,
 	.key = wizard_key,
 	.child = wizard_child,
 };

@@ -97,6 +97,11 @@ void editor_apply_preset(struct editor *ed, const struct preset *p);
 const struct preset *editor_provider(const struct editor *ed);
 
 /* editor.c: keys shared by screens */
+/* F1 (asks ui.c for the help of the scopes in force) and F4 (show or hide
+ * the password): UI_HANDLED, or 0 for any other action. */
+int editor_common_key(struct editor *ed, enum action act);
+/* The help line of the focused field ("" when none). */
+const char *editor_field_help(const struct editor *ed);
 /* Keys that edit a field's value. Returns UI_HANDLED when the key was
  * used. */
 int editor_edit_key(struct editor *ed, enum field_id id, enum action act, int key);
