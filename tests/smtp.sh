@@ -573,7 +573,9 @@ end; fi
 
 if begin smtp-duration; then
 took=$(($(now_ms) - T_START))
-[ "$took" -lt 60000 ] || fail "the SMTP tests took $took ms (limit 60 s)"
+# About 40 s alone on 2 CPUs; run.sh runs another test beside it, and a build
+# may run too: the limit catches a time-out that never ends, or many long ones.
+[ "$took" -lt 120000 ] || fail "the SMTP tests took $took ms (limit 120 s)"
 echo "smtp.sh: $took ms" >&2
 end; fi
 
