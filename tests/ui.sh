@@ -420,7 +420,7 @@ t_resize() {
 	edit_contact || return
 	tm resize-window -t "$S" -x 60 -y 20
 	wait_for "$(msg '小さすぎ' 'too small')" || return
-	on_screen '80x24' "the too-small screen"
+	on_screen '80x22' "the too-small screen"
 	on_screen '60x20' "the too-small screen"
 	not_on_screen 'shop@example.jp'
 	# Keys typed meanwhile change nothing.

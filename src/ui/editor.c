@@ -348,6 +348,16 @@ static void draw_value(const struct editor *ed, WINDOW *w, int y, int x, int fw,
 	editor_draw_edit(w, y, x, fw, le, (f->flags & FIELD_SECRET) && !ed->reveal, focused, cx);
 }
 
+void editor_fit_edit(struct lineedit *le, int fw)
+{
+	le_scroll(le, fw - 2); /* room for a "…" on each side */
+}
+
+static int shown_width(const struct lineedit *le, size_t i, bool mask)
+{
+	return mask ? 1 : le_width(le->buf[i]);
+}
+
 void editor_draw_edit(WINDOW *w, int y, int x, int fw, const struct lineedit *le, bool mask,
 		      bool focused, int *cx)
 {
@@ -356,27 +366,37 @@ void editor_draw_edit(WINDOW *w, int y, int x, int fw, const struct lineedit *le
 	wattron(w, fill);
 	mvwhline(w, y, x, ' ', fw);
 	wattroff(w, fill);
-	int used = 0;
-	wmove(w, y, x);
+	/* Unfocused, a value shows its start; focused, the part around the
+	 * cursor. A side that is cut shows "…". */
+	size_t from = focused ? le->scroll : 0;
+	int room = fw - (from > 0), total = 0;
+	for (size_t i = from; i < le->len; i++)
+		total += shown_width(le, i, mask);
+	bool cut = total > room;
+	if (cut)
+		room--;
 	wattron(w, a);
-	for (size_t i = le->scroll; i < le->len; i++) {
+	if (from > 0)
+		mvwaddwstr(w, y, x, L"\x2026");
+	int x0 = x + (from > 0), used = 0;
+	wmove(w, y, x0);
+	size_t i = from;
+	for (; i < le->len; i++) {
 		wchar_t c = mask ? L'*' : le->buf[i];
-		int cw = mask ? 1 : le_width(c);
-		if (used + cw > fw)
+		int cw = shown_width(le, i, mask);
+		if (used + cw > room)
 			break;
 		if (i == le->cur && cx)
-			*cx = x + used;
-		wchar_t s[2] = { c < 0x20 || c == 0x7f ? L'?' : c, 0 };
-		waddwstr(w, s);
+			*cx = x0 + used;
+		wchar_t str[2] = { c < 0x20 || c == 0x7f ? L'?' : c, 0 };
+		waddwstr(w, str);
 		used += cw;
 	}
+	if (cut)
+		mvwaddwstr(w, y, x0 + used, L"\x2026");
 	wattroff(w, a);
-	if (cx && le->cur >= le->len) {
-		int u = 0;
-		for (size_t i = le->scroll; i < le->len; i++)
-			u += mask ? 1 : le_width(le->buf[i]);
-		*cx = x + (u < fw ? u : fw - 1);
-	}
+	if (cx && le->cur >= i)
+		*cx = x0 + (used < room ? used : room);
 }
 
 int editor_draw_field(const struct editor *ed, WINDOW *w, int y, int x, int lw, int fw,

@@ -110,7 +110,7 @@ static void form_fit(struct editor *ed, struct area a)
 		ed->pane = pane_of(ed->focus);
 	int ids[F_COUNT], n = pane_fields(ed, ed->pane, ids);
 	for (int i = 0; i < n; i++)
-		le_scroll(&ed->edit[ids[i]], value_width(pane_box(a)));
+		editor_fit_edit(&ed->edit[ids[i]], value_width(pane_box(a)));
 }
 
 static void draw_box(int y, int x, int h, int wd, const char *title)

@@ -208,7 +208,7 @@ static int saveas_rows(const struct editor *ed, const struct dialog *d)
 static void saveas_fit(struct editor *ed, struct dialog *d)
 {
 	(void)ed;
-	le_scroll(d->state, getmaxx(d->win) - 4);
+	editor_fit_edit(d->state, getmaxx(d->win) - 4);
 }
 
 static void saveas_draw(const struct editor *ed, const struct dialog *d, struct cursor *cur)

@@ -135,12 +135,19 @@ int term_open(char *err, size_t errlen)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	setup_styles();
+	/* bracketed paste: pasted text comes between these */
+	define_key("\033[200~", KEY_MAX + 1);
+	define_key("\033[201~", KEY_MAX + 2);
+	fputs("\033[?2004h", stdout);
+	fflush(stdout);
 	return 0;
 }
 
 void term_close(void)
 {
 	if (scr) {
+		fputs("\033[?2004l", stdout);
+		fflush(stdout);
 		endwin();
 		delscreen(scr);
 		scr = NULL;

@@ -210,7 +210,7 @@ static void split(struct area a, size_t nv, int *rows, int *vrows)
 
 static void fit(struct editor *ed, struct area a)
 {
-	le_scroll(&ed->to, a.w - LABEL_W - 1);
+	editor_fit_edit(&ed->to, a.w - LABEL_W - 1);
 	char **vl;
 	size_t nv = verdict_lines(&ed->send, a.w, &vl);
 	for (size_t i = 0; i < nv; i++)

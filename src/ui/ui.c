@@ -17,7 +17,7 @@
 #include "mailset/util.h"
 
 #define MIN_COLS 80
-#define MIN_LINES 24
+#define MIN_LINES 22
 
 /* Panes whose children are read whether shown or not. */
 static const struct screen_ops *const pollers[] = { &testpane_screen, &dnspane_screen };
@@ -189,6 +189,67 @@ int ui_key(struct editor *ed, int key)
 	return r;
 }
 
+/* Pasted text (bracketed paste) is typed into the field with the focus and
+ * never moves it: a line break separates addresses in the BCC list and is
+ * left out elsewhere; where nothing takes text, the paste is dropped. */
+static struct {
+	bool on;
+	bool sep;       /* a line break came: a comma before the next address */
+	bool breaks;    /* line breaks were left out: say so at the end */
+	bool dropped;   /* ... or the text: nothing here takes it */
+} paste;
+
+static bool takes_text(const struct editor *ed)
+{
+	enum scope sc[2 * SCOPES_MAX];
+	int n = ui_scopes(ed, sc);
+	for (int i = 0; i < n; i++) {
+		const struct scope_info *si = &keys_scopes[sc[i]];
+		for (int k = -1; k < si->nincludes; k++)
+			if (keys_scopes[k < 0 ? sc[i] : si->includes[k]].typing)
+				return true;
+	}
+	return false;
+}
+
+static int pasted_key(struct editor *ed, int key)
+{
+	bool bcc = !ed->dlg && ed->focus == F_BCC;
+	if (key == '\r' || key == '\n' || key == '\t') {
+		if (bcc)
+			paste.sep = true;
+		else
+			paste.breaks = true;
+		return 0;
+	}
+	if ((key & KEY_FN) || key < 0x20 || key == 0x7f || !takes_text(ed)) {
+		paste.dropped = true;
+		return 0;
+	}
+	if (paste.sep && bcc) {
+		const struct lineedit *le = &ed->edit[F_BCC];
+		if (le->cur > 0 && le->buf[le->cur - 1] != L',')
+			ui_key(ed, ',');
+	}
+	paste.sep = false;
+	return ui_key(ed, key);
+}
+
+static void paste_mark(struct editor *ed, int key)
+{
+	paste.on = key == TERM_PASTE_BEGIN;
+	if (paste.on) {
+		paste.sep = paste.breaks = paste.dropped = false;
+		return;
+	}
+	if (paste.dropped)
+		editor_status(ed, ST_WARNING, "%s", _("Nothing here takes pasted text: it was left out."));
+	else if (paste.breaks)
+		editor_status(ed, ST_WARNING, "%s",
+			      _("The line breaks of the pasted text were left out: only the BCC list "
+				"takes several lines (one address each)."));
+}
+
 /* A signal or a hang-up: stop the children, keep the unsaved edits. */
 static void hang_up(struct editor *ed)
 {
@@ -234,7 +295,11 @@ static int loop(struct editor *ed)
 			while ((key = term_key()) != -1) {
 				if (key == (KEY_FN | KEY_RESIZE))
 					continue;
-				if (ui_key(ed, key) & UI_QUIT)
+				if (key == TERM_PASTE_BEGIN || key == TERM_PASTE_END) {
+					paste_mark(ed, key);
+					continue;
+				}
+				if ((paste.on ? pasted_key(ed, key) : ui_key(ed, key)) & UI_QUIT)
 					return 0;
 			}
 		}

@@ -323,7 +323,7 @@ static void wizard_fit(struct editor *ed, struct area a)
 {
 	int ids[F_COUNT], n = step_fields(wiz(ed), wiz(ed)->step, ids);
 	for (int i = 0; i < n; i++)
-		le_scroll(&ed->edit[ids[i]], a.w - 6 - 27);
+		editor_fit_edit(&ed->edit[ids[i]], a.w - 6 - 27);
 }
 
 static enum pane_id wizard_child(const struct editor *ed, struct area a, struct area *sub)

@@ -112,7 +112,11 @@ int editor_text_key(struct lineedit *le, enum action act, int key);
 /* editor.c: drawing shared by screens (reading state only) */
 /* Draw a text in fw cells at y, x: the text being typed in the terminal's
  * own rendition (a keystroke then costs the character alone), the rest of
- * the field underlined to show its extent. *cx gets the cursor column. */
+ * the field underlined to show its extent. Unfocused, a value shows its
+ * start; focused, the part around the cursor; a cut side shows "…". *cx
+ * gets the cursor column. editor_fit_edit() keeps the cursor in view (the
+ * screen's fit step). */
+void editor_fit_edit(struct lineedit *le, int fw);
 void editor_draw_edit(WINDOW *w, int y, int x, int fw, const struct lineedit *le, bool mask,
 		      bool focused, int *cx);
 /* Draw one field: label in lw cells, value in fw cells, its message on the

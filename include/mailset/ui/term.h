@@ -46,6 +46,11 @@ int term_signals(void);
 /* Take the new window size after SIGWINCH. */
 void term_resize(void);
 
+/* Bracketed paste: the keys term_key() gives for what the terminal sends
+ * before and after pasted text (so a pasted newline is not Enter). */
+#define TERM_PASTE_BEGIN (0x1000000 | (KEY_MAX + 1))
+#define TERM_PASTE_END   (0x1000000 | (KEY_MAX + 2))
+
 /* One key without waiting: a character, or KEY_FN | a curses key code;
  * -1 when there is none. */
 int term_key(void);
