@@ -122,6 +122,7 @@ void dialog_open(struct editor *ed, const struct dialog_ops *ops, const char *ti
 	d->title = xstrdup(title ? title : "");
 	d->text = text ? xstrdup(text) : NULL;
 	d->state = state;
+	d->button = ops->button;
 	ed->dlg = d;
 	layout(ed, d);
 }
@@ -168,7 +169,9 @@ void dialog_draw(const struct editor *ed)
 		free_lines(lines, indent, n);
 	}
 	enum scope sc = d->ops->scope;
-	editor_draw_keybar(d->win, h - 2, 2, w - 4, &sc, 1, 0, term_style(ST_INFO));
+	bool choose = keys_scopes[sc].nincludes && keys_scopes[sc].includes[0] == SC_BUTTONS;
+	editor_draw_keybar(d->win, h - 2, 2, w - 4, &sc, 1, 0, choose ? d->button : -1,
+			   term_style(ST_INFO));
 	struct cursor cur = { -1, -1 };
 	if (d->ops->draw)
 		d->ops->draw(ed, d, &cur);
@@ -187,11 +190,29 @@ void dialog_draw(const struct editor *ed)
 	}
 }
 
+/* The footer's buttons: the dialog's own rows with a label. */
+static int buttons(enum scope sc, const struct binding **out, int max)
+{
+	int n = 0;
+	for (size_t i = 0; i < keys_count && n < max; i++)
+		if (keys_table[i].scope == sc && keys_table[i].bar_ja)
+			out[n++] = &keys_table[i];
+	return n;
+}
+
 int dialog_key(struct editor *ed, int key)
 {
 	struct dialog *d = ed->dlg;
 	enum action act = keys_action(d->ops->scope, key);
+	const struct binding *b[8];
+	int nb = buttons(d->ops->scope, b, 8);
 	switch (act) {
+	case ACT_BUTTON_PREV:
+	case ACT_BUTTON_NEXT:
+		d->button = (d->button + (act == ACT_BUTTON_NEXT ? 1 : -1) + nb) % nb;
+		return UI_HANDLED;
+	case ACT_BUTTON_PRESS:
+		return d->ops->key(ed, d, b[d->button]->act, b[d->button]->keys[0]);
 	case ACT_SCROLL_UP:
 		d->top = d->top > 0 ? d->top - 1 : 0;
 		return UI_HANDLED;

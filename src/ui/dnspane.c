@@ -45,6 +45,8 @@ static void run(struct editor *ed)
 {
 	int bad = editor_first_error(ed, F_DNS_SERVER, F_DNS_SELECTORS);
 	if (bad >= 0) {
+		job_clear(&ed->dns);
+		ed->dns_view.focused = false;
 		editor_status(ed, ST_ERROR, _("Not checked: %s"), editor_problem(ed, bad)->msg);
 		return;
 	}
@@ -207,7 +209,7 @@ static void draw(const struct editor *ed, struct area a, struct cursor *cur)
 	int hx = x;
 	if (job_running(&ed->dns))
 		hx += term_put(stdscr, y, hx, _("Asking the DNS..."), a.w, term_style(ST_INFO)) + 2;
-	editor_draw_keybar(stdscr, y++, hx, a.w - (hx - x), sc, nsc, 0, term_style(ST_INFO));
+	editor_draw_keybar(stdscr, y++, hx, a.w - (hx - x), sc, nsc, 0, -1, term_style(ST_INFO));
 	mvwhline(stdscr, y++, x, ACS_HLINE, a.w);
 	char **rows;
 	attr_t *attrs;

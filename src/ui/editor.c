@@ -120,6 +120,31 @@ static bool same(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
+char *editor_changes(const struct editor *ed)
+{
+	struct strbuf sb = { 0 };
+	for (int i = 0; i < F_COUNT; i++) {
+		const char *was = ed->saved.value[i], *now = ed->cfg.s.value[i];
+		if (same(was, now))
+			continue;
+		if (settings_fields[i].flags & FIELD_SECRET)
+			sb_addf(&sb, "%s: %s\n", settings_label(i), _("changed"));
+		else
+			sb_addf(&sb, "%s: %s \xE2\x86\x92 %s\n", settings_label(i),
+				was ? was : settings_fields[i].def, now ? now : settings_fields[i].def);
+	}
+	return sb.buf ? sb_steal(&sb) : NULL;
+}
+
+bool editor_revert(struct editor *ed, enum field_id id)
+{
+	const char *was = ed->saved.value[id];
+	if (same(was, ed->cfg.s.value[id]))
+		return false;
+	editor_set_value(ed, id, was ? was : settings_fields[id].def);
+	return true;
+}
+
 bool editor_dirty(const struct editor *ed)
 {
 	for (int i = 0; i < F_COUNT; i++)
@@ -188,10 +213,18 @@ bool editor_save_as_is(struct editor *ed, bool overwrite)
 				      ed->cfg.path, e.msg);
 		return false;
 	}
+	struct strbuf what = { 0 };
+	for (int i = 0; i < F_COUNT; i++)
+		if (!same(ed->saved.value[i], ed->cfg.s.value[i]))
+			sb_addf(&what, "%s%s", what.len ? ", " : "", settings_label(i));
 	settings_free(&ed->saved);
 	settings_copy(&ed->saved, &ed->cfg.s);
 	editor_forget_recovery(ed);
-	editor_status(ed, ST_OK, _("Saved %s"), ed->cfg.path);
+	if (what.len)
+		editor_status(ed, ST_OK, _("Saved %s: %s"), ed->cfg.path, what.buf);
+	else
+		editor_status(ed, ST_OK, _("Saved %s"), ed->cfg.path);
+	sb_free(&what);
 	return true;
 }
 
@@ -484,6 +517,7 @@ struct bar {
 	int y, x, end;
 	attr_t label;
 	bool hide[SC_COUNT];  /* the scopes of a pane with a hint line of its own */
+	int sel;              /* the item shown chosen (a dialog's button), or -1 */
 	const char *shown[16];
 	int nshown;
 };
@@ -507,18 +541,19 @@ static void bar_item(void *ctx, const struct binding *b, const int *keys, int nk
 		bar->nshown = 16; /* full */
 		return;
 	}
+	attr_t chosen = bar->nshown == bar->sel ? A_REVERSE : A_NORMAL;
 	bar->shown[bar->nshown++] = label;
-	bar->x += term_put(bar->w, bar->y, bar->x, key, bar->end - bar->x, term_style(ST_KEY));
-	bar->x += term_put(bar->w, bar->y, bar->x, " ", 1, A_NORMAL);
-	bar->x += term_put(bar->w, bar->y, bar->x, label, bar->end - bar->x, bar->label);
+	bar->x += term_put(bar->w, bar->y, bar->x, key, bar->end - bar->x, term_style(ST_KEY) | chosen);
+	bar->x += term_put(bar->w, bar->y, bar->x, " ", 1, chosen);
+	bar->x += term_put(bar->w, bar->y, bar->x, label, bar->end - bar->x, bar->label | chosen);
 	if (bar->x + 2 <= bar->end)
 		bar->x += term_put(bar->w, bar->y, bar->x, "  ", 2, A_NORMAL);
 }
 
 void editor_draw_keybar(WINDOW *w, int y, int x, int width, const enum scope *sc, int n,
-			int nhide, attr_t label)
+			int nhide, int sel, attr_t label)
 {
-	struct bar bar = { .w = w, .y = y, .x = x, .end = x + width, .label = label };
+	struct bar bar = { .w = w, .y = y, .x = x, .end = x + width, .label = label, .sel = sel };
 	for (int i = 0; i < nhide && i < n; i++)
 		bar.hide[sc[i]] = true;
 	keys_each(sc, (size_t)n, bar_item, &bar);
@@ -536,5 +571,5 @@ void editor_draw_footer(const struct editor *ed, const char *help, const enum sc
 	const char *text = ed->status[0] ? ed->status : help;
 	attr_t a = ed->status[0] ? term_style(ed->status_style) : A_NORMAL;
 	editor_draw_text(stdscr, lines - 4, 1, cols - 2, lines - 1, text, a);
-	editor_draw_keybar(stdscr, lines - 1, 0, cols, sc, n, nhide, A_NORMAL);
+	editor_draw_keybar(stdscr, lines - 1, 0, cols, sc, n, nhide, -1, A_NORMAL);
 }

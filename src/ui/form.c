@@ -276,11 +276,22 @@ static int form_key(struct editor *ed, enum action act, int key)
 		job_cancel(&ed->dns);
 		if (!editor_dirty(ed))
 			return UI_QUIT;
-		dialog_open(ed, &quit_dialog, _("Unsaved changes"),
-			    _("Save the changes before quitting?"), NULL);
+	{
+		char *changes = editor_changes(ed);
+		char *text = xasprintf("%s\n\n%s", _("Save the changes before quitting?"),
+				       changes ? changes : "");
+		dialog_open(ed, &quit_dialog, _("Unsaved changes"), text, NULL);
+		free(text);
+		free(changes);
 		return UI_HANDLED;
+	}
 	case ACT_CANCEL:
-		editor_status(ed, ST_INFO, _("F10 or Ctrl-Q quits."));
+		/* Esc puts the field back as saved */
+		if (ed->focus >= 0 && editor_revert(ed, ed->focus))
+			editor_status(ed, ST_INFO, _("%s: back to the saved value (F10 or Ctrl-Q quits)."),
+				      settings_label(ed->focus));
+		else
+			editor_status(ed, ST_INFO, _("F10 or Ctrl-Q quits."));
 		return UI_HANDLED;
 	case ACT_NEXT:
 		move_focus(ed, 1);

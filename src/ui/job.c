@@ -37,6 +37,12 @@ static void clear_lines(struct job *j)
 	j->plen = 0;
 }
 
+void job_clear(struct job *j)
+{
+	if (!job_running(j))
+		clear_lines(j);
+}
+
 void job_free(struct job *j)
 {
 	if (job_running(j))

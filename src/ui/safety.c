@@ -72,7 +72,9 @@ static int lock_key(struct editor *ed, struct dialog *d, enum action act, int ke
 }
 
 static const struct dialog_ops locked_dialog = { .scope = SC_LOCKED, .key = lock_key };
-static const struct dialog_ops stale_dialog = { .scope = SC_STALE, .key = lock_key };
+static const struct dialog_ops stale_dialog = {
+	.scope = SC_STALE, .key = lock_key, .button = 1, /* read-only */
+};
 
 void safety_start(struct editor *ed)
 {

@@ -39,12 +39,20 @@ static void send_job(int fd, void *arg)
 
 /* --- the editor's side --------------------------------------------------- */
 
+/* A send refused before it began: the last one's verdict would mislead. */
+static void refused(struct editor *ed)
+{
+	job_clear(&ed->send);
+	ed->send_view.focused = false;
+}
+
 /* Nothing goes out while a value on the screen is wrong. */
 static bool settings_ok(struct editor *ed)
 {
 	int i = editor_first_error(ed, 0, F_COUNT - 1);
 	if (i < 0)
 		return true;
+	refused(ed);
 	editor_status(ed, ST_ERROR, _("Not sent: %s: %s"), settings_label(i),
 		      editor_problem(ed, i)->msg);
 	return false;
@@ -71,6 +79,7 @@ static void send(struct editor *ed, bool probe)
 	char *why = probe ? NULL : validate_address(to);
 	char *err = NULL, *msg = NULL;
 	if (why) {
+		refused(ed);
 		editor_status(ed, ST_ERROR, _("Not sent: the recipient: %s"), why);
 	} else if (probe) {
 		start(ed, to, NULL);
@@ -240,7 +249,7 @@ static void draw(const struct editor *ed, struct area a, struct cursor *cur)
 		hx += term_put(stdscr, y, hx, _("Sending..."), wd, term_style(ST_INFO)) + 2;
 	enum scope sc;
 	scopes(ed, &sc);
-	editor_draw_keybar(stdscr, y++, hx, wd - (hx - x), &sc, 1, 0, term_style(ST_INFO));
+	editor_draw_keybar(stdscr, y++, hx, wd - (hx - x), &sc, 1, 0, -1, term_style(ST_INFO));
 	mvwhline(stdscr, y++, x, ACS_HLINE, wd);
 
 	char **vl;

@@ -204,7 +204,9 @@ static int abandon_key(struct editor *ed, struct dialog *d, enum action act, int
 	return 0;
 }
 
-static const struct dialog_ops abandon_dialog = { .scope = SC_ABANDON, .key = abandon_key };
+static const struct dialog_ops abandon_dialog = {
+	.scope = SC_ABANDON, .key = abandon_key, .button = 1, /* go on */
+};
 
 static bool is_list(enum step s)
 {

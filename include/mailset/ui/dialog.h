@@ -13,6 +13,7 @@ struct dialog {
 	char *text;
 	int top;             /* first line of the text shown */
 	int nlines;          /* lines of the text, as laid out */
+	int button;          /* the footer button Enter presses */
 	WINDOW *win;         /* drawn over the main screen */
 	int lines, cols;     /* the terminal size it was laid out for */
 	void *state;         /* the dialog's own, freed by ops->free */

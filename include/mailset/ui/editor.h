@@ -78,6 +78,11 @@ void editor_load_edits(struct editor *ed);
 void editor_leave_field(struct editor *ed, enum field_id id);
 void editor_focus(struct editor *ed, int id);
 bool editor_dirty(const struct editor *ed);
+/* What a save would change, a line per field ("label: old → new"; a
+ * password only "changed"), or NULL. New string. */
+char *editor_changes(const struct editor *ed);
+/* Put a field back as in the file; false when it was not changed. */
+bool editor_revert(struct editor *ed, enum field_id id);
 /* The problem to show for a field (errors first), or NULL. */
 const struct problem *editor_problem(const struct editor *ed, enum field_id id);
 /* The first visible field from..to with an error, or -1. */
@@ -133,8 +138,8 @@ void editor_draw_footer(const struct editor *ed, const char *help, const enum sc
 			int nhide);
 /* The key bar of a chain of scopes: "key label" pairs in width cells at y,
  * x; the first nhide scopes (a pane's, which has a hint line of its own)
- * are looked at but not shown. */
+ * are looked at but not shown; the sel-th pair is shown chosen (-1: none). */
 void editor_draw_keybar(WINDOW *w, int y, int x, int width, const enum scope *sc, int n,
-			int nhide, attr_t label);
+			int nhide, int sel, attr_t label);
 
 #endif

@@ -37,6 +37,8 @@ struct job {
 
 void job_init(struct job *j);
 void job_free(struct job *j);
+/* Forget the last run's lines and verdict (a new run was refused). */
+void job_clear(struct job *j);
 bool job_running(const struct job *j);
 /* Run fn(fd, arg) in a child process; it reports with job_child_line()
  * and ends with job_child_end(). Returns false (with *err, a new string)

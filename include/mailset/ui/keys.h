@@ -33,6 +33,7 @@ enum action {
 	/* dialogs */
 	ACT_CLOSE, ACT_SAVE_QUIT, ACT_DISCARD, ACT_READ_ONLY, ACT_BREAK_LOCK, ACT_RESTORE,
 	ACT_RELOAD, ACT_OVERWRITE, ACT_ELSEWHERE, ACT_YES, ACT_NO, ACT_PICK, ACT_SAVE_COPY,
+	ACT_BUTTON_PREV, ACT_BUTTON_NEXT, ACT_BUTTON_PRESS,
 	ACT_COUNT
 };
 
@@ -50,6 +51,7 @@ enum scope {
 	SC_WIZARD,       /* first-time setup: every step */
 	SC_WIZARD_LIST,  /* a step that is a list to choose from */
 	SC_WIZARD_FIELDS,/* a step with fields */
+	SC_BUTTONS,      /* choosing a dialog's button with the arrows */
 	SC_MESSAGE,      /* dialogs */
 	SC_HELP,
 	SC_QUIT,

@@ -78,6 +78,7 @@ struct dialog_ops {
 	void (*unfit)(struct dialog *d);
 	void (*draw)(const struct editor *ed, const struct dialog *d, struct cursor *cur);
 	bool keeps_window;    /* what it put there stays (a libmenu menu) */
+	int button;           /* the footer button chosen at first (the safe one) */
 };
 
 #endif
