@@ -432,6 +432,29 @@ void editor_draw_edit(WINDOW *w, int y, int x, int fw, const struct lineedit *le
 		*cx = x0 + (used < room ? used : room);
 }
 
+#define MESSAGE_ROWS 4
+
+/* A field's message wrapped to width cells after its mark, at most
+ * MESSAGE_ROWS lines (the last cut with "…" when there is more). */
+static size_t message_lines(const struct problem *p, int width, char ***lines)
+{
+	size_t n = term_wrap(p->msg, width - 2, lines);
+	if (!n) {
+		*lines = xrealloc(*lines, sizeof **lines);
+		(*lines)[n++] = xstrdup("");
+	}
+	if (n <= MESSAGE_ROWS)
+		return n;
+	/* the last row shown takes the rest, which term_put() cuts */
+	struct strbuf sb = { 0 };
+	for (size_t i = MESSAGE_ROWS - 1; i < n; i++) {
+		sb_addf(&sb, "%s%s", i >= MESSAGE_ROWS ? " " : "", (*lines)[i]);
+		free((*lines)[i]);
+	}
+	(*lines)[MESSAGE_ROWS - 1] = sb_steal(&sb);
+	return MESSAGE_ROWS;
+}
+
 int editor_draw_field(const struct editor *ed, WINDOW *w, int y, int x, int lw, int fw,
 		      enum field_id id, bool focused, int *cx)
 {
@@ -442,30 +465,25 @@ int editor_draw_field(const struct editor *ed, WINDOW *w, int y, int x, int lw, 
 	const struct problem *p = editor_problem(ed, id);
 	int mw = lw + 1 + fw - 2;
 	if (p) {
-		/* The focused field's message may take two rows, others one. */
-		char *m = xasprintf("%s %s", p->sev == SEV_ERROR ? "\xE2\x9C\x97" : "!", p->msg);
+		/* The focused field's message whole (wrapped under its mark),
+		 * another's on one row. */
 		attr_t a = term_style(p->sev == SEV_ERROR ? ST_ERROR : ST_WARNING);
-		int rows = 1;
-		if (focused) {
-			char **lines;
-			size_t n = term_wrap(m, mw, &lines);
-			if (n >= 2) {
-				term_put(w, y + 1, x + 2, lines[0], mw, a);
-				/* the rest, indented under the text after the mark */
-				const char *rest = m + strlen(lines[0]);
-				while (*rest == ' ')
-					rest++;
-				term_put(w, y + 2, x + 4, rest, mw - 2, a);
-				rows = 2;
-			}
-			for (size_t i = 0; i < n; i++)
-				free(lines[i]);
-			free(lines);
-		}
-		if (rows == 1)
+		const char *mark = p->sev == SEV_ERROR ? "\xE2\x9C\x97" : "!";
+		if (!focused) {
+			char *m = xasprintf("%s %s", mark, p->msg);
 			term_put(w, y + 1, x + 2, m, mw, a);
-		free(m);
-		return 1 + rows;
+			free(m);
+			return 2;
+		}
+		char **lines;
+		size_t n = message_lines(p, mw, &lines);
+		term_put(w, y + 1, x + 2, mark, 2, a);
+		for (size_t i = 0; i < n; i++) {
+			term_put(w, y + 1 + (int)i, x + 4, lines[i], mw - 2, a);
+			free(lines[i]);
+		}
+		free(lines);
+		return 1 + (int)n;
 	}
 	if (id == F_HOST) {
 		/* Recognise the provider of a typed host, as mail clients do. */
@@ -487,14 +505,12 @@ int editor_field_rows(const struct editor *ed, int lw, int fw, enum field_id id,
 	if (p) {
 		if (!focused)
 			return 2;
-		char *m = xasprintf("%s %s", p->sev == SEV_ERROR ? "\xE2\x9C\x97" : "!", p->msg);
 		char **lines;
-		size_t n = term_wrap(m, lw + 1 + fw - 2, &lines);
+		size_t n = message_lines(p, lw + 1 + fw - 2, &lines);
 		for (size_t i = 0; i < n; i++)
 			free(lines[i]);
 		free(lines);
-		free(m);
-		return n >= 2 ? 3 : 2;
+		return 1 + (int)n;
 	}
 	return id == F_HOST && editor_provider(ed) ? 2 : 1;
 }

@@ -136,7 +136,7 @@ static void draw_title(const struct editor *ed, int cols)
 	wattron(stdscr, t);
 	mvwhline(stdscr, 0, 0, ' ', cols);
 	wattroff(stdscr, t);
-	const char *right = editor_dirty(ed) ? _("* unsaved") : "";
+	const char *right = ed->safe.read_only ? _("read-only") : editor_dirty(ed) ? _("* unsaved") : "";
 	int rw = term_width(right);
 	int x = term_put(stdscr, 0, 1, "mailset", 8, t | A_BOLD) + 3;
 	term_put(stdscr, 0, x, ed->cfg.path, cols - x - rw - 3, t);
@@ -160,6 +160,14 @@ static void form_draw(const struct editor *ed, struct area a, struct cursor *cur
 		}
 		term_put(stdscr, box.y + 1 + p, a.x + 1, item, SIDEBAR_W - 2, at);
 		free(item);
+		/* a section with an invalid field says so */
+		int ids[F_COUNT], n = pane_fields(ed, p, ids);
+		for (int i = 0; i < n; i++)
+			if (editor_first_error(ed, ids[i], ids[i]) >= 0) {
+				term_put(stdscr, box.y + 1 + p, a.x + SIDEBAR_W - 3, "\xE2\x9C\x97", 1,
+					 term_style(ST_ERROR) | (sel ? A_REVERSE : 0));
+				break;
+			}
 	}
 	/* the pane */
 	draw_box(box.y, box.x, box.h, box.w, pane_label(ed->pane));
@@ -308,9 +316,19 @@ static int form_key(struct editor *ed, enum action act, int key)
 	default:
 		break;
 	}
-	if (ed->focus >= 0)
-		return editor_edit_key(ed, ed->focus, act, key);
-	return 0;
+	if (ed->focus < 0)
+		return 0;
+	if (ed->safe.read_only) {
+		/* nothing to edit: say why */
+		bool edits = (act >= ACT_LEFT && act <= ACT_CLEAR) ||
+			     (act == ACT_NONE && !(key & KEY_FN) && key >= 0x20 && key != 0x7f);
+		if (!edits)
+			return 0;
+		editor_status(ed, ST_WARNING, _("Read-only: %s is being edited by %s."), ed->cfg.path,
+			      lock_describe(&ed->safe.owner));
+		return UI_HANDLED;
+	}
+	return editor_edit_key(ed, ed->focus, act, key);
 }
 
 const struct screen_ops form_screen = {

@@ -195,6 +195,45 @@ static int input(struct editor *ed)
 	return UI_HANDLED;
 }
 
+/* The dialogue as screen rows: each line wrapped to the pane, the rest of
+ * a long line indented under its text; a style for each row. */
+static size_t dialogue_rows(const struct job *j, int width, char ***rows, attr_t **attrs)
+{
+	size_t n = 0;
+	*rows = NULL;
+	*attrs = NULL;
+	for (size_t i = 0; i < j->nlines; i++) {
+		const struct jobline *l = &j->lines[i];
+		attr_t a = l->kind == 'C' ? term_style(ST_HEADING) : l->kind == '*' ? term_style(ST_INFO)
+			: A_NORMAL;
+		char **wl;
+		size_t nw = term_wrap(l->text, width - 9, &wl);
+		if (!nw) {
+			wl = xmalloc(sizeof *wl);
+			wl[0] = xstrdup("");
+			nw = 1;
+		}
+		*rows = xrealloc(*rows, (n + nw) * sizeof **rows);
+		*attrs = xrealloc(*attrs, (n + nw) * sizeof **attrs);
+		for (size_t w = 0; w < nw; w++) {
+			(*rows)[n] = w ? xasprintf("%9s%s", "", wl[w])
+				: xasprintf("%6ld %c %s", l->ms, l->kind, wl[w]);
+			free(wl[w]);
+			(*attrs)[n++] = a;
+		}
+		free(wl);
+	}
+	return n;
+}
+
+static void free_rows(char **rows, attr_t *attrs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(rows[i]);
+	free(rows);
+	free(attrs);
+}
+
 /* The verdict, wrapped, and the rows it takes from the dialogue. */
 static size_t verdict_lines(const struct job *j, int width, char ***vl)
 {
@@ -227,7 +266,11 @@ static void fit(struct editor *ed, struct area a)
 	free(vl);
 	int rows, vrows;
 	split(a, nv, &rows, &vrows);
-	logview_fit(&ed->send_view, (int)ed->send.nlines, rows);
+	char **dl;
+	attr_t *da;
+	size_t nd = dialogue_rows(&ed->send, a.w, &dl, &da);
+	free_rows(dl, da, nd);
+	logview_fit(&ed->send_view, (int)nd, rows);
 }
 
 static void draw(const struct editor *ed, struct area a, struct cursor *cur)
@@ -256,15 +299,12 @@ static void draw(const struct editor *ed, struct area a, struct cursor *cur)
 	size_t nv = verdict_lines(j, wd, &vl);
 	int rows, vrows;
 	split(a, nv, &rows, &vrows);
-	int total = (int)j->nlines, first = lv->first_shown;
-	for (int i = 0; i < rows && first + i < total; i++) {
-		const struct jobline *l = &j->lines[first + i];
-		char *row = xasprintf("%6ld %c %s", l->ms, l->kind, l->text);
-		attr_t at = l->kind == 'C' ? term_style(ST_HEADING) : l->kind == '*' ? term_style(ST_INFO)
-			: A_NORMAL;
-		term_put(stdscr, y + i, x, row, wd, at);
-		free(row);
-	}
+	char **dl;
+	attr_t *da;
+	int total = (int)dialogue_rows(j, wd, &dl, &da), first = lv->first_shown;
+	for (int i = 0; i < rows && first + i < total; i++)
+		term_put(stdscr, y + i, x, dl[first + i], wd, da[first + i]);
+	free_rows(dl, da, (size_t)total);
 	int bottom = a.y + a.h;
 	for (size_t i = 0; i < nv; i++) {
 		if ((int)i < vrows)

@@ -18,7 +18,12 @@ struct wizard {
 	int focus;           /* index into the step's fields */
 	char *auto_system;   /* the system_email we offered, while untouched */
 	char *auto_user;     /* likewise for the user name */
+	char *orig[4];       /* host, port, auth, tls as the file had them */
+	bool applied;        /* a preset of the provider step filled them in */
 };
+
+/* The server's fields, which the provider step fills in. */
+static const enum field_id server_fields[4] = { F_HOST, F_PORT, F_AUTH, F_TLS };
 
 #define NONE F_COUNT /* ends a step's fields */
 
@@ -67,9 +72,20 @@ static struct wizard *wiz(const struct editor *ed)
 
 void wizard_start(struct editor *ed)
 {
-	ed->wizard = xcalloc(1, sizeof(struct wizard));
+	struct wizard *wz = xcalloc(1, sizeof *wz);
+	ed->wizard = wz;
 	ed->screen = &wizard_screen;
 	editor_focus(ed, -1);
+	/* An existing file: its values stay, and its provider is chosen. */
+	for (int i = 0; i < 4; i++) {
+		const char *v = ed->cfg.s.value[server_fields[i]];
+		wz->orig[i] = v ? xstrdup(v) : NULL;
+	}
+	const struct preset *p = editor_provider(ed);
+	if (p)
+		wz->sel = (int)(p - ed->presets.v);
+	else if (*settings_get(&ed->cfg.s, F_HOST))
+		wz->sel = (int)ed->presets.n; /* other: entered by hand */
 }
 
 void wizard_free(struct editor *ed)
@@ -79,6 +95,8 @@ void wizard_free(struct editor *ed)
 		return;
 	free(wz->auto_system);
 	free(wz->auto_user);
+	for (int i = 0; i < 4; i++)
+		free(wz->orig[i]);
 	free(wz);
 	ed->wizard = NULL;
 }
@@ -168,7 +186,18 @@ static void next(struct editor *ed)
 					      preset_name(p));
 				return;
 			}
-			editor_apply_preset(ed, p);
+			/* the server typed already belongs to it: keep it */
+			if (!preset_host_matches(p, settings_get(&ed->cfg.s, F_HOST))) {
+				editor_apply_preset(ed, p);
+				wz->applied = true;
+			}
+		} else if (wz->applied) {
+			/* "other" after a preset: what was there before */
+			for (int i = 0; i < 4; i++)
+				editor_set_value(ed, server_fields[i],
+						 wz->orig[i] ? wz->orig[i]
+							     : settings_fields[server_fields[i]].def);
+			wz->applied = false;
 		}
 		enter_step(ed, W_SERVER);
 		/* editor_apply_preset() put the cursor on the ◯ part */
@@ -430,11 +459,23 @@ static void wizard_draw(const struct editor *ed, struct area ar, struct cursor *
 				*cur = (struct cursor){ y, fx };
 			y += used + 1;
 		}
-		if (wz->step == W_SERVER) {
-			const struct preset *p = presets_match_host(&ed->presets,
-								    settings_get(&ed->cfg.s, F_HOST));
-			if (p && *preset_notes(p))
-				draw_text(y, x, w, maxy, preset_notes(p), term_style(ST_INFO));
+		const struct preset *p = editor_provider(ed);
+		if (p && wz->step == W_SERVER && *preset_notes(p))
+			draw_text(y, x, w, maxy, preset_notes(p), term_style(ST_INFO));
+		if (p && wz->step == W_LOGIN) {
+			/* where the provider shows them, at the step that asks */
+			const char *user = i18n_pick(p->username_ja, p->username_en);
+			const char *pass = i18n_pick(p->password_ja, p->password_en);
+			if (user) {
+				char *line = xasprintf("%s: %s", settings_label(F_USERNAME), user);
+				y = draw_text(y, x, w, maxy, line, term_style(ST_INFO));
+				free(line);
+			}
+			if (pass) {
+				char *line = xasprintf("%s: %s", settings_label(F_PASSWORD), pass);
+				draw_text(y, x, w, maxy, line, term_style(ST_INFO));
+				free(line);
+			}
 		}
 		break;
 	}
