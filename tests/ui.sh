@@ -833,6 +833,139 @@ t_send_cancel() {
 	expect_rc 0
 }
 
+
+# ------------------------------------------------- real data at 80 columns
+
+# A 38-character address: its start shows, with "…" where it is cut; the
+# focused field shows "…" on the side that is cut.
+t_long_value() {
+	LANG_UI=$1
+	local f=$T_DIR/mail.ini long=customer-support@my-shop-example.co.jp
+	fixture "$f"
+	ui_start "$LANG_UI" 80 24 -- -c "$f"
+	wait_for "$KEYBAR_LAST" || return
+	keys C-u
+	type_text "$long"
+	wait_for "$(msg '* 未保存' '* unsaved')" || return
+	grep -qE '…[^ ]*\.co\.jp' "$T_DIR/screen" || fail "the focused value's cut start has no …: $(screen_flat)"
+	keys Down
+	wait_for "customer-support@my-shop-ex" || return
+	grep -qE 'customer-support@my-shop-ex[^ ]*…' "$T_DIR/screen" ||
+		fail "the value's cut end has no …: $(screen_flat)"
+	keys F10
+	wait_for "$(msg '[S] 保存して終了' '[S] Save and quit')" || return
+	keys d
+	wait_exit
+}
+
+# Three addresses pasted into the BCC: three addresses, the server and port
+# untouched, the focus still on the BCC.
+t_paste_bcc() {
+	LANG_UI=en
+	local f=$T_DIR/mail.ini
+	fixture "$f"
+	ui_start en 80 24 -- -c "$f"
+	wait_for "$KEYBAR_LAST" || return
+	keys Down Down Down
+	wait_for '▸BCC' || return
+	printf 'a@shop-example.jp\nb@shop-example.jp\nc@shop-example.jp\n' >"$T_DIR/paste"
+	tm load-buffer "$T_DIR/paste"
+	tm paste-buffer -p -t "$S"
+	wait_for '* unsaved' || return
+	on_screen '▸BCC' "the focus after the paste"
+	keys F2
+	wait_for 'Saved' || return
+	grep -qx 'bcc = a@shop-example.jp,b@shop-example.jp,c@shop-example.jp' "$f" ||
+		fail "bcc: $(grep '^bcc' "$f")"
+	grep -qx 'host = 127.0.0.1' "$f" || fail "host: $(grep '^host' "$f")"
+	grep -qx 'port = 2525' "$f" || fail "port: $(grep '^port' "$f")"
+	# elsewhere a pasted line break is left out, and said so
+	keys Up Up Up
+	tm load-buffer "$T_DIR/paste"
+	tm paste-buffer -p -t "$S"
+	wait_for 'line breaks of the pasted text were left out' || return
+	keys F10
+	wait_for '[S] Save and quit' || return
+	keys d
+	wait_exit
+}
+
+# 80x22 (a terminal with a tmux or screen status line): the editor works.
+t_small_80x22() {
+	LANG_UI=$1
+	local f=$T_DIR/mail.ini
+	fixture "$f"
+	ui_start "$LANG_UI" 80 22 -- -c "$f"
+	wait_for "$KEYBAR_LAST" || return
+	not_on_screen "$(msg '小さすぎ' 'too small')"
+	keys NPage
+	wait_for "$(msg 'TLS認証' 'TLS')" || return
+	keys F10
+	wait_exit || return
+	expect_rc 0
+}
+
+# Esc puts the focused field back as it is in the file.
+t_esc_reverts() {
+	LANG_UI=en
+	local f=$T_DIR/mail.ini
+	fixture "$f"
+	ui_start en 80 24 -- -c "$f"
+	edit_contact || return
+	keys Escape
+	wait_gone '* unsaved' || return
+	on_screen 'support@example.com' "the field after Esc"
+	on_screen 'back to the saved value' "the status after Esc"
+	keys F10
+	wait_exit || return
+	expect_rc 0
+	expect_same "$FIXTURE" "$f" "the file"
+}
+
+# The quit question lists what would be saved; the arrows choose a button
+# and Enter presses it.
+t_quit_lists_changes() {
+	LANG_UI=$1
+	local f=$T_DIR/mail.ini
+	fixture "$f"
+	ui_start "$LANG_UI" 80 24 -- -c "$f"
+	edit_contact || return
+	keys F10
+	wait_for "support@example.com → shop@example.jp" || return
+	# Save and quit is chosen first; → → chooses Cancel
+	keys Right Right Enter
+	wait_gone "$(msg '未保存の変更' 'Unsaved changes')" || return
+	expect_running
+	keys F10
+	wait_for "$(msg '[D] 破棄して終了' '[D] Discard and quit')" || return
+	keys Right Enter
+	wait_exit || return
+	expect_rc 0
+	expect_same "$FIXTURE" "$f" "the file after Discard"
+}
+
+# The wizard on an existing file starts from its values: Enter through the
+# provider step keeps the server and port.
+t_wizard_existing() {
+	LANG_UI=en
+	local f=$T_DIR/mail.ini
+	fixture "$f"
+	ui_start en 80 24 -- -c "$f" --wizard
+	wait_for 'Choose a common setup' || return
+	keys Enter Enter Enter Enter
+	wait_for 'Mail provider' || return
+	grep -q '▸ Other' "$T_DIR/screen" || fail "the provider chosen is not 'Other': $(screen_flat)"
+	keys Enter
+	wait_for 'SMTP server' || return
+	on_screen '127.0.0.1' "the server after the provider step"
+	on_screen '2525' "the port after the provider step"
+	keys Escape
+	wait_for 'Quit the setup' || return
+	keys y
+	wait_exit || return
+	expect_same "$FIXTURE" "$f" "the file"
+}
+
 # ------------------------------------------------------------- the list
 
 START=$(date +%s.%N)
@@ -882,6 +1015,16 @@ run_test send_cancel_silent_server t_send_cancel
 run_test probe_f6_ja t_probe ja
 run_test probe_f6_en t_probe en
 run_test probe_f6_login_only_ja t_probe_mech ja
+
+run_test long_value_marked_ja t_long_value ja
+run_test long_value_marked_en t_long_value en
+run_test paste_three_lines_into_bcc t_paste_bcc
+run_test usable_at_80x22_ja t_small_80x22 ja
+run_test usable_at_80x22_en t_small_80x22 en
+run_test esc_reverts_field t_esc_reverts
+run_test quit_lists_changes_ja t_quit_lists_changes ja
+run_test quit_lists_changes_en t_quit_lists_changes en
+run_test wizard_existing_keeps_values t_wizard_existing
 
 END=$(date +%s.%N)
 echo "# ui.sh took $(awk -v a="$START" -v b="$END" 'BEGIN { printf "%.1f", b - a }') s" >&2
