@@ -43,7 +43,7 @@ MODEL_SRC = src/util.c src/i18n.c src/inifile.c src/settings.c src/config.c src/
             src/message.c src/transcript.c src/verdict.c src/smtp.c src/lock.c src/recover.c src/resolver.c src/spf.c src/dns.c
 CLI_SRC   = src/cli.c
 UI_SRC    = src/ui/term.c src/ui/keys.c src/ui/lineedit.c src/ui/job.c src/ui/logview.c \
-            src/ui/editor.c src/ui/dialog.c src/ui/ui.c src/ui/form.c src/ui/picker.c \
+            src/ui/editor.c src/ui/dialog.c src/ui/ui.c src/ui/form.c src/ui/picker.c src/ui/bcclist.c \
             src/ui/wizard.c src/ui/testpane.c src/ui/dnspane.c src/ui/safety.c
 MAIN_SRC  = src/main.c
 TESTS     = $(patsubst tests/%.c,%,$(wildcard tests/check_*.c))

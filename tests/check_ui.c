@@ -60,7 +60,7 @@ enum state {
 	S_DNS, S_DNS_LOG, S_DNS_OFFER, S_DNS_RUN,
 	S_WIZ_LIST, S_WIZ_FIELDS, S_WIZ_TEST, S_WIZ_SAVE,
 	S_HELP, S_QUIT, S_PICKER, S_MESSAGE, S_ABANDON, S_CHANGED, S_SAVEAS, S_RECOVER,
-	S_LOCKED, S_STALE,
+	S_LOCKED, S_STALE, S_FORM_BCC, S_BCC_LIST, S_BCC_EDIT,
 	S_COUNT
 };
 
@@ -70,7 +70,7 @@ static const char *const state_name[S_COUNT] = {
 	"DNS fields", "DNS report", "DNS report with a provider", "DNS asking",
 	"wizard list", "wizard fields", "wizard test", "wizard save",
 	"help", "quit", "presets", "message", "abandon", "changed", "save elsewhere", "recover",
-	"locked", "stale lock",
+	"locked", "stale lock", "form, the BCC field", "BCC list", "BCC list: an address",
 };
 
 static void keys(struct editor *ed, const int *k)
@@ -199,6 +199,16 @@ static struct editor *open_editor(enum state st)
 	case S_HELP:
 		ui_key(ed, FK(1));
 		break;
+	case S_FORM_BCC:
+	case S_BCC_LIST:
+	case S_BCC_EDIT:
+		editor_set_value(ed, F_BCC, "a@example.jp,b@example.jp");
+		editor_focus(ed, F_BCC);
+		if (st != S_FORM_BCC)
+			ui_key(ed, FK(7));
+		if (st == S_BCC_EDIT)
+			ui_key(ed, 'a');
+		break;
 	case S_QUIT:
 		ui_key(ed, 'x'); /* a change */
 		ui_key(ed, FK(10));
@@ -226,7 +236,7 @@ static struct editor *open_editor(enum state st)
 		break;
 	}
 	free(err);
-	bool dialog = st >= S_HELP;
+	bool dialog = st >= S_HELP && st != S_FORM_BCC;
 	ck_assert_msg(!ed->dlg == !dialog, "%s: dialog %s", state_name[st],
 		      ed->dlg ? "open" : "missing");
 	return ed;

@@ -584,15 +584,17 @@ t_two_editors() {
 		keys r
 		wait_gone "$(tr_ 'The file is in use')" || return
 		wait_for "$KEYBAR_LAST" || return
-		edit_contact 'readonly@example.jp' || return
+		# marked, and typing is refused with the reason
+		on_screen "$(tr_ 'read-only')" "the title of the read-only editor"
+		type_text 'x'
+		wait_for "$(first30 "$(tr_piece 'Read-only: %s is being edited by %s.')")" || return
+		not_on_screen "$(tr_ '* unsaved')"
 		keys F2
 		wait_for "$(first30 "$(tr_piece 'Not saved: %s is being edited by %s (read-only here).')")" || return
 		not_on_screen "$(first30 "$(tr_piece 'Saved %s')")"
 		expect_same "$FIXTURE" "$f" "the file after F2 in the read-only editor"
 		grep -qx "pid=$pid1" "$f.lock" || fail "the lock changed hands: $(tr '\n' '|' <"$f.lock")"
 		keys F10
-		wait_for "$(tr_ 'Unsaved changes')" || return
-		keys d
 		wait_exit || return
 		expect_rc 0 "the read-only editor"
 		expect_no_file "$f.recover" "a recovery file from the read-only editor"
@@ -757,7 +759,9 @@ t_read_only_hangup() {
 	wait_for "$(tr_ 'The file is in use')" || return
 	keys r
 	wait_gone "$(tr_ 'The file is in use')" || return
-	edit_contact 'readonly@example.jp' || return
+	wait_for "$KEYBAR_LAST" || return
+	type_text 'x'
+	wait_for "$(first30 "$(tr_piece 'Read-only: %s is being edited by %s.')")" || return
 	pid2=$(ms_pid)
 	KILL_T0=$(now_ns)
 	kill -HUP "$pid2"

@@ -4,7 +4,7 @@
 #   0  term keys lineedit job logview   (no editor state)
 #   1  editor                           (the core)
 #   2  dialog                           (the frame)
-#   3  form wizard testpane dnspane safety picker   (never call each other)
+#   3  form wizard testpane dnspane safety picker bcclist (never call each other)
 #   4  ui                               (the loop: knows every screen)
 # A module may use what is defined in its own layer's module or below,
 # never above, and no screen module another's. Also: no dialog-kind switch,
@@ -19,7 +19,7 @@ SRC=$REPO_DIR/src/ui
 declare -A LAYER=(
 	[term]=0 [keys]=0 [lineedit]=0 [job]=0 [logview]=0
 	[editor]=1 [dialog]=2
-	[form]=3 [wizard]=3 [testpane]=3 [dnspane]=3 [safety]=3 [picker]=3
+	[form]=3 [wizard]=3 [testpane]=3 [dnspane]=3 [safety]=3 [picker]=3 [bcclist]=3
 	[ui]=4
 )
 

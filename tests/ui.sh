@@ -966,12 +966,80 @@ t_wizard_existing() {
 	expect_same "$FIXTURE" "$f" "the file"
 }
 
+# The BCC list (F7 on the BCC field): an address added, one deleted, each
+# checked; the field and the file get the list.
+t_bcc_list() {
+	LANG_UI=en
+	local f=$T_DIR/mail.ini
+	fixture "$f"
+	ui_start en 80 24 -- -c "$f"
+	wait_for "$KEYBAR_LAST" || return
+	keys Down Down Down
+	wait_for 'F7 BCC list' || return
+	keys F7
+	wait_for 'no address yet' || return
+	keys a
+	type_text 'not an address'
+	keys Enter
+	wait_for 'not an address:' || return
+	keys C-u
+	type_text 'a@shop-example.jp'
+	keys Enter
+	wait_for '▸ a@shop-example.jp' || return
+	keys a
+	type_text 'b@shop-example.jp'
+	keys Enter
+	wait_for '▸ b@shop-example.jp' || return
+	keys Up d
+	wait_gone 'a@shop-example.jp' || return
+	keys Escape
+	wait_gone 'The BCC list' 2>/dev/null
+	keys F2
+	wait_for 'Saved' || return
+	grep -qx 'bcc = b@shop-example.jp' "$f" || fail "bcc: $(grep '^bcc' "$f")"
+	keys F10
+	wait_exit || return
+	expect_rc 0
+}
+
+# The shop-like test (F8): a message to the customer and a notification to
+# the contact address, both delivered; then the guide's checks by hand.
+t_shop_test() {
+	local f=$T_DIR/mail.ini
+	LANG_UI=en
+	start_smtpd shop --maildir "$T_DIR/received" || return
+	send_config "$f" "$PORT"
+	ui_start en 80 24 -- -c "$f"
+	wait_for "$KEYBAR_LAST" || return
+	keys F5
+	wait_for 'Recipient' || return
+	keys C-u
+	type_text 'customer@example.net'
+	keys F8
+	wait_for '2/2 (to the contact address)' 20 || return
+	wait_for '✓' || return
+	local n
+	n=$(ls "$T_DIR/received"/*.eml 2>/dev/null | wc -l)
+	[ "$n" = 2 ] || fail "the server received $n messages, not 2"
+	grep -l 'customer@example.net' "$T_DIR/received"/*.eml >/dev/null ||
+		fail "no message to the customer"
+	grep -l 'To: <support@example.com>' "$T_DIR/received"/*.eml >/dev/null ||
+		fail "no notification to the contact address"
+	keys s
+	wait_for "mailset-test-send-" || return
+	grep -q 'password reset' "$T_DIR"/mailset-test-send-*.txt ||
+		fail "the saved report lacks the guide's checks"
+	keys F10
+	wait_exit || return
+	expect_rc 0
+}
+
 # ------------------------------------------------------------- the list
 
 START=$(date +%s.%N)
 
 for lang in ja en; do
-	for size in 80x24 120x40; do
+	for size in 80x22 80x24 120x40; do
 		run_test "first_screen_${lang}_$size" t_first_screen "$lang" "${size%x*}" "${size#*x}"
 	done
 done
@@ -1025,6 +1093,8 @@ run_test esc_reverts_field t_esc_reverts
 run_test quit_lists_changes_ja t_quit_lists_changes ja
 run_test quit_lists_changes_en t_quit_lists_changes en
 run_test wizard_existing_keeps_values t_wizard_existing
+run_test bcc_list_add_delete t_bcc_list
+run_test shop_like_test_two_messages t_shop_test
 
 END=$(date +%s.%N)
 echo "# ui.sh took $(awk -v a="$START" -v b="$END" 'BEGIN { printf "%.1f", b - a }') s" >&2

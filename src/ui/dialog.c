@@ -168,7 +168,7 @@ void dialog_draw(const struct editor *ed)
 		}
 		free_lines(lines, indent, n);
 	}
-	enum scope sc = d->ops->scope;
+	enum scope sc = dialog_scope(d);
 	bool choose = keys_scopes[sc].nincludes && keys_scopes[sc].includes[0] == SC_BUTTONS;
 	editor_draw_keybar(d->win, h - 2, 2, w - 4, &sc, 1, 0, choose ? d->button : -1,
 			   term_style(ST_INFO));
@@ -190,6 +190,11 @@ void dialog_draw(const struct editor *ed)
 	}
 }
 
+enum scope dialog_scope(const struct dialog *d)
+{
+	return d->ops->scope_now ? d->ops->scope_now(d) : d->ops->scope;
+}
+
 /* The footer's buttons: the dialog's own rows with a label. */
 static int buttons(enum scope sc, const struct binding **out, int max)
 {
@@ -203,9 +208,9 @@ static int buttons(enum scope sc, const struct binding **out, int max)
 int dialog_key(struct editor *ed, int key)
 {
 	struct dialog *d = ed->dlg;
-	enum action act = keys_action(d->ops->scope, key);
+	enum action act = keys_action(dialog_scope(d), key);
 	const struct binding *b[8];
-	int nb = buttons(d->ops->scope, b, 8);
+	int nb = buttons(dialog_scope(d), b, 8);
 	switch (act) {
 	case ACT_BUTTON_PREV:
 	case ACT_BUTTON_NEXT:

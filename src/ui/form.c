@@ -96,11 +96,13 @@ static int fields_end(const struct editor *ed, struct area box)
 
 static int form_scopes(const struct editor *ed, enum scope *out)
 {
-	out[0] = SC_FORM;
-	if (ed->focus < 0)
-		return 1;
-	out[1] = SC_FIELD;
-	return 2;
+	int n = 0;
+	if (ed->focus == F_BCC)
+		out[n++] = SC_BCC;
+	out[n++] = SC_FORM;
+	if (ed->focus >= 0)
+		out[n++] = SC_FIELD;
+	return n;
 }
 
 static void form_fit(struct editor *ed, struct area a)
@@ -270,6 +272,9 @@ static int form_key(struct editor *ed, enum action act, int key)
 		return UI_HANDLED;
 	case ACT_PRESETS:
 		editor_request(ed, REQ_PRESETS);
+		return UI_HANDLED;
+	case ACT_LIST:
+		editor_request(ed, REQ_BCC_LIST);
 		return UI_HANDLED;
 	case ACT_TESTSEND:
 	case ACT_PROBE:

@@ -33,6 +33,7 @@ const struct scope_info keys_scopes[SC_COUNT] = {
 			   "DNS check (a provider was found)", { 0 }, 0, false },
 	[SC_DNS_RUN] = { "DNS check: asking", "DNS チェック(問い合わせ中)", "DNS check (asking)",
 			 { 0 }, 0, false },
+	[SC_BCC] = { "BCC", "BCC の項目", "The BCC field", { 0 }, 0, false },
 	[SC_WIZARD] = { "setup", "初期設定", "First-time setup", { 0 }, 0, false },
 	[SC_WIZARD_LIST] = { "setup: list", "初期設定(選択)", "First-time setup (a list)",
 			     { SC_WIZARD }, 1, false },
@@ -51,6 +52,9 @@ const struct scope_info keys_scopes[SC_COUNT] = {
 	[SC_CHANGED] = { "changed on disk", "ファイルの変更", "Changed behind your back", { SC_BUTTONS }, 1,
 			 false },
 	[SC_SAVEAS] = { "save elsewhere", "別名で保存", "Save elsewhere", { SC_FIELD }, 1, false },
+	[SC_BCC_LIST] = { "BCC list", "BCC の一覧", "The BCC list", { 0 }, 0, false },
+	[SC_BCC_EDIT] = { "BCC list: an address", "BCC の一覧(アドレスの入力)",
+			  "The BCC list (an address)", { SC_FIELD }, 1, false },
 };
 
 const struct binding keys_table[] = {
@@ -109,6 +113,10 @@ const struct binding keys_table[] = {
 	{ SC_TEST, ACT_PROBE, { F(6) }, "ログインのみ確認", "Login only",
 	  "送信せずに接続・TLS・ログインだけを確かめます",
 	  "Check the connection, TLS and login without sending" },
+	{ SC_TEST, ACT_SHOP_TEST, { F(8) }, "ショップ同様", "Shop-like",
+	  "ショップと同じ 2 通を送ります: 宛先(テスト顧客)への確認と、お問い合わせメールアドレスへの通知(どちらも BCC 付き)",
+	  "Send what the shop sends: a message to the recipient (a test customer) and a "
+	  "notification to the contact address, both with the BCC" },
 	{ SC_TEST, ACT_TO_LOG, { '\t' }, "やりとり", "Dialogue",
 	  "SMTP のやりとりへ(送信後)", "To the SMTP dialogue (after a send)" },
 	{ SC_TEST_LOG, ACT_SCROLL_UP, { K(KEY_UP) }, NULL, NULL,
@@ -124,6 +132,10 @@ const struct binding keys_table[] = {
 	  "Save the dialogue and the verdict to a file (without the password)" },
 	{ SC_TEST_LOG, ACT_SEND, { ENTER }, "再送信", "Send again",
 	  "同じ宛先にもう一度送信します", "Send again to the same recipient" },
+	{ SC_TEST_LOG, ACT_SHOP_TEST, { F(8) }, "ショップ同様", "Shop-like",
+	  "ショップと同じ 2 通を送ります: 宛先(テスト顧客)への確認と、お問い合わせメールアドレスへの通知(どちらも BCC 付き)",
+	  "Send what the shop sends: a message to the recipient (a test customer) and a "
+	  "notification to the contact address, both with the BCC" },
 	{ SC_TEST_LOG, ACT_TO_FIELDS, { '\t', K(KEY_BTAB) }, "宛先", "Recipient",
 	  "宛先へ戻ります", "Back to the recipient" },
 	{ SC_TEST_LOG, ACT_PROBE, { F(6) }, "ログインのみ確認", "Login only",
@@ -154,6 +166,26 @@ const struct binding keys_table[] = {
 	  "入力欄へ戻ります", "Back to the fields" },
 	{ SC_DNS_RUN, ACT_STOP, { ESC, CTRL_KEY('c') }, "中止", "Stop",
 	  "問い合わせを中止します", "Stop asking" },
+
+	/* --- the BCC field and its list ------------------------------------ */
+	{ SC_BCC, ACT_LIST, { F(7) }, "BCC一覧", "BCC list",
+	  "BCC を 1 行 1 アドレスの一覧で編集します", "Edit the BCC as a list, one address a row" },
+	{ SC_BCC_LIST, ACT_NEXT, { K(KEY_DOWN), '\t' }, NULL, NULL,
+	  "次のアドレス", "Next address" },
+	{ SC_BCC_LIST, ACT_PREV, { K(KEY_UP), K(KEY_BTAB) }, NULL, NULL,
+	  "前のアドレス", "Previous address" },
+	{ SC_BCC_LIST, ACT_ADD, { 'a', 'A', K(KEY_IC) }, "追加", "Add",
+	  "アドレスを追加します", "Add an address" },
+	{ SC_BCC_LIST, ACT_EDIT, { ENTER }, "編集", "Edit",
+	  "選んだアドレスを編集します", "Edit the chosen address" },
+	{ SC_BCC_LIST, ACT_DELETE_ROW, { 'd', 'D', K(KEY_DC) }, "削除", "Delete",
+	  "選んだアドレスを削除します", "Delete the chosen address" },
+	{ SC_BCC_LIST, ACT_CLOSE, { ESC, F(7), CTRL_KEY('c') }, "閉じる", "Close",
+	  "一覧を閉じます(変更は項目に入っています)", "Close the list (the field has the changes)" },
+	{ SC_BCC_EDIT, ACT_SAVE_COPY, { ENTER }, "確定", "Keep",
+	  "入力したアドレスを確かめて一覧に入れます", "Check the address typed and put it in the list" },
+	{ SC_BCC_EDIT, ACT_CLOSE, { ESC, CTRL_KEY('c') }, "取消", "Cancel",
+	  "入力をやめます", "Leave the address as it was" },
 
 	/* --- the first-time setup ------------------------------------------ */
 	{ SC_WIZARD, ACT_NEXT_SECTION, { ENTER, K(KEY_NPAGE) }, "次へ", "Next",

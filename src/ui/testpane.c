@@ -20,11 +20,38 @@ struct send_args {
 	const struct settings *s;
 	const char *to;
 	const char *message;  /* NULL: probe */
+	/* the shop-like test: then a notification to the contact address */
+	const char *contact;
+	const char *notice;
 };
 
 static void on_line(void *ctx, const struct smtp_line *l)
 {
 	job_child_line(*(int *)ctx, l->kind, JL_PLAIN, l->ms, l->text);
+}
+
+/* What the admin guide still asks to be tried by hand after the send. */
+static void checklist(int fd, const struct settings *s)
+{
+	const char *at = strrchr(settings_get(s, F_SYSTEM_EMAIL), '@');
+	char *url = xasprintf("https://%s/shop", at && at[1] ? at + 1 : "DOMAIN");
+	const char *items[] = {
+		_("Still to try by hand, as the admin guide asks:"),
+		NULL, /* the contact page */
+		_("- if the shop is in maintenance mode, turn its password protection off for the test "
+		  "(and on again after)"),
+		_("- check that the reply reached both the address typed in the form and the contact "
+		  "address"),
+		_("- a password reset with the test customer"),
+		_("- a bulk mail from the admin screen to the test customer"),
+	};
+	char *page = xasprintf(_("- send the contact form at %s (use the temporary domain while "
+				 "the shop has no domain of its own)"), url);
+	items[1] = page;
+	for (size_t i = 0; i < sizeof items / sizeof *items; i++)
+		job_child_line(fd, '*', JL_PLAIN, 0, items[i]);
+	free(page);
+	free(url);
 }
 
 static void send_job(int fd, void *arg)
@@ -34,7 +61,24 @@ static void send_job(int fd, void *arg)
 				.probe = !a->message, .on_line = on_line, .ctx = &fd };
 	struct smtp_result res;
 	smtp_send(&job, &res);
-	job_child_end(fd, res.status, res.verdict);
+	if (!a->notice || res.status) {
+		job_child_end(fd, res.status, res.verdict);
+		return;
+	}
+	/* the shop's second message: the notification to the contact address */
+	char *first = xstrdup(res.verdict ? res.verdict : "");
+	smtp_result_free(&res);
+	char *head = xasprintf(_("2/2: the notification to the contact address %s"), a->contact);
+	job_child_line(fd, '*', JL_PLAIN, 0, head);
+	free(head);
+	job.to = a->contact;
+	job.message = a->notice;
+	smtp_send(&job, &res);
+	if (!res.status)
+		checklist(fd, a->s);
+	char *v = xasprintf(_("1/2 (to the customer): %s  2/2 (to the contact address): %s"), first,
+			    res.verdict ? res.verdict : "");
+	job_child_end(fd, res.status, v);
 }
 
 /* --- the editor's side --------------------------------------------------- */
@@ -58,9 +102,10 @@ static bool settings_ok(struct editor *ed)
 	return false;
 }
 
-static void start(struct editor *ed, const char *to, const char *message)
+static void start(struct editor *ed, const char *to, const char *message, const char *notice)
 {
-	struct send_args a = { &ed->cfg.s, to, message };
+	struct send_args a = { &ed->cfg.s, to, message, settings_get(&ed->cfg.s, F_CONTACT_EMAIL),
+			       notice };
 	char *err = NULL;
 	if (!job_start(&ed->send, send_job, &a, &err))
 		editor_status(ed, ST_ERROR, _("Not sent: %s"), err ? err : "?");
@@ -69,10 +114,32 @@ static void start(struct editor *ed, const char *to, const char *message)
 	free(err);
 }
 
-/* Send with the values on the screen, saved or not; message NULL: connect,
- * TLS, login and QUIT only. */
-static void send(struct editor *ed, bool probe)
+/* The test message to, the template marked with what it stands for. */
+static char *build(struct editor *ed, const char *to, const char *tmpl, const char *mark,
+		   char **err)
 {
+	char *t = mark ? xasprintf("%s\n\n%s", mark, tmpl) : xstrdup(tmpl);
+	char *msg = message_build(&ed->cfg.s, to, t, time(NULL), err);
+	free(t);
+	return msg;
+}
+
+static void wipe(char *msg)
+{
+	if (msg) {
+		explicit_bzero(msg, strlen(msg));
+		free(msg);
+	}
+}
+
+enum how { PROBE, SEND, SHOP };
+
+/* Send with the values on the screen, saved or not: PROBE connects, logs
+ * in and quits; SHOP sends what the shop does, a message to the customer
+ * (the recipient) and a notification to the contact address. */
+static void send(struct editor *ed, enum how how)
+{
+	bool probe = how == PROBE;
 	if (!settings_ok(ed))
 		return;
 	char *to = le_get(&ed->to);
@@ -82,23 +149,30 @@ static void send(struct editor *ed, bool probe)
 		refused(ed);
 		editor_status(ed, ST_ERROR, _("Not sent: the recipient: %s"), why);
 	} else if (probe) {
-		start(ed, to, NULL);
+		start(ed, to, NULL, NULL);
 	} else {
-		char *tmpl = message_template(&err);
-		if (tmpl)
-			msg = message_build(&ed->cfg.s, to, tmpl, time(NULL), &err);
+		char *tmpl = message_template(&err), *notice = NULL;
+		const char *contact = settings_get(&ed->cfg.s, F_CONTACT_EMAIL);
+		if (tmpl && how == SHOP) {
+			msg = build(ed, to, tmpl, _("[1/2] As the shop's confirmation to a customer."),
+				    &err);
+			if (msg)
+				notice = build(ed, contact, tmpl,
+					       _("[2/2] As the shop's notification to the contact "
+						 "address."), &err);
+		} else if (tmpl) {
+			msg = build(ed, to, tmpl, NULL, &err);
+		}
 		free(tmpl);
-		if (msg)
-			start(ed, to, msg);
+		if (msg && (how != SHOP || notice))
+			start(ed, to, msg, notice);
 		else
 			editor_status(ed, ST_ERROR, _("Not sent: %s"), err ? err : "?");
+		wipe(notice);
 	}
 	free(why);
 	free(err);
-	if (msg) {
-		explicit_bzero(msg, strlen(msg));
-		free(msg);
-	}
+	wipe(msg);
 	free(to);
 }
 
@@ -157,10 +231,13 @@ static int key(struct editor *ed, enum action act, int k)
 	}
 	switch (act) {
 	case ACT_PROBE:
-		send(ed, true);
+		send(ed, PROBE);
 		return UI_HANDLED;
 	case ACT_SEND:
-		send(ed, false);
+		send(ed, SEND);
+		return UI_HANDLED;
+	case ACT_SHOP_TEST:
+		send(ed, SHOP);
 		return UI_HANDLED;
 	case ACT_SAVE_LOG:
 		save_log(ed);

@@ -126,7 +126,7 @@ static void draw(struct editor *ed)
 int ui_scopes(const struct editor *ed, enum scope *sc)
 {
 	if (ed->dlg) {
-		sc[0] = ed->dlg->ops->scope;
+		sc[0] = dialog_scope(ed->dlg);
 		return 1;
 	}
 	struct view v = view_of(ed);
@@ -148,6 +148,8 @@ static void run_requests(struct editor *ed)
 			int n = ui_scopes(ed, sc);
 			dialog_help(ed, sc, n);
 		}
+		if (r & REQ_BCC_LIST)
+			bcclist_open(ed);
 		if (r & REQ_WIZARD_DONE) {
 			/* the wizard saved: the form, with the status it left */
 			wizard_free(ed);

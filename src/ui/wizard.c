@@ -245,10 +245,12 @@ static bool is_list(enum step s)
 static int wizard_scopes(const struct editor *ed, enum scope *out)
 {
 	const struct wizard *wz = wiz(ed);
-	int ids[F_COUNT];
-	out[0] = is_list(wz->step) ? SC_WIZARD_LIST
+	int ids[F_COUNT], n = 0;
+	if (ed->focus == F_BCC)
+		out[n++] = SC_BCC;
+	out[n++] = is_list(wz->step) ? SC_WIZARD_LIST
 		: step_fields(wz, wz->step, ids) ? SC_WIZARD_FIELDS : SC_WIZARD;
-	return 1;
+	return n;
 }
 
 static void move_field(struct editor *ed, int dir)
@@ -282,6 +284,9 @@ static int wizard_key(struct editor *ed, enum action act, int key)
 		return UI_HANDLED;
 	case ACT_BACK:
 		back(ed);
+		return UI_HANDLED;
+	case ACT_LIST:
+		editor_request(ed, REQ_BCC_LIST);
 		return UI_HANDLED;
 	case ACT_NEXT_SECTION:
 		if (ed->focus == F_CONTACT_EMAIL)
@@ -431,6 +436,15 @@ static void wizard_draw(const struct editor *ed, struct area ar, struct cursor *
 				continue;
 			const char *v = settings_get(&ed->cfg.s, i);
 			term_put(stdscr, y, x, settings_label(i), 26, A_NORMAL);
+			if (i == F_BCC) {
+				/* the whole list, an address a row */
+				char *copy = xstrdup(v), *save = NULL;
+				for (char *a = strtok_r(copy, ", ", &save); a && y < maxy;
+				     a = strtok_r(NULL, ", ", &save))
+					term_put(stdscr, y++, x + 27, a, w - 27, term_style(ST_HEADING));
+				free(copy);
+				continue;
+			}
 			term_put(stdscr, y++, x + 27,
 				 (settings_fields[i].flags & FIELD_SECRET) && *v ? "********" : v,
 				 w - 27, term_style(ST_HEADING));

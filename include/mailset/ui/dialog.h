@@ -32,6 +32,8 @@ void dialog_help(struct editor *ed, const enum scope *sc, int n);
  * before each draw); the text's scroll is kept in range. */
 void dialog_fit(struct editor *ed);
 void dialog_draw(const struct editor *ed);
+/* The key scope of the dialog now. */
+enum scope dialog_scope(const struct dialog *d);
 /* Dialogs are modal: every key goes to the open one (what it does not
  * take goes nowhere). UI_* flags; 0 when the key does nothing here. */
 int dialog_key(struct editor *ed, int key);

@@ -27,13 +27,15 @@ enum action {
 	/* the wizard */
 	ACT_BACK,
 	/* the test send and DNS panes */
-	ACT_SEND, ACT_CHECK, ACT_STOP, ACT_TO_LOG, ACT_TO_FIELDS, ACT_SCROLL_UP, ACT_SCROLL_DOWN,
+	ACT_SEND, ACT_SHOP_TEST, ACT_CHECK, ACT_STOP, ACT_TO_LOG, ACT_TO_FIELDS, ACT_SCROLL_UP, ACT_SCROLL_DOWN,
 	ACT_SCROLL_PAGE_UP, ACT_SCROLL_PAGE_DOWN, ACT_SCROLL_TOP, ACT_SCROLL_END, ACT_SAVE_LOG,
 	ACT_APPLY_PROVIDER,
 	/* dialogs */
 	ACT_CLOSE, ACT_SAVE_QUIT, ACT_DISCARD, ACT_READ_ONLY, ACT_BREAK_LOCK, ACT_RESTORE,
 	ACT_RELOAD, ACT_OVERWRITE, ACT_ELSEWHERE, ACT_YES, ACT_NO, ACT_PICK, ACT_SAVE_COPY,
 	ACT_BUTTON_PREV, ACT_BUTTON_NEXT, ACT_BUTTON_PRESS,
+	/* the BCC list */
+	ACT_LIST, ACT_ADD, ACT_EDIT, ACT_DELETE_ROW,
 	ACT_COUNT
 };
 
@@ -48,6 +50,7 @@ enum scope {
 	SC_DNS_LOG,      /* DNS pane: the report */
 	SC_DNS_OFFER,    /* ... which found a provider while the SMTP settings are empty */
 	SC_DNS_RUN,      /* DNS pane: while asking */
+	SC_BCC,          /* the BCC field (with the form's or the wizard's) */
 	SC_WIZARD,       /* first-time setup: every step */
 	SC_WIZARD_LIST,  /* a step that is a list to choose from */
 	SC_WIZARD_FIELDS,/* a step with fields */
@@ -62,6 +65,8 @@ enum scope {
 	SC_RECOVER,
 	SC_CHANGED,
 	SC_SAVEAS,
+	SC_BCC_LIST,
+	SC_BCC_EDIT,
 	SC_COUNT
 };
 

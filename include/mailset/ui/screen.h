@@ -33,6 +33,7 @@ enum request {
 	REQ_PRESETS = 0x2,      /* the preset picker */
 	REQ_CHANGED = 0x4,      /* a save found the file changed on disk */
 	REQ_WIZARD_DONE = 0x8,  /* the wizard saved: the form takes over */
+	REQ_BCC_LIST = 0x10,    /* the BCC list */
 };
 
 /* The panes a screen can show inside it. */
@@ -68,6 +69,7 @@ struct screen_ops {
 
 struct dialog_ops {
 	enum scope scope;     /* its keys; the footer is made from them */
+	enum scope (*scope_now)(const struct dialog *d); /* optional: by its state */
 	int (*key)(struct editor *ed, struct dialog *d, enum action act, int key);
 	void (*free)(void *state);                                    /* optional */
 	/* Optional: rows it needs under the text (a field, a menu); building

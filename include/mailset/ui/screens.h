@@ -22,6 +22,9 @@ extern const struct screen_ops dnspane_screen;
 /* picker.c: the preset menu (F3) */
 void picker_open(struct editor *ed);
 
+/* bcclist.c: the BCC as a list (F7 on the BCC field) */
+void bcclist_open(struct editor *ed);
+
 /* safety.c: the lock, recovered edits, a file changed on disk */
 /* Take the lock (or ask what to do), then offer recovered edits. */
 void safety_start(struct editor *ed);
