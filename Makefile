@@ -39,7 +39,7 @@ Q =
 E = @:
 endif
 
-MODEL_SRC = src/util.c src/i18n.c src/inifile.c src/settings.c src/config.c src/validate.c src/presets.c \
+MODEL_SRC = src/util.c src/i18n.c src/textwrap.c src/inifile.c src/settings.c src/config.c src/validate.c src/presets.c \
             src/message.c src/transcript.c src/verdict.c src/smtp.c src/lock.c src/recover.c src/resolver.c src/spf.c src/dns.c
 CLI_SRC   = src/cli.c
 UI_SRC    = src/ui/term.c src/ui/keys.c src/ui/lineedit.c src/ui/job.c src/ui/logview.c \

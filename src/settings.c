@@ -33,121 +33,195 @@ const struct section_info settings_sections[] = {
 };
 const size_t settings_nsections = sizeof settings_sections / sizeof *settings_sections;
 
+/* How a choice is shown, in the order of its field's choices: the admin
+ * screen's words (「PLAIN」, 「有効」, メール), the file keeps the values. */
+static const char *const auth_labels_ja[] = { "PLAIN", "LOGIN", "CRAM-MD5", "なし", NULL };
+static const char *const auth_labels_en[] = { "PLAIN", "LOGIN", "CRAM-MD5", "None", NULL };
+static const char *const tls_labels_ja[] = { "有効", "無効", NULL };
+static const char *const tls_labels_en[] = { "On", "Off", NULL };
+static const char *const priority_labels_ja[] = { "メール", "SMS", NULL };
+static const char *const priority_labels_en[] = { "Email", "SMS", NULL };
+static const char *const contract_labels_ja[] = { "ご契約済み", "未契約", NULL };
+static const char *const contract_labels_en[] = { "Contracted", "Not contracted", NULL };
+/* the guide: 「Twilioを使用する:ON」 */
+static const char *const twilio_labels_ja[] = { "ON", "OFF", NULL };
+static const char *const twilio_labels_en[] = { "On", "Off", NULL };
+
+/* Labels and help texts: the admin guide's words (its 「ecforce」 is 「ショップ」
+ * here); HACKING.md, "The admin guide, field by field", says where each of
+ * the guide's sentences is shown. A help text's lines are "\n"-separated;
+ * the screens wrap them (textwrap.h). */
 const struct field settings_fields[F_COUNT] = {
 	[F_CONTACT_EMAIL] = {
 		F_CONTACT_EMAIL, "basic", "contact_email",
 		"お問合わせメールアドレス", "Contact email",
 		"「お問い合わせ」用のメールアドレスです。ショップページの「お問い合わせ」より"
-		"顧客からお問い合わせがあった場合、本メールアドレス宛てに通知が届きます。"
-		"{{ base_info.contact_email }} はこの値に置き換えられます。",
-		"The address for customer enquiries: the shop's contact form notifies it, and "
-		"{{ base_info.contact_email }} in templates is replaced by it.",
-		FK_ADDRESS, "", NULL, FIELD_REQUIRED, NULL },
+		"顧客よりお問い合わせがあった場合、本メールアドレス宛てに通知が届きます。"
+		"また、以下の画面・機能で顧客に表示されます。\n"
+		"・購入完了画面\n"
+		"・お問い合わせ完了画面\n"
+		"・お問い合わせメールアドレス {{ base_info.contact_email }} の変数を設定した"
+		"メールテンプレート、LPテンプレート、テーマ管理",
+		"The address for enquiries: when a customer writes through \"Contact\" on the "
+		"shop's pages, the notice is sent to this address. Customers also see it on:\n"
+		"- the purchase complete screen\n"
+		"- the enquiry complete screen\n"
+		"- mail templates, LP templates and themes that use the contact address "
+		"variable {{ base_info.contact_email }}",
+		FK_ADDRESS, "", NULL, FIELD_REQUIRED, NULL, NULL, NULL },
 	[F_SYSTEM_EMAIL] = {
 		F_SYSTEM_EMAIL, "basic", "system_email",
 		"システムメール送信元", "System mail sender",
-		"システムから送信するメール(注文完了メールや発送完了メールなど)の送信元メールアドレスです。"
-		"必ず実在のメールアドレスを設定してください。"
-		"{{ base_info.system_email }} はこの値に置き換えられます。",
-		"The From address of the mail the shop sends (order and shipping confirmations). "
-		"It must be a real mailbox. {{ base_info.system_email }} in templates is replaced by it.",
-		FK_ADDRESS, "", NULL, FIELD_REQUIRED, NULL },
+		"システムから送信するメールの送信元メールアドレスです"
+		"(注文完了メールや発送完了メールなどショップを通して送付されるメール)。"
+		"{{ base_info.system_email }} をメールテンプレート、LPテンプレート、テーマ管理などで"
+		"利用した場合この値に置き換えられます。\n"
+		"※ショップの初期値は support@ドメイン です。必要に応じてご利用希望のメールアドレスを"
+		"設定してください。\n"
+		"※返信を受け付けない送信専用のアドレスにする場合でも、必ず実在のメールアドレスを"
+		"設定してください。",
+		"The From address of the mail the shop sends (order complete, shipping complete "
+		"and other mail sent through the shop). {{ base_info.system_email }} in mail "
+		"templates, LP templates, themes and so on is replaced by it.\n"
+		"The shop starts with support@ and your domain; set the address you want to use.\n"
+		"It must be a real mailbox, even when it is send-only and replies are not read.",
+		FK_ADDRESS, "", NULL, FIELD_REQUIRED, NULL, NULL, NULL },
 	[F_SENDER_NAME] = {
 		F_SENDER_NAME, "basic", "system_sender_name",
-		"システムメール差出人", "Sender display name",
-		"顧客がシステムメールを受信した場合、本設定の差出人名がメーラーに表示されます。"
-		"設定しない場合は「システムメール送信元」のアドレスが表示されます。"
-		"※[]\";.などの半角記号は使えません(送信エラーになります)。",
-		"The sender name customers see in their mail program; empty shows the system mail "
-		"sender address. Half-width symbols such as [ ] \" ; . make every send fail.",
-		FK_DISPLAY_NAME, "", NULL, 0, NULL },
+		"システムメール差出人(任意設定)", "Sender display name (optional)",
+		"システムから送信するメールの差出人です。(例)ecforceお客様窓口\n"
+		"差出人を設定する場合:顧客がシステムメールを受信した場合、本設定の差出人名が"
+		"メーラーに表示されます。※ご利用のメーラーによっては表示されない場合があります。\n"
+		"差出人を設定しない場合:顧客がシステムメールを受信した場合、「システムメール送信元」で"
+		"設定したメールアドレスがメーラーに表示されます。\n"
+		"※[]\";.などの半角記号は非対応となります。システムメール差出人名に非対応文字が"
+		"含まれている場合、ショップ上では送信されているログや履歴が残りますが、実際は"
+		"送信エラーとなり、メールの送信ができかねますのでご留意ください。",
+		"The sender of the mail the shop sends, e.g. ecforceお客様窓口.\n"
+		"Set: customers' mail programs show this name as the sender. Some mail programs "
+		"may not show it.\n"
+		"Empty: mail programs show the address set as \"System mail sender\".\n"
+		"Half-width symbols such as [ ] \" ; . are not supported: with one in the name "
+		"the shop logs the mail as sent, but every send fails and no mail goes out.",
+		FK_DISPLAY_NAME, "", NULL, 0, NULL, NULL, NULL },
 	[F_BCC] = {
 		F_BCC, "basic", "bcc",
-		"自動送信メールのBCC", "BCC for automatic mail",
+		"自動送信メールのBCC(任意設定)", "BCC for automatic mail (optional)",
 		"システムから送信するメールを別のメールアドレスへBCC送信する際に設定します。"
-		"複数設定する場合はカンマ区切りで入力します。"
-		"(例)support@example.com,support@example.net",
-		"Also send every automatic mail, as BCC, to these addresses. Separate several "
-		"with commas, e.g. support@example.com,support@example.net",
-		FK_ADDRESS_LIST, "", NULL, 0, NULL },
+		"メールアドレスを複数設定したい場合は、カンマ区切りで入力します。\n"
+		"(例)support@example.com,support@example.net,support@example.org\n"
+		"すべてのメールを Re:lation(リレーション)やMailDealer(メールディーラー)などの"
+		"顧客対応専用のメールアドレスにも送信したい場合は、そのアドレスを追加します。",
+		"Also send the mail the shop sends, as BCC, to these addresses. Separate several "
+		"addresses with commas.\n"
+		"e.g. support@example.com,support@example.net,support@example.org\n"
+		"To have every mail reach a customer-support address too (Re:lation, MailDealer "
+		"and the like), add that address here.",
+		FK_ADDRESS_LIST, "", NULL, 0, NULL, NULL, NULL },
 	[F_NOTIFY_PRIORITY] = {
 		F_NOTIFY_PRIORITY, "basic", "notify_priority",
 		"通知優先設定", "Notification priority",
-		"顧客への連絡方法として優先する方法です。(デフォルト:メール) "
-		"SMS会員認証機能をご契約済みで「Twilioを使用する:ON」の場合に表示されます。",
-		"How customers are contacted first (default: email). Shown only with the SMS "
-		"member authentication option and \"Use Twilio: ON\".",
-		FK_CHOICE, "email", priority_choices, FIELD_REQUIRED, &notify_priority_shown },
+		"顧客への連絡方法として優先する方法です。(デフォルト:メール)\n"
+		"※本設定は以下の場合に表示されます。\n"
+		"・[オプション]SMS会員認証機能をご契約済み\n"
+		"・「設定 > 外部連携アカウント管理 > Twilio」にて「Twilioを使用する:ON」",
+		"How customers are contacted first (default: email).\n"
+		"Shown only when both hold:\n"
+		"- the shop has the SMS member authentication option\n"
+		"- \"Use Twilio\" is ON under Settings > External account management > Twilio",
+		FK_CHOICE, "email", priority_choices, FIELD_REQUIRED, &notify_priority_shown,
+		priority_labels_ja, priority_labels_en },
 	[F_HOST] = {
 		F_HOST, "smtp", "host",
 		"送信サーバー名", "SMTP server",
-		"送信サーバー名を設定します。設定値はご契約のSMTPサーバーによって異なります。"
-		"詳細はご契約のSMTPサーバーの事業者にお問い合わせください。",
-		"The outgoing mail server. Its name depends on your mail provider; ask them "
-		"when in doubt.",
-		FK_HOST, "", NULL, FIELD_REQUIRED, NULL },
+		"送信サーバー名を設定します。\n"
+		"※設定値はご契約のSMTPサーバーによって異なります。"
+		"詳細はご契約のSMTPサーバーの事業者にお問い合わせください。\n"
+		"※Microsoft Exchange Onlineについては、SMTP 設定には利用できかねることを"
+		"確認しております。",
+		"The outgoing mail (SMTP) server.\n"
+		"The values depend on the SMTP server you have a contract for; ask its provider "
+		"for details.\n"
+		"Microsoft Exchange Online cannot be used for the shop's SMTP settings.",
+		FK_HOST, "", NULL, FIELD_REQUIRED, NULL, NULL, NULL },
 	[F_PORT] = {
 		F_PORT, "smtp", "port",
 		"ポート番号", "Port",
-		"ポート番号を設定します。主なメールサーバーでは587です(465はTLSで接続します)。",
-		"The server's port: 587 for the common providers (465 means TLS from the start).",
-		FK_PORT, "587", NULL, FIELD_REQUIRED, NULL },
+		"ポート番号を設定します。\n"
+		"主なメールサーバーでは587です(465はTLSで接続します)。",
+		"The server's port.\n"
+		"587 with the common providers (465 means TLS from the start).",
+		FK_PORT, "587", NULL, FIELD_REQUIRED, NULL, NULL, NULL },
 	[F_USERNAME] = {
 		F_USERNAME, "smtp", "username",
 		"ユーザー名", "User name",
-		"メールサーバーで認証が必要な場合のユーザ名を設定します。"
+		"メールサーバーで認証が必要な場合のユーザ名を設定します。\n"
 		"通常はご利用のメールアドレスです。",
-		"The user name the mail server asks for; usually the full mail address.",
-		FK_TEXT, "", NULL, 0, NULL },
+		"The user name, when the mail server requires a login.\n"
+		"Usually your full mail address.",
+		FK_TEXT, "", NULL, 0, NULL, NULL, NULL },
 	[F_PASSWORD] = {
 		F_PASSWORD, "smtp", "password",
 		"パスワード", "Password",
-		"メールサーバーで認証が必要な場合のパスワードを設定します。",
-		"The password the mail server asks for.",
-		FK_SECRET, "", NULL, FIELD_SECRET, NULL },
+		"メールサーバーで認証が必要な場合のパスワードを設定します。\n"
+		"Google Workspaceの場合は、発行したアプリパスワード(16文字)です。",
+		"The password, when the mail server requires a login.\n"
+		"For Google Workspace, the app password you generated (16 characters).",
+		FK_SECRET, "", NULL, FIELD_SECRET, NULL, NULL, NULL },
 	[F_AUTH] = {
 		F_AUTH, "smtp", "auth",
-		"認証方式（高度な設定）", "Authentication (advanced)",
-		"メールサーバーで認証が必要な場合の認証方法を選択します。"
+		"認証方式(高度な設定)", "Authentication (advanced)",
+		"メールサーバーで認証が必要な場合の認証方法を選択します。\n"
 		"※通常は「PLAIN」が選択されています。",
-		"How to log in to the mail server. Usually PLAIN.",
-		FK_CHOICE, "plain", auth_choices, FIELD_REQUIRED | FIELD_ADVANCED, NULL },
+		"How to log in, when the mail server requires a login.\n"
+		"Usually PLAIN.",
+		FK_CHOICE, "plain", auth_choices, FIELD_REQUIRED | FIELD_ADVANCED, NULL,
+		auth_labels_ja, auth_labels_en },
 	[F_TLS] = {
 		F_TLS, "smtp", "tls",
-		"TLS認証（高度な設定）", "TLS (advanced)",
-		"TLS 認証の有効・無効を設定します。※通常は「有効」設定です。"
-		"有効で認証ができないときのみ無効で設定ください。(セキュリティ上「有効」が推奨です)",
-		"Encrypt the connection (required when on). Usually on; turn it off only when the "
-		"server cannot be used with it (on is recommended for security).",
-		FK_CHOICE, "on", onoff_choices, FIELD_REQUIRED | FIELD_ADVANCED, NULL },
+		"TLS認証(高度な設定)", "TLS (advanced)",
+		"TLS 認証の有効・無効を設定します。\n"
+		"※通常は「有効」設定です。有効で認証ができないときのみ無効で設定ください。"
+		"(セキュリティ上「有効」が推奨です)",
+		"Whether the connection is encrypted with TLS (required while on).\n"
+		"Usually on; turn it off only when the login fails with it on (on is "
+		"recommended for security).",
+		FK_CHOICE, "on", onoff_choices, FIELD_REQUIRED | FIELD_ADVANCED, NULL,
+		tls_labels_ja, tls_labels_en },
 	[F_CA_FILE] = {
 		F_CA_FILE, "smtp", "ca_file",
-		"CAファイル（高度な設定）", "CA file (advanced)",
+		"CAファイル(高度な設定)", "CA file (advanced)",
 		"独自の認証局(テスト用など)の証明書を使う場合のPEMファイルのパスです。"
 		"空欄ならシステムの証明書を使います。",
 		"A PEM file of CA certificates for a private or test CA; empty uses the system's "
 		"certificates. Certificates are always verified.",
-		FK_PATH, "", NULL, FIELD_ADVANCED, NULL },
+		FK_PATH, "", NULL, FIELD_ADVANCED, NULL, NULL, NULL },
 	[F_SMS_AUTH] = {
 		F_SMS_AUTH, "options", "sms_auth",
 		"SMS会員認証機能", "SMS member authentication",
-		"[オプション]SMS会員認証機能をご契約済みの場合は on にします。",
-		"On when the shop has the SMS member authentication option.",
-		FK_CHOICE, "off", onoff_choices, FIELD_REQUIRED, NULL },
+		"[オプション]SMS会員認証機能のご契約の有無です。"
+		"ご契約済みで「Twilioを使用する:ON」の場合に通知優先設定が表示されます。",
+		"Whether the shop has the SMS member authentication option. With it, and "
+		"\"Use Twilio\" ON, the notification priority is shown.",
+		FK_CHOICE, "off", onoff_choices, FIELD_REQUIRED, NULL,
+		contract_labels_ja, contract_labels_en },
 	[F_TWILIO] = {
 		F_TWILIO, "options", "twilio",
 		"Twilioを使用する", "Use Twilio",
-		"「設定 > 外部連携アカウント管理 > Twilio」で「Twilioを使用する:ON」の場合は on にします。",
-		"On when \"Use Twilio\" is ON under Settings > External accounts > Twilio.",
-		FK_CHOICE, "off", onoff_choices, FIELD_REQUIRED, NULL },
+		"「設定 > 外部連携アカウント管理 > Twilio」の「Twilioを使用する」です。"
+		"SMS会員認証機能をご契約済みで ON の場合に通知優先設定が表示されます。",
+		"\"Use Twilio\" under Settings > External account management > Twilio. With it "
+		"ON and the SMS member authentication option, the notification priority is shown.",
+		FK_CHOICE, "off", onoff_choices, FIELD_REQUIRED, NULL,
+		twilio_labels_ja, twilio_labels_en },
 	[F_DNS_SERVER] = {
 		F_DNS_SERVER, "dns", "server",
 		"DNSサーバー", "DNS server",
-		"DNS チェックで問い合わせる DNS サーバー(IPv4 アドレス、:ポート番号も可)です。"
-		"空欄ならシステムの設定を使います。",
-		"The DNS server the DNS check asks (an IPv4 address, optionally :port); empty "
-		"uses the system's.",
-		FK_NAMESERVER, "", NULL, 0, NULL },
+		"DNS チェックで問い合わせる DNS サーバー(IPv4 または IPv6 アドレス、"
+		":ポート番号も可)です。空欄ならシステムの設定を使います。",
+		"The DNS server the DNS check asks (an IPv4 or IPv6 address, optionally with a "
+		"port); empty uses the system's.",
+		FK_NAMESERVER, "", NULL, 0, NULL, NULL, NULL },
 	[F_DNS_SELECTORS] = {
 		F_DNS_SELECTORS, "dns", "dkim_selectors",
 		"DKIMセレクタ", "DKIM selectors",
@@ -155,7 +229,7 @@ const struct field settings_fields[F_COUNT] = {
 		"空欄ならプロバイダの既定を試します。",
 		"Where the DNS check looks for DKIM keys (comma-separated selectors; the key is at "
 		"SELECTOR._domainkey.DOMAIN); empty tries the provider's usual one.",
-		FK_SELECTORS, "", NULL, 0, NULL },
+		FK_SELECTORS, "", NULL, 0, NULL, NULL, NULL },
 };
 
 const struct field *settings_field_by_name(const char *dotted)
@@ -190,6 +264,15 @@ const char *settings_label(enum field_id id)
 const char *settings_help(enum field_id id)
 {
 	return i18n_pick(settings_fields[id].help_ja, settings_fields[id].help_en);
+}
+
+const char *settings_choice_label(enum field_id id, const char *value)
+{
+	const struct field *f = &settings_fields[id];
+	for (size_t i = 0; f->choices && f->choice_labels_ja && f->choices[i]; i++)
+		if (!strcasecmp(value, f->choices[i]))
+			return i18n_pick(f->choice_labels_ja[i], f->choice_labels_en[i]);
+	return value;
 }
 
 void settings_from_doc(struct settings *s, const struct ini_doc *doc)

@@ -74,6 +74,10 @@ struct field {
 	/* NULL: always shown. Otherwise shown and editable only while
 	 * visible->shown() returns true; a hidden value is kept untouched. */
 	const struct visibility *visible;
+	/* FK_CHOICE: how each of choices[] is shown, in the same order and
+	 * NULL-terminated likewise (「有効」 for "on"); NULL elsewhere. */
+	const char *const *choice_labels_ja;
+	const char *const *choice_labels_en;
 };
 
 extern const struct field settings_fields[F_COUNT];
@@ -93,7 +97,14 @@ const struct field *settings_field_by_name(const char *dotted);
 const char *settings_field_name(enum field_id id);
 /* The field's label in the current language. */
 const char *settings_label(enum field_id id);
+/* The help text: the guide's sentences, lines separated by "\n". */
 const char *settings_help(enum field_id id);
+/* How a choice's value is shown in the current language: "有効" for tls
+ * "on" in Japanese, "On" in English (the value matched without regard to
+ * ASCII case). A value that is not one of the field's choices, or a field
+ * without choices, is shown as it is: value itself is returned. Static
+ * strings (or value); never NULL. The file and `get` keep the values. */
+const char *settings_choice_label(enum field_id id, const char *value);
 
 /* The values of one configuration. value[i] is NULL when the file does not
  * set the key; settings_get() then answers the default. */

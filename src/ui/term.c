@@ -12,6 +12,7 @@
 #include <wchar.h>
 
 #include "mailset/i18n.h"
+#include "mailset/textwrap.h"
 #include "mailset/ui/keys.h"
 #include "mailset/ui/lineedit.h"
 #include "mailset/util.h"
@@ -206,7 +207,7 @@ attr_t term_style(enum style s)
 
 int term_width(const char *s)
 {
-	return utf8_width(s);
+	return textwrap_width(s);
 }
 
 int term_put(WINDOW *w, int y, int x, const char *s, int maxw, attr_t a)
@@ -241,250 +242,12 @@ int term_put(WINDOW *w, int y, int x, const char *s, int maxw, attr_t a)
 	return used;
 }
 
-static bool no_line_start(const char *p)
-{
-	static const char *const marks[] = { "。", "、", "」", "』", "）", "！", "？", "ー", "ッ", "ャ",
-					     "ュ", "ョ", "っ", "ゃ", "ゅ", "ょ", ")", ".", ",", ":", NULL };
-	for (int i = 0; marks[i]; i++)
-		if (!strncmp(p, marks[i], strlen(marks[i])))
-			return true;
-	return false;
-}
-
 size_t term_wrap(const char *s, int width, char ***out)
 {
-	size_t n = 0, len = strlen(s);
-	*out = NULL;
-	if (width < 4)
-		width = 4;
-	const char *p = s, *end_all = s + len;
-	while (p < end_all) {
-		/* brk: where this line may end; skip: what the next starts after */
-		const char *start = p, *brk = NULL, *skip = NULL;
-		int w = 0;
-		bool prev_wide = false;
-		while (p < end_all && *p != '\n') {
-			uint32_t cp;
-			size_t k = utf8_decode(p, (size_t)(end_all - p), &cp);
-			if (!k)
-				cp = '?', k = 1;
-			int cw = le_width((wchar_t)cp);
-			bool wide = cw == 2;
-			/* A line may break at a blank, or between characters
-			 * where one is Japanese (no blanks there), but never
-			 * before closing punctuation. */
-			if (cp == ' ') {
-				brk = p, skip = p + 1;
-			} else if ((wide || prev_wide) && p > start && !no_line_start(p)) {
-				brk = p, skip = p;
-			}
-			if (w + cw > width)
-				break;
-			prev_wide = wide;
-			w += cw;
-			p += k;
-		}
-		const char *end = p;
-		if (p < end_all && *p != '\n' && brk && brk > start) {
-			end = brk;
-			p = skip;
-		} else if (p < end_all && *p == '\n') {
-			p++;
-		}
-		*out = xrealloc(*out, (n + 1) * sizeof **out);
-		(*out)[n++] = xstrndup(start, (size_t)(end - start));
-	}
-	return n;
-}
-
-/* term_wrap_values(): the pieces of one line (no "\n"). A word is what may
- * not be broken: a run of characters between blanks, where a blank inside a
- * double-quoted value does not count, and where (outside quotes) a line may
- * also break between Japanese characters as in term_wrap(). */
-struct wv_piece {
-	const char *s;
-	size_t len;
-	int w;
-	bool blank;
-};
-
-#define WRAP_MARK "\xE2\x86\xA9" /* ↩, one cell wide (not East Asian ambiguous) */
-
-struct wv_out {
-	char **v;
-	size_t n;
-	struct strbuf line;
-	int w;
-};
-
-static void wv_flush(struct wv_out *o)
-{
-	o->v = xrealloc(o->v, (o->n + 1) * sizeof *o->v);
-	o->v[o->n++] = sb_steal(&o->line);
-	o->w = 0;
-}
-
-static void wv_drop(struct wv_out *o)
-{
-	sb_free(&o->line);
-	o->line = (struct strbuf){ 0 };
-	o->w = 0;
-}
-
-/* Where the quoted value opening at *p ends (after its closing quote), or
- * NULL when nothing closes it: then the quote is an ordinary character. */
-static const char *quote_end(const char *p, const char *end)
-{
-	for (const char *q = p + 1; q < end; q++) {
-		if (*q == '\\' && q + 1 < end)
-			q++;
-		else if (*q == '"')
-			return q + 1;
-	}
-	return NULL;
-}
-
-static size_t wv_pieces(const char *s, const char *end, struct wv_piece **out)
-{
-	struct wv_piece *v = NULL;
-	size_t n = 0;
-	bool prev_wide = false;
-	for (const char *p = s; p < end;) {
-		bool blank = *p == ' ';
-		/* a new piece: at a change between blank and word, or between
-		 * two characters of a word where one is Japanese */
-		const char *qe = NULL;
-		uint32_t cp;
-		size_t k = utf8_decode(p, (size_t)(end - p), &cp);
-		if (!k)
-			cp = '?', k = 1;
-		int cw = utf8_char_width(cp);
-		bool wide = cw == 2;
-		if (*p == '"')
-			qe = quote_end(p, end);
-		bool start = !n || v[n - 1].blank != blank ||
-			     (!blank && (wide || prev_wide) && !no_line_start(p));
-		if (start) {
-			v = xrealloc(v, (n + 1) * sizeof *v);
-			v[n++] = (struct wv_piece){ p, 0, 0, blank };
-		}
-		if (qe) {
-			/* the quoted value, and what sticks to it, in one piece */
-			v[n - 1].len += (size_t)(qe - p);
-			for (const char *q = p; q < qe;) {
-				size_t kk = utf8_decode(q, (size_t)(qe - q), &cp);
-				if (!kk)
-					cp = '?', kk = 1;
-				v[n - 1].w += utf8_char_width(cp);
-				q += kk;
-			}
-			p = qe;
-			prev_wide = false;
-			continue;
-		}
-		v[n - 1].len += k;
-		v[n - 1].w += cw;
-		prev_wide = wide;
-		p += k;
-	}
-	*out = v;
-	return n;
+	return textwrap(s, width, out);
 }
 
 size_t term_wrap_values(const char *s, int width, char ***out)
 {
-	struct wv_out o = { 0 };
-	if (width < 4)
-		width = 4;
-	const char *end_all = s + strlen(s);
-	for (const char *seg = s; seg < end_all;) {
-		const char *nl = memchr(seg, '\n', (size_t)(end_all - seg));
-		const char *end = nl ? nl : end_all;
-		struct wv_piece *pc;
-		size_t np = wv_pieces(seg, end, &pc);
-		size_t i = 0;
-		bool words = false; /* the line holds a word (not just the indentation) */
-		/* the indentation stays, as long as it leaves room for words */
-		if (np && pc[0].blank) {
-			int ind = pc[0].w < width - 8 ? pc[0].w : width - 8 > 0 ? width - 8 : 0;
-			sb_addf(&o.line, "%*s", ind, "");
-			o.w = ind;
-			i = 1;
-		}
-		const struct wv_piece *sep = NULL;
-		for (; i < np; i++) {
-			const struct wv_piece *p = &pc[i];
-			if (p->blank) {
-				sep = p;
-				continue;
-			}
-			int sw = words && sep ? sep->w : 0;
-			if (o.w + sw + p->w <= width) {
-				if (sw)
-					sb_addf(&o.line, "%.*s", (int)sep->len, sep->s);
-				sb_addf(&o.line, "%.*s", (int)p->len, p->s);
-				o.w += sw + p->w;
-				words = true;
-				sep = NULL;
-				continue;
-			}
-			sep = NULL;
-			if (p->w <= width) {
-				/* on the next line (an indentation alone goes) */
-				if (words)
-					wv_flush(&o);
-				else
-					wv_drop(&o);
-				sb_addf(&o.line, "%.*s", (int)p->len, p->s);
-				o.w = p->w;
-				words = true;
-				continue;
-			}
-			/* Longer than a line: on lines of its own, cut with the
-			 * mark (after an indentation only when 8 cells remain). */
-			if (words)
-				wv_flush(&o);
-			else if (width - o.w < 8)
-				wv_drop(&o);
-			const char *q = p->s, *qend = p->s + p->len;
-			int rest = p->w;
-			while (q < qend) {
-				if (o.w + rest <= width) {
-					sb_addf(&o.line, "%.*s", (int)(qend - q), q);
-					o.w += rest;
-					break;
-				}
-				bool any = false;
-				while (q < qend) {
-					uint32_t cp;
-					size_t k = utf8_decode(q, (size_t)(qend - q), &cp);
-					if (!k)
-						cp = '?', k = 1;
-					int cw = utf8_char_width(cp);
-					if (o.w + cw > width - 1 && any)
-						break;
-					sb_addf(&o.line, "%.*s", (int)k, q);
-					o.w += cw;
-					rest -= cw;
-					q += k;
-					any = true;
-				}
-				sb_adds(&o.line, WRAP_MARK);
-				wv_flush(&o);
-			}
-			/* nothing joins the end of a cut value */
-			if (o.w)
-				wv_flush(&o);
-			words = false;
-		}
-		if (words || o.w)
-			wv_flush(&o);
-		else if (!np && nl)
-			wv_flush(&o); /* an empty line between two */
-		free(pc);
-		seg = nl ? nl + 1 : end;
-	}
-	sb_free(&o.line);
-	*out = o.v;
-	return o.n;
+	return textwrap_values(s, width, out);
 }

@@ -60,17 +60,11 @@ attr_t term_style(enum style s);
 /* Draw UTF-8 text at y, x in at most maxw cells; longer text ends in "…".
  * Returns the cells used. */
 int term_put(WINDOW *w, int y, int x, const char *s, int maxw, attr_t a);
-/* Display width of UTF-8 text. */
+/* Display width of UTF-8 text, and the text broken into lines: the pure
+ * functions of textwrap.h (textwrap_width(), textwrap(), textwrap_values()),
+ * under the names the screens use. */
 int term_width(const char *s);
-/* Split UTF-8 text into lines of at most width cells, breaking at blanks
- * where possible and at "\n". Returns the number of lines; lines[i] are new
- * strings (free each and the array). */
-size_t term_wrap(const char *s, int width, char ***lines);
-/* The same for text that holds values to copy, such as DNS records: a
- * double-quoted value ("...") is never broken at its blanks. A word or value
- * wider than a line takes lines of its own, cut at width - 1 cells with "↩"
- * (U+21A9: one cell, unlike the East Asian ambiguous "…"). The indentation
- * of a line stays on its first line. Pure: no curses. */
-size_t term_wrap_values(const char *s, int width, char ***lines);
+size_t term_wrap(const char *s, int width, char ***out);
+size_t term_wrap_values(const char *s, int width, char ***out);
 
 #endif
