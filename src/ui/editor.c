@@ -369,8 +369,11 @@ static void draw_value(const struct editor *ed, WINDOW *w, int y, int x, int fw,
 		wattron(w, fill);
 		mvwhline(w, y, x, ' ', fw);
 		wattroff(w, fill);
+		/* in the user's language; the file keeps its value */
 		char *v = le_get(le);
-		char *shown = focused ? xasprintf("\xE2\x97\x80 %s \xE2\x96\xB6", v) : xstrdup(v);
+		const char *label = settings_choice_label(id, v);
+		char *shown = focused ? xasprintf("\xE2\x97\x80 %s \xE2\x96\xB6", label ? label : v)
+			: xstrdup(label ? label : v);
 		term_put(w, y, x, shown, fw, a);
 		free(shown);
 		free(v);
