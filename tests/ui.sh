@@ -233,7 +233,8 @@ t_edit_sender_name() {
 	screen
 	expect_cursor_on "$label"
 	keys C-u
-	wait_gone 'ecforceお客様窓口' || return
+	# (the help line's example keeps the name: look at the field's row)
+	wait_row_lacks "$label" 'ecforceお客様窓口' || return
 	local col0
 	col0=$(cursor_col)
 	type_text 'ショップ窓口'
@@ -506,8 +507,8 @@ t_wizard_save() {
 	wait_for 'sv◯◯◯.xserver.jp' || return
 	on_screen 'サーバーパネル' "the server step (the preset's notes)"
 	expect_row_has 'ポート番号' '587'
-	expect_row_has '認証方式' 'plain'
-	expect_row_has 'TLS認証' 'on'
+	expect_row_has '認証方式' 'PLAIN'
+	expect_row_has 'TLS認証' '有効'
 	type_text '123'
 	wait_for 'sv123.xserver.jp' || return
 	keys Enter Enter Enter Enter
@@ -849,8 +850,8 @@ t_long_value() {
 	wait_for "$(msg '* 未保存' '* unsaved')" || return
 	grep -qE '…[^ ]*\.co\.jp' "$T_DIR/screen" || fail "the focused value's cut start has no …: $(screen_flat)"
 	keys Down
-	wait_for "customer-support@my-shop-ex" || return
-	grep -qE 'customer-support@my-shop-ex[^ ]*…' "$T_DIR/screen" ||
+	wait_for "customer-support@my-sh" || return
+	grep -qE 'customer-support@my-sh[^ ]*…' "$T_DIR/screen" ||
 		fail "the value's cut end has no …: $(screen_flat)"
 	keys F10
 	wait_for "$(msg '[S] 保存して終了' '[S] Save and quit')" || return

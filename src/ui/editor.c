@@ -578,17 +578,15 @@ void editor_draw_keybar(WINDOW *w, int y, int x, int width, const enum scope *sc
 	keys_each(sc, (size_t)n, bar_item, &bar);
 }
 
-void editor_draw_footer(const struct editor *ed, const char *help, const enum scope *sc, int n,
-			int nhide)
+void editor_draw_footer(const struct editor *ed, const char *text, const enum scope *sc, int n,
+			int nhide, int rows)
 {
 	int lines = LINES, cols = COLS;
-	for (int y = lines - 4; y < lines; y++) {
+	for (int y = lines - 1 - rows; y < lines; y++) {
 		wmove(stdscr, y, 0);
 		wclrtoeol(stdscr);
 	}
-	/* the help line, or the status of the last command while there is one */
-	const char *text = ed->status[0] ? ed->status : help;
 	attr_t a = ed->status[0] ? term_style(ed->status_style) : A_NORMAL;
-	editor_draw_text(stdscr, lines - 4, 1, cols - 2, lines - 1, text, a);
+	editor_draw_text(stdscr, lines - 1 - rows, 1, cols - 2, lines - 1, text, a);
 	editor_draw_keybar(stdscr, lines - 1, 0, cols, sc, n, nhide, -1, A_NORMAL);
 }

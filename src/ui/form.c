@@ -11,7 +11,7 @@
 #include "mailset/util.h"
 
 #define SIDEBAR_W 20
-#define LABEL_W 26
+#define LABEL_W 30
 
 static const struct {
 	const char *section;  /* settings section, or NULL */
@@ -209,6 +209,21 @@ static enum pane_id form_child(const struct editor *ed, struct area a, struct ar
 	return PANE_ID_NONE;
 }
 
+static int form_need(const struct editor *ed)
+{
+	if (ed->pane == PANE_TEST)
+		return LINES;
+	int ids[F_COUNT], n = pane_fields(ed, ed->pane, ids), rows = 0;
+	bool advanced = false;
+	int fw = value_width(pane_box((struct area){ 0, 0, LINES, COLS }));
+	for (int i = 0; i < n; i++)
+		rows += has_advanced_heading(ids[i], &advanced) +
+			editor_field_rows(ed, LABEL_W, fw, ids[i], focused(ed, ids[i]));
+	if (ed->pane == PANE_DNS)
+		rows += 1 + 10; /* the report: ten rows at least */
+	return 1 + 2 + rows + 4;
+}
+
 /* ---------------------------------------------------------------- keys */
 
 static void move_focus(struct editor *ed, int dir)
@@ -344,6 +359,7 @@ const struct screen_ops form_screen = {
 	.help = editor_field_help,
 	.key = form_key,
 	.child = form_child,
+	.need = form_need,
 };
 
 void form_start(struct editor *ed, int focus)

@@ -29,6 +29,34 @@ struct view {
 	struct area a, sub;
 };
 
+/* The help line's text: the pane's, else the screen's; the status
+ * replaces it while there is one. */
+static const char *help_text(const struct editor *ed, const struct view *v)
+{
+	if (ed->status[0])
+		return ed->status;
+	return v->pane && v->pane->help ? v->pane->help(ed) : v->screen->help ? v->screen->help(ed)
+										: "";
+}
+
+#define FOOTER_HELP_ROWS 3
+
+/* The rows the help takes: three, or as many as it needs while the screen
+ * can spare them. */
+static int help_rows(const struct editor *ed, const struct view *v)
+{
+	char **lines;
+	int n = (int)term_wrap(help_text(ed, v), COLS - 2, &lines);
+	for (int i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	if (n <= FOOTER_HELP_ROWS)
+		return FOOTER_HELP_ROWS;
+	int spare = LINES - (v->screen->need ? v->screen->need(ed) : LINES);
+	return FOOTER_HELP_ROWS + (spare <= 0 ? 0 : n - FOOTER_HELP_ROWS < spare ? n - FOOTER_HELP_ROWS
+									     : spare);
+}
+
 static struct view view_of(const struct editor *ed)
 {
 	static const struct screen_ops *const panes[] = {
@@ -37,6 +65,15 @@ static struct view view_of(const struct editor *ed)
 	struct view v = { ed->screen, NULL, { 0, 0, LINES, COLS }, { 0, 0, 0, 0 } };
 	if (v.screen->child)
 		v.pane = panes[v.screen->child(ed, v.a, &v.sub)];
+	/* A long help text takes the rows the screen can spare: the area's
+	 * last four rows are the footer's (three of help, the key bar); more
+	 * help rows shorten the area. */
+	int extra = help_rows(ed, &v) - FOOTER_HELP_ROWS;
+	if (extra > 0) {
+		v.a.h -= extra;
+		if (v.screen->child)
+			v.pane = panes[v.screen->child(ed, v.a, &v.sub)];
+	}
 	return v;
 }
 
@@ -109,9 +146,7 @@ static void draw(struct editor *ed)
 	v.screen->draw(ed, v.a, &cur);
 	if (v.pane)
 		v.pane->draw(ed, v.sub, &cur);
-	const char *help = v.pane && v.pane->help ? v.pane->help(ed)
-		: v.screen->help ? v.screen->help(ed) : "";
-	editor_draw_footer(ed, help, sc, n, npane);
+	editor_draw_footer(ed, help_text(ed, &v), sc, n, npane, LINES - v.a.h + FOOTER_HELP_ROWS);
 	if (cur.y >= 0 && !ed->dlg) {
 		curs_set(1);
 		wmove(stdscr, cur.y, cur.x);

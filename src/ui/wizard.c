@@ -359,7 +359,18 @@ static void wizard_fit(struct editor *ed, struct area a)
 {
 	int ids[F_COUNT], n = step_fields(wiz(ed), wiz(ed)->step, ids);
 	for (int i = 0; i < n; i++)
-		editor_fit_edit(&ed->edit[ids[i]], a.w - 6 - 27);
+		editor_fit_edit(&ed->edit[ids[i]], a.w - 6 - 31);
+}
+
+static int wizard_need(const struct editor *ed)
+{
+	const struct wizard *wz = wiz(ed);
+	int ids[F_COUNT], n = step_fields(wz, wz->step, ids), rows = 0;
+	if (!n || wz->step == W_SERVER)
+		return LINES; /* lists, the test, the summary, the provider's notes */
+	for (int i = 0; i < n; i++)
+		rows += editor_field_rows(ed, 30, COLS - 6 - 31, ids[i], ids[i] == ed->focus) + 1;
+	return 3 + 4 + rows + 5;
 }
 
 static enum pane_id wizard_child(const struct editor *ed, struct area a, struct area *sub)
@@ -435,19 +446,19 @@ static void wizard_draw(const struct editor *ed, struct area ar, struct cursor *
 			if (!*settings_get(&ed->cfg.s, i) || !settings_visible(&ed->cfg.s, i))
 				continue;
 			const char *v = settings_get(&ed->cfg.s, i);
-			term_put(stdscr, y, x, settings_label(i), 26, A_NORMAL);
+			term_put(stdscr, y, x, settings_label(i), 30, A_NORMAL);
 			if (i == F_BCC) {
 				/* the whole list, an address a row */
 				char *copy = xstrdup(v), *save = NULL;
 				for (char *a = strtok_r(copy, ", ", &save); a && y < maxy;
 				     a = strtok_r(NULL, ", ", &save))
-					term_put(stdscr, y++, x + 27, a, w - 27, term_style(ST_HEADING));
+					term_put(stdscr, y++, x + 31, a, w - 31, term_style(ST_HEADING));
 				free(copy);
 				continue;
 			}
-			term_put(stdscr, y++, x + 27,
+			term_put(stdscr, y++, x + 31,
 				 (settings_fields[i].flags & FIELD_SECRET) && *v ? "********" : v,
-				 w - 27, term_style(ST_HEADING));
+				 w - 31, term_style(ST_HEADING));
 		}
 		break;
 	}
@@ -468,7 +479,7 @@ static void wizard_draw(const struct editor *ed, struct area ar, struct cursor *
 		for (int i = 0; i < n && y < maxy; i++) {
 			int fx = -1;
 			bool focused = ids[i] == ed->focus && !ed->dlg;
-			int used = editor_draw_field(ed, stdscr, y, x, 26, w - 27, ids[i], focused, &fx);
+			int used = editor_draw_field(ed, stdscr, y, x, 30, w - 31, ids[i], focused, &fx);
 			if (focused)
 				*cur = (struct cursor){ y, fx };
 			y += used + 1;
@@ -504,4 +515,5 @@ const struct screen_ops wizard_screen = {
 	.help = editor_field_help,
 	.key = wizard_key,
 	.child = wizard_child,
+	.need = wizard_need,
 };

@@ -132,10 +132,10 @@ int editor_draw_field(const struct editor *ed, WINDOW *w, int y, int x, int lw, 
 int editor_field_rows(const struct editor *ed, int lw, int fw, enum field_id id, bool focused);
 /* Wrapped text from row y, at most to maxy; returns the next row. */
 int editor_draw_text(WINDOW *w, int y, int x, int width, int maxy, const char *text, attr_t a);
-/* The help (or the status while there is one) on the rows above the last,
- * and the key bar of the scopes on the last line. */
-void editor_draw_footer(const struct editor *ed, const char *help, const enum scope *sc, int n,
-			int nhide);
+/* The help (or the status) text on the rows rows above the last, and the
+ * key bar of the scopes on the last line. */
+void editor_draw_footer(const struct editor *ed, const char *text, const enum scope *sc, int n,
+			int nhide, int rows);
 /* The key bar of a chain of scopes: "key label" pairs in width cells at y,
  * x; the first nhide scopes (a pane's, which has a hint line of its own)
  * are looked at but not shown; the sel-th pair is shown chosen (-1: none). */

@@ -39,6 +39,8 @@ enum request {
 /* The panes a screen can show inside it. */
 enum pane_id { PANE_ID_NONE, PANE_ID_TEST, PANE_ID_DNS };
 
+/* Where a screen draws. Its last four rows are the footer's (ui.c draws
+ * the help there and the key bar on the last): a screen lays out in h - 4. */
 struct area {
 	int y, x, h, w;
 };
@@ -63,6 +65,9 @@ struct screen_ops {
 	 * panes: a screen names one, it does not call it). */
 	enum pane_id (*child)(const struct editor *ed, struct area a, struct area *sub); /* optional */
 	void (*enter)(struct editor *ed);     /* optional: it has just been shown */
+	/* The rows it needs, footer included (a long help text may take the
+	 * rest); optional: all of them. */
+	int (*need)(const struct editor *ed);
 	int (*fd)(const struct editor *ed);   /* optional: poll this (-1: nothing) */
 	int (*input)(struct editor *ed);      /* ... which is readable: UI_* flags */
 };
