@@ -46,6 +46,7 @@ elif begin make_run_says_where_mail_lands; then
 		wait_screen 'demo exited 0' 5 || fail "run-demo.sh did not exit 0"
 	fi
 	tm kill-server 2>/dev/null
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
 end; fi
 
 finish
