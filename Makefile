@@ -139,7 +139,7 @@ DEMO = $(B)/demo/mail.ini
 run:
 	$(Q)scripts/deps.sh run
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)DEMO_RESET=$(DEMO_RESET) scripts/run-demo.sh
+	$(Q)DEMO_RESET=$(DEMO_RESET) B='$(B)' scripts/run-demo.sh
 
 # make check T="smtp check_verdict" ONLY=REGEX: see tests/run.sh.
 check:

@@ -6,11 +6,13 @@
 # `make run DEMO_RESET=1` starts again from the shipped example.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
+# the build directory (make run B=...)
+case ${B:-build} in /*) b=$B ;; *) b="$top/${B:-build}" ;; esac
 export MAILSET_DATADIR="$top/share/mailset"
-export MAILSET_LOCALEDIR="$top/build/locale"
-demo_dir="$top/build/demo"
+export MAILSET_LOCALEDIR="$b/locale"
+demo_dir="$b/demo"
 demo="$demo_dir/mail.ini"
-bin="$top/build/mailset"
+bin="$b/mailset"
 mkdir -p "$demo_dir"
 if [ ! -f "$demo" ] || [ -n "${DEMO_RESET:-}" ]; then
 	cp "$top/share/mailset/examples/mail.ini" "$demo"
@@ -46,11 +48,21 @@ rm -f "$demo_dir/smtpd.pw"
 port=$(cat "$ready")
 "$bin" -c "$demo" set smtp.host=127.0.0.1 "smtp.port=$port" "smtp.ca_file=$demo_dir/certs/ca.pem" >/dev/null
 
-echo "Demo SMTP server: 127.0.0.1:$port (messages land in build/demo/received/)"
+received="$demo_dir/received"
+count() { find "$received" -name '*.eml' 2>/dev/null | wc -l; }
+before=$(count)
+# Said before the editor takes the screen, and again after it.
+echo "Demo SMTP server: 127.0.0.1:$port. A test send (F5) lands in"
+echo "  ${received#"$top"/}/NNN.eml (the message) and NNN.json (its envelope)."
 if [ ! -t 0 ] || [ ! -t 1 ]; then
 	# No terminal (a script, CI): show the command line at work instead.
 	"$bin" -c "$demo" check
 	"$bin" -c "$demo" test-send
 	exit $?
 fi
-"$bin" -c "$demo"
+printf 'Press Enter to open the editor (Ctrl-C to stop) '
+read -r _ || exit 0
+rc=0
+"$bin" -c "$demo" || rc=$?
+echo "Messages received during this run: $(($(count) - before)), in ${received#"$top"/}/"
+exit $rc

@@ -132,9 +132,9 @@ static void print_problem(FILE *fp, const struct config *c, const struct problem
 
 /* ------------------------------------------------------------------ check */
 
-/* Add the warnings about the provider of the SMTP host; a missing presets
- * directory is reported when loud. */
-static void provider_warnings(const struct settings *s, struct problems *ps, bool loud)
+/* Add the problems the rules of the SMTP host's provider find; a missing
+ * presets directory is reported when loud. */
+static void provider_problems(const struct settings *s, struct problems *ps, bool loud)
 {
 	struct preset_list pl;
 	char *err;
@@ -189,7 +189,7 @@ static int cmd_check(struct config *c, int argc, char **argv)
 	size_t errors = file_problems(c, multiline);
 	struct problems ps = { 0 };
 	validate_all(&c->s, &ps);
-	provider_warnings(&c->s, &ps, true);
+	provider_problems(&c->s, &ps, true);
 	for (size_t i = 0; i < ps.n; i++) {
 		if (multiline[ps.v[i].field])
 			continue;
@@ -291,22 +291,23 @@ static char *read_secret(const char *name)
 	return line;
 }
 
-/* Print the warnings of rules between fields that involve the fields the
- * command changed. */
+/* Print what the rules between fields, and the provider's, say about the
+ * fields the command changed (warnings: errors refused the change) and
+ * about the SMTP host (errors too: a file's host may break them). */
 static void warn_after_change(struct config *c, const bool *changed)
 {
 	struct problems ps = { 0 };
 	for (int i = 0; i < F_COUNT; i++)
 		if (changed[i])
 			validate_one(&c->s, i, &ps);
-	provider_warnings(&c->s, &ps, false);
+	provider_problems(&c->s, &ps, false);
 	for (size_t i = 0; i < ps.n; i++) {
 		bool seen = false;
 		for (size_t j = 0; j < i && !seen; j++)
 			seen = ps.v[j].field == ps.v[i].field && !strcmp(ps.v[j].msg, ps.v[i].msg);
 		if (!seen)
 			fprintf(stderr, "mailset: %s: %s%s\n", settings_field_name(ps.v[i].field),
-				_("warning: "), ps.v[i].msg);
+				ps.v[i].sev == SEV_WARNING ? _("warning: ") : "", ps.v[i].msg);
 	}
 	problems_free(&ps);
 }
@@ -325,11 +326,12 @@ static int app_password_len(const struct settings *s)
 	return n;
 }
 
-/* Validate the changed fields of c->s; print each error as "key: reason".
- * Returns the number of errors. */
+/* Validate the changed fields of c->s, by their own rules and by the rules
+ * of the SMTP host's provider; print each error as "key: reason". Returns
+ * the number of errors. */
 static size_t check_changes(const struct config *c, const bool *changed)
 {
-	size_t errors = 0;
+	struct problems ps = { 0 };
 	for (int i = 0; i < F_COUNT; i++) {
 		if (!changed[i])
 			continue;
@@ -337,12 +339,17 @@ static size_t check_changes(const struct config *c, const bool *changed)
 		const char *hidden = settings_hidden_reason(&c->s, i);
 		if (!why && hidden)
 			why = xstrdup(hidden);
-		if (why) {
-			fprintf(stderr, "%s: %s\n", settings_field_name(i), why);
-			free(why);
+		if (why)
+			problems_add(&ps, i, SEV_ERROR, why);
+	}
+	provider_problems(&c->s, &ps, false);
+	size_t errors = 0;
+	for (size_t i = 0; i < ps.n; i++)
+		if (ps.v[i].sev == SEV_ERROR && changed[ps.v[i].field]) {
+			fprintf(stderr, "%s: %s\n", settings_field_name(ps.v[i].field), ps.v[i].msg);
 			errors++;
 		}
-	}
+	problems_free(&ps);
 	return errors;
 }
 
@@ -483,8 +490,9 @@ static int cmd_preset(struct config *c, int argc, char **argv)
 		goto out;
 	}
 	if (!p->supported) {
-		fprintf(stderr, _("mailset: %s cannot be used for the shop's SMTP settings\n"),
-			preset_name(p));
+		char *why = preset_refusal(p);
+		fprintf(stderr, "mailset: %s\n", why);
+		free(why);
 		if (*preset_notes(p))
 			fprintf(stderr, "%s\n", preset_notes(p));
 		rc = EX_DATAERR;
@@ -500,7 +508,18 @@ static int cmd_preset(struct config *c, int argc, char **argv)
 		goto out;
 	}
 	h = validate_normalize(F_HOST, host ? host : p->host, 0);
+	/* the general rules first; the provider's forms where they pass, and
+	 * for a ◯ left in the host, which they name better */
 	char *why = validate_field(F_HOST, h);
+	if (!why || strstr(h, "\xE2\x97\xAF")) {
+		char *m = preset_host_problem(p, h);
+		if (!m)
+			m = presets_host_problem(&pl, h);
+		if (m) {
+			free(why);
+			why = m;
+		}
+	}
 	if (why) {
 		fprintf(stderr, "%s: %s\n", settings_field_name(F_HOST), why);
 		free(why);
@@ -587,6 +606,7 @@ static int cmd_test_send(struct config *c, int argc, char **argv)
 	/* Nothing goes out while a setting is wrong. */
 	struct problems ps = { 0 };
 	validate_all(&c->s, &ps);
+	provider_problems(&c->s, &ps, false);
 	size_t errors = 0;
 	for (size_t i = 0; i < ps.n; i++)
 		if (ps.v[i].sev == SEV_ERROR) {

@@ -109,6 +109,42 @@ static const char *show(char *buf, const char *s, size_t n)
 	return buf;
 }
 
+/* s with the full-width forms of ASCII characters (U+FF01..U+FF5E, typed
+ * with a Japanese input method left on) made half-width, or NULL when s
+ * has none. A new string. */
+static char *halfwidth_of(const char *s)
+{
+	struct strbuf sb = { 0 };
+	bool any = false;
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, n - i, &cp);
+		if (!k) {
+			sb_addc(&sb, s[i++]);
+			continue;
+		}
+		if (cp >= 0xFF01 && cp <= 0xFF5E) {
+			sb_addc(&sb, (char)(cp - 0xFEE0));
+			any = true;
+		} else {
+			sb_add(&sb, s + i, k);
+		}
+		i += k;
+	}
+	if (!any) {
+		sb_free(&sb);
+		return NULL;
+	}
+	return sb_steal(&sb);
+}
+
+/* The separators of Japanese text a list may have been typed with. */
+static bool is_fullwidth_separator(uint32_t cp)
+{
+	return cp == 0x3001 || cp == 0xFF0C || cp == 0xFF1B; /* 、，； */
+}
+
 /* ----------------------------------------------------------------- lists */
 
 struct items {
@@ -346,6 +382,12 @@ static char *check_address(const char *s, bool in_list)
 			return xstrdup(_("'＠' is the full-width at sign; type the half-width '@'"));
 		if (is_control(cp))
 			return xasprintf(_("the character %s is not allowed in an address; remove it"), c);
+		if (is_fullwidth_separator(cp))
+			return xasprintf(in_list ?
+					 _("%s is a full-width separator; separate addresses with the "
+					   "half-width comma ','") :
+					 _("%s is not allowed in an address; several addresses go only in "
+					   "the BCC field, separated with the half-width comma ','"), c);
 		if (cp == ',' || cp == ';')
 			return xasprintf(in_list ?
 					 _("the character %s is not allowed in an address; separate "
@@ -563,10 +605,17 @@ char *validate_host(const char *s)
 	}
 	if (!utf8_valid(s, n))
 		return xstrdup(_("the server name is not valid UTF-8 text; retype it"));
-	/* A preset's template: the user has yet to fill in the ◯ part. */
-	if (strstr(s, "\xE2\x97\xAF"))
-		return xstrdup(_("replace the \xE2\x97\xAF part with your server's number or name "
-				 "(see your provider's control panel)"));
+	/* A preset's template: the user has yet to fill in the ◯ part (a
+	 * provider's own rule, presets_check(), names it better). */
+	const char *ph = strstr(s, "\xE2\x97\xAF");
+	if (ph) {
+		const char *e = ph;
+		while (!strncmp(e, "\xE2\x97\xAF", 3))
+			e += 3;
+		return xasprintf(_("type the part your provider gave you in place of %.*s in %s "
+				   "(see the provider's control panel)"),
+				 (int)(e - ph), ph, show(sb, s, n));
+	}
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
 		size_t k = utf8_decode(s + i, n - i, &cp);
@@ -618,9 +667,16 @@ char *validate_port(const char *s)
 	size_t n = strlen(s);
 	if (!n)
 		return xstrdup(_("enter a port number from 1 to 65535 (usually 587)"));
-	if (!all_digits(s))
-		return xasprintf(_("'%s' is not a number; enter a port number from 1 to 65535 "
-				   "(usually 587)"), show(sb, s, n));
+	if (!all_digits(s)) {
+		char *half = halfwidth_of(s);
+		char *m = half && all_digits(half) ?
+			  xasprintf(_("'%s' is written with full-width digits; type the port in "
+				      "half-width digits: %s"), show(sb, s, n), half) :
+			  xasprintf(_("'%s' is not a number; enter a port number from 1 to 65535 "
+				      "(usually 587)"), show(sb, s, n));
+		free(half);
+		return m;
+	}
 	unsigned long v = n > 5 ? 65536 : strtoul(s, NULL, 10);
 	if (v == 0 || v > 65535)
 		return xasprintf(_("%s is out of range; a port number is from 1 to 65535 "
@@ -640,6 +696,14 @@ static char *choice_list(const char *const *choices)
 		sb_adds(&sb, choices[i]);
 	}
 	return sb_steal(&sb);
+}
+
+static bool is_choice(const char *s, const char *const *choices)
+{
+	for (size_t i = 0; choices && choices[i]; i++)
+		if (strcasecmp(s, choices[i]) == 0)
+			return true;
+	return false;
 }
 
 char *validate_choice(const char *s, const char *const *choices)
@@ -704,6 +768,15 @@ char *validate_nameserver(const char *s)
 	}
 	static const char *const how = N_("write an IPv4 or IPv6 address, optionally with a "
 					  "port, e.g. 127.0.0.1:5353 or [::1]:5353");
+	char *half = halfwidth_of(s);
+	if (half) {
+		char *m = validate_nameserver(half), sb[SHOW_BUF];
+		if (!m)
+			m = xasprintf(_("'%s' is written with full-width characters; type it in "
+					"half-width: %s"), show(sb, s, strlen(s)), half);
+		free(half);
+		return m;
+	}
 	if (hl >= sizeof host)
 		return xstrdup(_(how));
 	memcpy(host, hs, hl);
@@ -720,6 +793,14 @@ char *validate_nameserver(const char *s)
 
 char *validate_selectors(const char *s)
 {
+	for (size_t i = 0, n = strlen(s); i < n;) {
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, n - i, &cp);
+		if (k && is_fullwidth_separator(cp))
+			return xasprintf(_("'%.*s' is a full-width separator; separate selectors with "
+					   "the half-width comma ','"), (int)k, s + i);
+		i += k ? k : 1;
+	}
 	for (const char *p = s; *p; p++)
 		if (!is_alnum(*p) && !strchr("-_., ", *p))
 			return (unsigned char)*p > 0x20 && (unsigned char)*p < 0x7f
@@ -979,6 +1060,20 @@ static void run(const struct settings *s, enum field_id only, struct problems *o
 		    xstrdup(_("required unless the authentication method is none: enter the user "
 			      "name, usually the full mail address")));
 
+	/* The login the method asks for cannot succeed without a password:
+	 * a warning, since the server is the judge (the test send tells). */
+	const char *auth = settings_get(s, F_AUTH);
+	if ((all || only == F_PASSWORD || only == F_AUTH) && settings_visible(s, F_PASSWORD) &&
+	    !*settings_get(s, F_PASSWORD) && strcasecmp(auth, "none") != 0 &&
+	    is_choice(auth, settings_fields[F_AUTH].choices)) {
+		char *a = validate_normalize(F_AUTH, auth, 0);
+		add(out, F_PASSWORD, SEV_WARNING,
+		    xasprintf(_("empty, while the authentication method is %s: the server will "
+				"refuse the login; enter the password, or set the authentication "
+				"method to none if the server needs no login"), a));
+		free(a);
+	}
+
 	if ((all || only == F_BCC || only == F_CONTACT_EMAIL) && settings_visible(s, F_BCC))
 		bcc_rules(s, all || only == F_BCC, out);
 
@@ -1008,6 +1103,11 @@ void validate_all(const struct settings *s, struct problems *out)
 void validate_one(const struct settings *s, enum field_id id, struct problems *out)
 {
 	run(s, id, out);
+}
+
+void problems_add(struct problems *p, enum field_id f, enum severity sev, char *msg)
+{
+	add(p, f, sev, msg);
 }
 
 size_t problems_errors(const struct problems *p)

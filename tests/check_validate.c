@@ -234,6 +234,19 @@ START_TEST(list_refuses)
 	REFUSE(validate_address_list("a@example.com\nbad"), "address 2 (bad)");
 	REFUSE(validate_address_list("a@example.com;b@example.com"), "separate addresses with ','");
 	REFUSE(validate_address_list("a@example.com b@example.com"), "separate addresses with ','");
+	/* the separators of Japanese text */
+	REFUSE(validate_address_list("a@example.com、b@example.com"),
+	       "'、' is a full-width separator; separate addresses with the half-width comma ','");
+	REFUSE(validate_address_list("a@example.com，b@example.com"),
+	       "'，' is a full-width separator; separate addresses with the half-width comma ','");
+	REFUSE(validate_address_list("a@example.com；b@example.com"),
+	       "'；' is a full-width separator; separate addresses with the half-width comma ','");
+	REFUSE(validate_address_list("a@example.com, b@example.com、"),
+	       "address 2 (b@example.com、): '、' is a full-width separator");
+	/* one address: several go only in the BCC field */
+	REFUSE(validate_address("a@example.com、b@example.com"),
+	       "'、' is not allowed in an address; several addresses go only in the BCC field, "
+	       "separated with the half-width comma ','");
 	/* a control character is named, never printed */
 	char *m = validate_address_list("x\ay@example.com");
 	ck_assert_ptr_nonnull(m);
@@ -254,6 +267,16 @@ START_TEST(name_accepts)
 	ACCEPT(validate_display_name("（）＜＞［］：；＠＼，．＂"));
 	ACCEPT(validate_display_name("O'Brien & Sons - shop!"));
 	ACCEPT(validate_display_name("ショップ🛒"));
+}
+END_TEST
+
+START_TEST(nameserver_fullwidth)
+{
+	REFUSE(validate_nameserver("１２７．０．０．１"),
+	       "is written with full-width characters; type it in half-width: 127.0.0.1");
+	REFUSE(validate_nameserver("127.0.0.1：５３５３"), "half-width: 127.0.0.1:5353");
+	REFUSE(validate_selectors("google、default"),
+	       "'、' is a full-width separator; separate selectors with the half-width comma ','");
 }
 END_TEST
 
@@ -391,7 +414,12 @@ START_TEST(host_ip)
 	ACCEPT(validate_host("2001:db8::25"));
 	ACCEPT(validate_host("[2001:DB8::25]"));
 	ACCEPT(validate_host("::ffff:192.0.2.1"));
-	REFUSE(validate_host("sv\xE2\x97\xAF\xE2\x97\xAF\xE2\x97\xAF.xserver.jp"), "part with your server's");
+	/* a template's ◯ left in: the part is named by where it is */
+	REFUSE(validate_host("sv\xE2\x97\xAF\xE2\x97\xAF\xE2\x97\xAF.xserver.jp"),
+	       "in place of \xE2\x97\xAF\xE2\x97\xAF\xE2\x97\xAF in "
+	       "sv\xE2\x97\xAF\xE2\x97\xAF\xE2\x97\xAF.xserver.jp");
+	REFUSE(validate_host("\xE2\x97\xAF.example.com"),
+	       "in place of \xE2\x97\xAF in \xE2\x97\xAF.example.com");
 	REFUSE(validate_host("1.2.3.999"), "not a valid IPv4 address");
 	REFUSE(validate_host("1.2.3"), "not a valid IPv4 address");
 	REFUSE(validate_host("12345"), "not a valid IPv4 address");
@@ -475,7 +503,14 @@ START_TEST(port_rule)
 	REFUSE(validate_port(" 587"), "not a number");
 	REFUSE(validate_port("-1"), "not a number");
 	REFUSE(validate_port("+587"), "not a number");
-	REFUSE(validate_port("５８７"), "not a number");
+	/* full-width digits: typed with the Japanese input on */
+	REFUSE_EXACTLY(validate_port("５８７"),
+		       "'５８７' is written with full-width digits; type the port in half-width "
+		       "digits: 587");
+	REFUSE(validate_port("5８7"), "half-width digits: 587");
+	REFUSE(validate_port("４６５ "), "not a number");
+	REFUSE(validate_port("７０００００"), "half-width digits: 700000");
+	REFUSE(validate_port("５８ａ"), "not a number");
 	REFUSE(validate_port("0587"), "leading zeros");
 }
 END_TEST
@@ -730,8 +765,9 @@ START_TEST(all_empty)
 	ck_assert_uint_eq(count(&p, F_SYSTEM_EMAIL, SEV_ERROR), 1);
 	ck_assert_uint_eq(count(&p, F_HOST, SEV_ERROR), 1);
 	ck_assert_uint_eq(count(&p, F_USERNAME, SEV_ERROR), 1);
+	ck_assert_uint_eq(count(&p, F_PASSWORD, SEV_WARNING), 1);
 	ck_assert_uint_eq(problems_errors(&p), 4);
-	ck_assert_uint_eq(p.n, 4);
+	ck_assert_uint_eq(p.n, 5);
 	problems_free(&p);
 	ck_assert_uint_eq(p.n, 0);
 	ck_assert_ptr_null(p.v);
@@ -764,6 +800,51 @@ START_TEST(all_username_rule)
 		ck_assert_uint_eq(count(&p, F_USERNAME, SEV_ERROR), 1);
 		problems_free(&p);
 	}
+	settings_free(&s);
+}
+END_TEST
+
+START_TEST(all_password_rule)
+{
+	struct settings s;
+	good_settings(&s);
+	settings_set(&s, F_PASSWORD, "");
+	struct problems p = { 0 };
+	/* auth is plain by default: a login without a password fails */
+	validate_all(&s, &p);
+	ck_assert_uint_eq(p.n, 1);
+	ck_assert_uint_eq(problems_errors(&p), 0);
+	ck_assert_str_eq(find_msg(&p, F_PASSWORD, SEV_WARNING),
+			 "empty, while the authentication method is plain: the server will refuse "
+			 "the login; enter the password, or set the authentication method to none "
+			 "if the server needs no login");
+	problems_free(&p);
+	const char *need[] = { "plain", "LOGIN", "cram-md5" };
+	for (size_t i = 0; i < 3; i++) {
+		settings_set(&s, F_AUTH, need[i]);
+		validate_all(&s, &p);
+		ck_assert_uint_eq(count(&p, F_PASSWORD, SEV_WARNING), 1);
+		problems_free(&p);
+		/* changing the method or the password brings it; the host does not */
+		validate_one(&s, F_AUTH, &p);
+		ck_assert_uint_eq(count(&p, F_PASSWORD, SEV_WARNING), 1);
+		problems_free(&p);
+		validate_one(&s, F_PASSWORD, &p);
+		ck_assert_uint_eq(count(&p, F_PASSWORD, SEV_WARNING), 1);
+		problems_free(&p);
+		validate_one(&s, F_HOST, &p);
+		ck_assert_uint_eq(p.n, 0);
+		problems_free(&p);
+	}
+	settings_set(&s, F_AUTH, "none");
+	validate_all(&s, &p);
+	ck_assert_uint_eq(p.n, 0);
+	problems_free(&p);
+	settings_set(&s, F_AUTH, "plain");
+	settings_set(&s, F_PASSWORD, "secret");
+	validate_all(&s, &p);
+	ck_assert_uint_eq(p.n, 0);
+	problems_free(&p);
 	settings_free(&s);
 }
 END_TEST
@@ -851,10 +932,10 @@ START_TEST(all_appends)
 	struct settings s = { 0 };
 	struct problems p = { 0 };
 	validate_all(&s, &p);
-	size_t n = p.n;
+	size_t n = p.n, errors = problems_errors(&p);
 	validate_all(&s, &p);
 	ck_assert_uint_eq(p.n, 2 * n);
-	ck_assert_uint_eq(problems_errors(&p), 2 * n);
+	ck_assert_uint_eq(problems_errors(&p), 2 * errors);
 	problems_free(&p);
 }
 END_TEST
@@ -985,6 +1066,7 @@ static Suite *validate_suite(void)
 	tcase_add_test(tc, name_accepts);
 	tcase_add_test(tc, name_length);
 	tcase_add_test(tc, nameserver_v4_v6);
+	tcase_add_test(tc, nameserver_fullwidth);
 	tcase_add_loop_test(tc, name_special, 0, (int)(sizeof specials / sizeof *specials));
 	tcase_add_test(tc, name_special_message);
 	tcase_add_loop_test(tc, name_control, 0, (int)(sizeof controls / sizeof *controls));
@@ -1023,6 +1105,7 @@ static Suite *validate_suite(void)
 	tcase_add_test(tc, all_clean);
 	tcase_add_test(tc, all_empty);
 	tcase_add_test(tc, all_username_rule);
+	tcase_add_test(tc, all_password_rule);
 	tcase_add_test(tc, all_bcc_rules);
 	tcase_add_test(tc, all_tls_off);
 	tcase_add_test(tc, all_hidden_skipped);

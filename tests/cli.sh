@@ -84,6 +84,111 @@ expect_out_has "smtp.tls: warning: port 465 is TLS from the start"
 grep -q unencrypted "$T_DIR/out" && fail "the plaintext warning on port 465: $(out | tr '\n' '|')"
 end; fi
 
+# A provider's template host, filled in wrongly (admin guide: sv◯◯◯.xserver.jp,
+# mail◯◯◯.onamae.ne.jp): an error for check, set and preset alike.
+if begin check_template_hosts; then
+f=$T_DIR/mail.ini
+for bad in 'svsv12345.xserver.jp:written twice' 'mail.onamae.ne.jp:server number is missing' \
+	   'sv1234:sv1234.xserver.jp or sv1234.xbiz.ne.jp' 'sv◯◯◯.xserver.jp:type your server number' \
+	   'svabc.xserver.jp:digits only'; do
+	mkvalid "$f"
+	sed -i "s/^host = .*/host = ${bad%%:*}/" "$f"
+	ms -c "$f" check
+	expect_rc 78 "check ${bad%%:*}"
+	expect_out_has "$f:9: smtp.host: "
+	expect_out_has "${bad#*:}"
+	expect_nowhere "$f: OK"
+done
+mkvalid "$f"
+sed -i "s/^host = .*/host = sv12345.xserver.jp/" "$f"
+ms -c "$f" check
+expect_rc 0
+end; fi
+
+if begin set_template_host_refused; then
+f=$T_DIR/mail.ini; mkvalid "$f"
+cp "$f" "$T_DIR/orig.ini"
+ms -c "$f" set smtp.host=svsv12345.xserver.jp
+expect_rc 65
+expect_err_has "smtp.host: 'sv' is written twice; the server name is sv12345.xserver.jp"
+expect_same "$T_DIR/orig.ini" "$f"
+ms -c "$f" preset xserver --host svsv12345.xserver.jp
+expect_rc 65
+expect_err_has "written twice"
+expect_same "$T_DIR/orig.ini" "$f"
+ms -c "$f" preset onamae --host mail.onamae.ne.jp
+expect_rc 65
+expect_err_has "server number is missing"
+expect_same "$T_DIR/orig.ini" "$f"
+ms -c "$f" set smtp.host=sv12345.xserver.jp
+expect_rc 0
+end; fi
+
+# Exchange Online typed by hand: the preset's refusal, everywhere.
+if begin check_exchange_online_error; then
+f=$T_DIR/mail.ini; mkvalid "$f"
+ms -c "$f" preset exchange-online
+expect_rc 65
+why=$(head -n 1 "$T_DIR/err"); why=${why#mailset: }
+sed -i "s/^host = .*/host = smtp.office365.com/" "$f"
+ms -c "$f" check
+expect_rc 78
+expect_out_has "$f:9: smtp.host: $why"
+expect_nowhere "$f: OK"
+mkvalid "$f"
+cp "$f" "$T_DIR/orig.ini"
+ms -c "$f" set smtp.host=SMTP.Office365.com
+expect_rc 65
+expect_err_has "smtp.host: $why"
+expect_same "$T_DIR/orig.ini" "$f"
+end; fi
+
+# auth plain/login with no password: a warning, check still OK.
+if begin check_empty_password_warns; then
+f=$T_DIR/mail.ini; mkvalid "$f"
+sed -i "s/^password = .*/password =/" "$f"
+for a in plain login cram-md5; do
+	sed -i "s/^auth = .*/auth = $a/" "$f"
+	ms -c "$f" check
+	expect_rc 0 "auth $a"
+	expect_out_has "smtp.password: warning: empty, while the authentication method is $a"
+	expect_out_has "$f: OK"
+done
+sed -i "s/^auth = .*/auth = none/" "$f"
+ms -c "$f" check
+expect_rc 0
+grep -q 'smtp.password' "$T_DIR/out" && fail "auth none: $(tr '\n' '|' <"$T_DIR/out")"
+end; fi
+
+# Typed with the Japanese input on: full-width separators and digits.
+if begin set_fullwidth_refused; then
+f=$T_DIR/mail.ini; mkvalid "$f"
+cp "$f" "$T_DIR/orig.ini"
+ms -c "$f" set smtp.port=５８７
+expect_rc 65
+expect_err_has "half-width digits: 587"
+ms -c "$f" set basic.bcc=a@example.com、b@example.com
+expect_rc 65
+expect_err_has "half-width comma"
+ms -c "$f" set basic.bcc=a@example.com，b@example.com
+expect_rc 65
+expect_err_has "half-width comma"
+expect_same "$T_DIR/orig.ini" "$f"
+end; fi
+
+# The live check measures a Google app password as it is saved.
+if begin check_app_password_with_spaces; then
+f=$T_DIR/mail.ini; mkvalid "$f"
+sed -i -e "s/^host = .*/host = smtp.gmail.com/" -e "s/^password = .*/password = abcd efgh ijkl mnop/" "$f"
+ms -c "$f" check
+expect_rc 0
+grep -q 'app password' "$T_DIR/out" && fail "16 letters in groups warned about: $(tr '\n' '|' <"$T_DIR/out")"
+sed -i "s/^password = .*/password = abcd efgh ijkl mno/" "$f"
+ms -c "$f" check
+expect_rc 0
+expect_out_has "this one has 15 characters, not counting the spaces"
+end; fi
+
 if begin check_broken_line; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 sed -i '3i this line has no equals sign' "$f"

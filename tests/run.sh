@@ -88,8 +88,19 @@ sanitized() {
 }
 
 # Each test writes its report (what it printed, then the verdicts run.sh
-# adds) to $logdir/NAME.report and "PASSED FAILED SKIPPED SECONDS" to
-# $logdir/NAME.counts.
+# adds) to $logdir/NAME.report and "PASSED FAILED SKIPPED SECONDS CPU" to
+# $logdir/NAME.counts (CPU: user and system seconds of the test and of the
+# processes it waited for, servers included).
+
+# timed CPUFILE COMMAND...: COMMAND, its CPU seconds written to CPUFILE.
+timed() {
+	local TIMEFORMAT='%U %S' out=$1
+	shift
+	{ time "$@" 2>&3 3>&-; } 3>&2 2>"$out.time"
+	local rc=$?
+	awk 'END { printf "%.1f", $1 + $2 }' "$out.time" >"$out"
+	return $rc
+}
 
 # check_one NAME: a Check program.
 check_one() {
@@ -101,7 +112,7 @@ check_one() {
 		echo "0 1 0 0" >"$logdir/$name.counts"
 		return
 	fi
-	"$bin" >"$log" 2>&1
+	timed "$logdir/$name.cpu" "$bin" >"$log" 2>&1
 	rc=$?
 	cat "$log"
 	summary=$(grep -E '^[0-9]+%: Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' "$log" | tail -n 1)
@@ -127,14 +138,14 @@ check_one() {
 			bad=$((bad + 1))
 		fi
 	fi
-	echo "$p $bad 0 $(secs_since "$t0")" >"$logdir/$name.counts"
+	echo "$p $bad 0 $(secs_since "$t0") $(cat "$logdir/$name.cpu")" >"$logdir/$name.counts"
 }
 
 # suite_one NAME: tests/NAME.sh.
 suite_one() {
 	local base=$1 log=$logdir/$1.log err=$logdir/$1.err t0 rc p f s
 	t0=$(now)
-	bash "$here/$base.sh" >"$log" 2>"$err"
+	timed "$logdir/$base.cpu" bash "$here/$base.sh" >"$log" 2>"$err"
 	rc=$?
 	cat "$log"
 	p=$(grep -c '^PASS ' "$log")
@@ -154,7 +165,7 @@ suite_one() {
 	if [ -s "$err" ] && { [ -n "$VERBOSE" ] || [ "$f" -gt 0 ]; }; then
 		sed 's/^/    stderr: /' "$err" | head -40
 	fi
-	echo "$p $f $s $(secs_since "$t0")" >"$logdir/$base.counts"
+	echo "$p $f $s $(secs_since "$t0") $(cat "$logdir/$base.cpu")" >"$logdir/$base.counts"
 }
 
 # --- what to run ---------------------------------------------------------------
@@ -228,22 +239,24 @@ run_job() {
 }
 
 timings=()
+cpu_total=0
 # report "A B": print what the job's tests printed and add up their counts.
 report() {
-	local n p f s secs
+	local n p f s secs cpu
 	for n in $1; do
 		cat "$logdir/$n.report"
-		if read -r p f s secs <"$logdir/$n.counts" 2>/dev/null; then
+		if read -r p f s secs cpu <"$logdir/$n.counts" 2>/dev/null; then
 			:
 		else
 			echo "FAIL $n: no result (run.sh)"
-			p=0 f=1 s=0 secs=0
+			p=0 f=1 s=0 secs=0 cpu=0
 		fi
-		echo "# time $n $secs s"
+		echo "# time $n $secs s (cpu ${cpu:-?} s)"
 		passed=$((passed + p))
 		failed=$((failed + f))
 		skipped=$((skipped + s))
-		timings+=("$secs $n")
+		timings+=("$secs $n ${cpu:-?}")
+		cpu_total=$(awk -v a="$cpu_total" -v b="${cpu:-0}" 'BEGIN { printf "%.1f", a + b }')
 	done
 }
 
@@ -285,13 +298,14 @@ fi
 # The table: slowest first, then the whole run. A whole run (no ONLY) keeps
 # its times for the next run's order.
 if [ ${#timings[@]} -gt 1 ]; then
-	echo "# seconds per test, slowest first ($njobs at a time):"
-	printf '%s\n' "${timings[@]}" | sort -rn | awk '{ printf "#   %7.1f  %s\n", $1, $2 }'
-	echo "# time total $(secs_since "$t_start") s"
+	echo "# seconds per test, slowest first ($njobs at a time), and CPU seconds:"
+	printf '%s\n' "${timings[@]}" | sort -rn | awk '{ printf "#   %7.1f %7s  %s\n", $1, $3, $2 }'
+	echo "# time total $(secs_since "$t_start") s (cpu $cpu_total s)"
 fi
 if [ -z "${ONLY:-}" ] && [ ${#timings[@]} -gt 0 ] && mkdir -p "$(dirname "$times_file")" 2>/dev/null; then
 	for t in "${timings[@]}"; do
-		last_secs[${t#* }]=${t%% *}
+		read -r s n _ <<<"$t"
+		last_secs[$n]=$s
 	done
 	for n in "${!last_secs[@]}"; do
 		echo "${last_secs[$n]} $n"

@@ -3,6 +3,12 @@
  * A preset file has one [preset] section:
  *   name_ja, name_en    the provider's name
  *   host                host template; "◯" marks what the user completes
+ *   host_forms          comma-separated templates of every form its server
+ *                       names take, one run of ◯ each (default: host)
+ *   host_part           what the ◯ part may be: "digits" (a server number)
+ *                       or "name" (letters, digits and '-'); required when
+ *                       the host has ◯
+ *   host_part_ja/_en    what the ◯ part is called ("サーバー番号")
  *   host_pattern        comma-separated fnmatch(3) globs of its hosts
  *   port, auth, tls     the values to apply
  *   supported           "no" for a provider the shop cannot use
@@ -36,6 +42,8 @@ struct preset {
 	char *notes_ja, *notes_en;
 	char *mx_pattern, *dkim_selectors, *spf_include; /* may be NULL */
 	char *dkim, *dns_a_records;                      /* may be NULL */
+	char *host_forms;                                /* may be NULL: host */
+	char *host_part, *host_part_ja, *host_part_en;   /* NULL without ◯ */
 	int order;           /* display order */
 };
 
@@ -74,8 +82,27 @@ void preset_apply(const struct preset *p, const char *host, struct settings *s);
  * (what validate_normalize() takes to remove the blanks Google shows
  * inside one), or 0: no such provider, or l is NULL. */
 int presets_app_password_len(const struct preset_list *l, const struct settings *s);
-/* Warnings about the provider the SMTP host belongs to: one the shop cannot
- * use (Exchange Online), or an app password of the wrong length. */
+/* What is wrong with host as a server name of p, judged by p's forms
+ * (host_forms): the ◯ part left in it, left empty ("mail.onamae.ne.jp"),
+ * not what host_part says ("svabc.xserver.jp"), the literal text around it
+ * typed twice ("svsv12345.xserver.jp"), or the name cut short after the
+ * part ("sv1234"). A new translated sentence, or NULL when host is fine or
+ * has no form of p's. */
+char *preset_host_problem(const struct preset *p, const char *host);
+/* The same for the preset whose host_pattern host matches, else the first
+ * preset that finds host cut short; NULL when none has anything to say (l
+ * may be NULL). */
+char *presets_host_problem(const struct preset_list *l, const char *host);
+/* Why p (supported = no) is refused, as a new translated sentence: the
+ * one reason `preset`, `check`, `set` and the editor give. */
+char *preset_refusal(const struct preset *p);
+/* The rules of the provider the SMTP host belongs to, appended to out after
+ * validate_all() or validate_one() filled it: errors for a host that does
+ * not fit its provider's forms (presets_host_problem(); a host the general
+ * rules already refused keeps their message, unless a ◯ is left in it,
+ * which the provider names better) or belongs to one the shop cannot use
+ * (Exchange Online, preset_refusal()); a warning for an app password of the
+ * wrong length, measured without the blanks Google shows (as saved). */
 void presets_check(const struct preset_list *l, const struct settings *s,
 		   struct problems *out);
 const char *preset_notes(const struct preset *p);

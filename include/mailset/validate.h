@@ -58,6 +58,8 @@ struct problems {
 void validate_all(const struct settings *s, struct problems *out);
 /* Only the rules that involve field id (for set and the editor). */
 void validate_one(const struct settings *s, enum field_id id, struct problems *out);
+/* Append one problem; msg (a new string) becomes the list's. */
+void problems_add(struct problems *p, enum field_id f, enum severity sev, char *msg);
 size_t problems_errors(const struct problems *p);
 void problems_free(struct problems *p);
 
