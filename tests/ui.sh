@@ -1035,6 +1035,34 @@ t_shop_test() {
 	expect_rc 0
 }
 
+# Hosts in the shape of a provider's template are checked against it, as
+# they are typed.
+t_template_hosts() {
+	LANG_UI=en
+	local f=$T_DIR/mail.ini
+	fixture "$f"
+	ui_start en 80 24 -- -c "$f"
+	wait_for "$KEYBAR_LAST" || return
+	keys NPage
+	wait_for '▸SMTP server' || return
+	keys C-u
+	type_text 'svsv12345.xserver.jp'
+	wait_for 'written twice' || return
+	keys C-u
+	type_text 'mail.onamae.ne.jp'
+	wait_for 'server number is missing' || return
+	keys C-u
+	type_text 'sv12345.xserver.jp'
+	wait_gone 'server number is missing' || return
+	not_on_screen 'written twice'
+	keys Escape
+	wait_for '127.0.0.1' || return
+	keys F10
+	wait_exit || return
+	expect_rc 0
+	expect_same "$FIXTURE" "$f" "the file"
+}
+
 # ------------------------------------------------------------- the list
 
 START=$(date +%s.%N)
@@ -1096,6 +1124,7 @@ run_test quit_lists_changes_en t_quit_lists_changes en
 run_test wizard_existing_keeps_values t_wizard_existing
 run_test bcc_list_add_delete t_bcc_list
 run_test shop_like_test_two_messages t_shop_test
+run_test template_shaped_hosts_refused t_template_hosts
 
 END=$(date +%s.%N)
 echo "# ui.sh took $(awk -v a="$START" -v b="$END" 'BEGIN { printf "%.1f", b - a }') s" >&2
