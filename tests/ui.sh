@@ -476,7 +476,7 @@ wizard_to_name() {
 	wait_for "$WZ_PATTERN" || return 1
 	wait_for '2. お問い合わせ専用' || return 1
 	keys Down
-	wait_for '▸ 2. お問い合わせ専用' || return 1
+	wait_for '▸ (●) 2. お問い合わせ専用' || return 1
 	keys Enter
 	wait_for "$WZ_ADDRESSES" || return 1
 	type_text 'info@shop.example.jp'
@@ -553,7 +553,7 @@ t_wizard_back() {
 	on_screen 'noreply@shop.example.jp' "step 2 after PgUp"
 	keys PPage
 	wait_for "$WZ_PATTERN" || return
-	on_screen '▸ 2. お問い合わせ専用' "step 1 after PgUp (the pattern chosen)"
+	on_screen '▸ (●) 2. お問い合わせ専用' "step 1 after PgUp (the pattern chosen)"
 	keys Enter
 	wait_for "$WZ_ADDRESSES" || return
 	on_screen 'info@shop.example.jp' "step 2 again"
@@ -1063,6 +1063,28 @@ t_template_hosts() {
 	expect_same "$FIXTURE" "$f" "the file"
 }
 
+# The guide's setup 3 (a BCC to a helpdesk) is added to 1 or 2 with Space:
+# the addresses step then asks for the BCC too.
+t_wizard_setup3() {
+	LANG_UI=en
+	local f=$T_DIR/new.ini
+	ui_start en 80 24 -- -c "$f"
+	wait_for 'Choose a common setup' || return
+	keys Down Down
+	wait_for '▸ [ ] 3.' || return
+	keys Space
+	wait_for '▸ [x] 3.' || return
+	on_screen '(●) 2.' "setup 2 kept while 3 is added"
+	keys Enter
+	wait_for 'Mail addresses' || return
+	on_screen 'BCC for automatic mail' "the addresses step with setup 3"
+	keys Escape
+	wait_for 'Quit the setup' || return
+	keys y
+	wait_exit || return
+	[ -e "$f" ] && fail "an abandoned setup left $f"
+}
+
 # ------------------------------------------------------------- the list
 
 START=$(date +%s.%N)
@@ -1125,6 +1147,7 @@ run_test wizard_existing_keeps_values t_wizard_existing
 run_test bcc_list_add_delete t_bcc_list
 run_test shop_like_test_two_messages t_shop_test
 run_test template_shaped_hosts_refused t_template_hosts
+run_test wizard_setup3_added_to_2 t_wizard_setup3
 
 END=$(date +%s.%N)
 echo "# ui.sh took $(awk -v a="$START" -v b="$END" 'BEGIN { printf "%.1f", b - a }') s" >&2

@@ -13,7 +13,9 @@ enum step { W_PATTERN, W_ADDRESSES, W_NAME, W_PROVIDER, W_SERVER, W_LOGIN, W_TES
 
 struct wizard {
 	enum step step;
-	int pattern;         /* 0..2: the guide's よくある設定例 1-3 */
+	int pattern;         /* 0, 1: the guide's よくある設定例 1 or 2 */
+	bool bcc;            /* ... with 3 (a BCC to a helpdesk) added */
+	int cur;             /* the cursor on that list: 0..2 */
 	int sel;             /* W_PROVIDER: preset index, n = enter by hand */
 	int focus;           /* index into the step's fields */
 	char *auto_system;   /* the system_email we offered, while untouched */
@@ -60,7 +62,7 @@ static int step_fields(const struct wizard *wz, enum step s, int *ids)
 {
 	int n = 0;
 	for (int i = 0; i < 4 && steps[s].fields[i] != NONE; i++)
-		if (steps[s].fields[i] != F_BCC || wz->pattern == 2)
+		if (steps[s].fields[i] != F_BCC || wz->bcc)
 			ids[n++] = steps[s].fields[i];
 	return n;
 }
@@ -120,7 +122,7 @@ static void offer_system(struct editor *ed)
 	if (!at || !at[1])
 		return;
 	char *v = wz->pattern == 0 ? xstrdup(contact)
-		: xasprintf("%s@%s", wz->pattern == 1 ? "noreply" : "support", at + 1);
+		: xasprintf("noreply@%s", at + 1);
 	offer(ed, F_SYSTEM_EMAIL, &wz->auto_system, v);
 	free(v);
 }
@@ -248,6 +250,8 @@ static int wizard_scopes(const struct editor *ed, enum scope *out)
 	int ids[F_COUNT], n = 0;
 	if (ed->focus == F_BCC)
 		out[n++] = SC_BCC;
+	if (wz->step == W_PATTERN)
+		out[n++] = SC_WIZARD_PATTERN;
 	out[n++] = is_list(wz->step) ? SC_WIZARD_LIST
 		: step_fields(wz, wz->step, ids) ? SC_WIZARD_FIELDS : SC_WIZARD;
 	return n;
@@ -288,6 +292,12 @@ static int wizard_key(struct editor *ed, enum action act, int key)
 	case ACT_LIST:
 		editor_request(ed, REQ_BCC_LIST);
 		return UI_HANDLED;
+	case ACT_TOGGLE:
+		if (wz->cur == 2)
+			wz->bcc = !wz->bcc;
+		else
+			wz->pattern = wz->cur;
+		return UI_HANDLED;
 	case ACT_NEXT_SECTION:
 		if (ed->focus == F_CONTACT_EMAIL)
 			offer_system(ed);
@@ -306,10 +316,16 @@ static int wizard_key(struct editor *ed, enum action act, int key)
 	case ACT_NEXT:
 	case ACT_PREV: {
 		int dir = act == ACT_PREV ? -1 : 1;
+		if (wz->step == W_PATTERN) {
+			/* 1 or 2 follows the cursor; 3 is added with Space */
+			wz->cur = (wz->cur + dir + 3) % 3;
+			if (wz->cur < 2)
+				wz->pattern = wz->cur;
+			return UI_HANDLED;
+		}
 		if (is_list(wz->step)) {
-			int count = wz->step == W_PATTERN ? 3 : (int)ed->presets.n + 1;
-			int *sel = wz->step == W_PATTERN ? &wz->pattern : &wz->sel;
-			*sel = (*sel + dir + count) % count;
+			int count = (int)ed->presets.n + 1;
+			wz->sel = (wz->sel + dir + count) % count;
 			return UI_HANDLED;
 		}
 		if (!n)
@@ -404,13 +420,22 @@ static void wizard_draw(const struct editor *ed, struct area ar, struct cursor *
 	int y = 3;
 	switch (wz->step) {
 	case W_PATTERN: {
+		char *own[3];
 		const char *items[3];
-		for (int i = 0; i < 3; i++)
-			items[i] = i18n_pick(patterns[i][0], patterns[i][1]);
-		y = draw_text(y, x, w, maxy, i18n_pick("メールアドレスの使い方に近いものを選んでください。",
-						       "Which is closest to how the shop uses its addresses?"),
+		for (int i = 0; i < 3; i++) {
+			bool on = i < 2 ? wz->pattern == i : wz->bcc;
+			own[i] = xasprintf("%s %s", i < 2 ? (on ? "(\xE2\x97\x8F)" : "( )") : (on ? "[x]" : "[ ]"),
+					   i18n_pick(patterns[i][0], patterns[i][1]));
+			items[i] = own[i];
+		}
+		y = draw_text(y, x, w, maxy, i18n_pick("メールアドレスの使い方に近いもの(1 か 2)を選んでください。"
+						       "3 の BCC は、どちらにも Space で加えられます。",
+						       "Which is closest to how the shop uses its addresses, 1 or "
+						       "2? Space adds 3, the BCC, to either."),
 			      A_NORMAL) + 1;
-		draw_list(y, x, w, items, 3, wz->pattern);
+		draw_list(y, x, w, items, 3, wz->cur);
+		for (int i = 0; i < 3; i++)
+			free(own[i]);
 		break;
 	}
 	case W_PROVIDER: {

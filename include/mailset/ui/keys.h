@@ -35,7 +35,7 @@ enum action {
 	ACT_RELOAD, ACT_OVERWRITE, ACT_ELSEWHERE, ACT_YES, ACT_NO, ACT_PICK, ACT_SAVE_COPY,
 	ACT_BUTTON_PREV, ACT_BUTTON_NEXT, ACT_BUTTON_PRESS,
 	/* the BCC list */
-	ACT_LIST, ACT_ADD, ACT_EDIT, ACT_DELETE_ROW,
+	ACT_LIST, ACT_ADD, ACT_EDIT, ACT_DELETE_ROW, ACT_TOGGLE,
 	ACT_COUNT
 };
 
@@ -53,6 +53,7 @@ enum scope {
 	SC_BCC,          /* the BCC field (with the form's or the wizard's) */
 	SC_WIZARD,       /* first-time setup: every step */
 	SC_WIZARD_LIST,  /* a step that is a list to choose from */
+	SC_WIZARD_PATTERN, /* ... the common setups, where 3 is added to 1 or 2 */
 	SC_WIZARD_FIELDS,/* a step with fields */
 	SC_BUTTONS,      /* choosing a dialog's button with the arrows */
 	SC_MESSAGE,      /* dialogs */
