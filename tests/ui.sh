@@ -680,6 +680,10 @@ t_help() {
 # ------------------------------------------------- test send from the panel
 
 SMTPD=$REPO_DIR/scripts/test-smtpd.py
+# this run's own files (servers' ports, passwords, certificates): never
+# shared with another run, never outside the test's temporary directory
+WORK=$TMPROOT/work
+mkdir -p "$WORK"
 CERTS=$WORK/certs
 SERVERS=()
 send_cleanup() {
