@@ -136,6 +136,14 @@ int term_open(char *err, size_t errlen)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	setup_styles();
+	/* Home and End as terminals and multiplexers send them whatever TERM
+	 * says (tmux and screen send \e[1~ and \e[4~ under TERM=xterm) */
+	static const char *const home[] = { "\033[1~", "\033[7~", "\033[H", "\033OH" };
+	static const char *const end[] = { "\033[4~", "\033[8~", "\033[F", "\033OF" };
+	for (size_t i = 0; i < sizeof home / sizeof *home; i++) {
+		define_key(home[i], KEY_HOME);
+		define_key(end[i], KEY_END);
+	}
 	/* bracketed paste: pasted text comes between these */
 	define_key("\033[200~", KEY_MAX + 1);
 	define_key("\033[201~", KEY_MAX + 2);
