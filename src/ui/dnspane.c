@@ -151,53 +151,33 @@ static int input(struct editor *ed)
 
 /* The report wrapped to the pane: continuations indented; records are not
  * broken inside their values (only cut, marked "↩", when wider than the
- * pane). Each shown row with its style. */
-static size_t report_rows(const struct job *j, int width, char ***rows, attr_t **attrs)
+ * pane). A line's look comes from its item's verdict, never its words. */
+static char *report_first(const struct jobline *l, const char *part)
 {
-	size_t n = 0;
-	*rows = NULL;
-	*attrs = NULL;
-	for (size_t i = 0; i < j->nlines; i++) {
-		const struct jobline *l = &j->lines[i];
-		attr_t a = l->level == JL_ERROR ? term_style(ST_ERROR)
-			: l->level == JL_WARN ? term_style(ST_WARNING)
-			: i + 1 == j->nlines && j->verdict ? term_style(j->status ? ST_ERROR : ST_OK)
-			: A_NORMAL;
-		char **wl;
-		size_t nw = term_wrap_values(l->text, width - 4, &wl);
-		if (!nw) {
-			wl = xmalloc(sizeof *wl);
-			wl[0] = xstrdup("");
-			nw = 1;
-		}
-		*rows = xrealloc(*rows, (n + nw) * sizeof **rows);
-		*attrs = xrealloc(*attrs, (n + nw) * sizeof **attrs);
-		for (size_t w = 0; w < nw; w++) {
-			(*rows)[n] = w ? xasprintf("    %s", wl[w]) : wl[w];
-			if (w)
-				free(wl[w]);
-			(*attrs)[n++] = a;
-		}
-		free(wl);
-	}
-	return n;
+	(void)l;
+	return xstrdup(part);
 }
 
-static void free_rows(char **rows, attr_t *attrs, size_t n)
+static attr_t report_style(const struct job *j, size_t i)
 {
-	for (size_t i = 0; i < n; i++)
-		free(rows[i]);
-	free(rows);
-	free(attrs);
+	const struct jobline *l = &j->lines[i];
+	return l->level == JL_ERROR ? term_style(ST_ERROR)
+		: l->level == JL_WARN ? term_style(ST_WARNING)
+		: i + 1 == j->nlines && j->verdict ? term_style(j->status ? ST_ERROR : ST_OK)
+		: A_NORMAL;
+}
+
+static void report_rows(const struct job *j, int width, struct logview_rows *r)
+{
+	logview_rows(j, width, 4, term_wrap_values, report_first, report_style, r);
 }
 
 static void fit(struct editor *ed, struct area a)
 {
-	char **rows;
-	attr_t *attrs;
-	size_t n = report_rows(&ed->dns, a.w, &rows, &attrs);
-	free_rows(rows, attrs, n);
-	logview_fit(&ed->dns_view, (int)n, a.h - 2);
+	struct logview_rows r;
+	report_rows(&ed->dns, a.w, &r);
+	logview_fit(&ed->dns_view, (int)r.n, a.h - 2);
+	logview_rows_free(&r);
 }
 
 static void draw(const struct editor *ed, struct area a, struct cursor *cur)
@@ -211,13 +191,12 @@ static void draw(const struct editor *ed, struct area a, struct cursor *cur)
 		hx += term_put(stdscr, y, hx, _("Asking the DNS..."), a.w, term_style(ST_INFO)) + 2;
 	editor_draw_keybar(stdscr, y++, hx, a.w - (hx - x), sc, nsc, 0, -1, term_style(ST_INFO));
 	mvwhline(stdscr, y++, x, ACS_HLINE, a.w);
-	char **rows;
-	attr_t *attrs;
-	int total = (int)report_rows(&ed->dns, a.w, &rows, &attrs);
-	int first = ed->dns_view.first_shown;
+	struct logview_rows r;
+	report_rows(&ed->dns, a.w, &r);
+	int total = (int)r.n, first = ed->dns_view.first_shown;
 	for (int i = 0; i < a.h - 2 && first + i < total; i++)
-		term_put(stdscr, y + i, x, rows[first + i], a.w, attrs[first + i]);
-	free_rows(rows, attrs, (size_t)total);
+		term_put(stdscr, y + i, x, r.row[first + i], a.w, r.attr[first + i]);
+	logview_rows_free(&r);
 }
 
 const struct screen_ops dnspane_screen = {

@@ -1,7 +1,10 @@
 /* logview.c - a scrolling view of a job's lines. */
 #include "mailset/ui/logview.h"
 
+#include <stdlib.h>
+
 #include "mailset/ui/screen.h"
+#include "mailset/util.h"
 
 void logview_reset(struct logview *lv)
 {
@@ -42,4 +45,40 @@ int logview_key(struct logview *lv, enum action act)
 	default:
 		return 0;
 	}
+}
+
+void logview_rows(const struct job *j, int width, int indent,
+		  size_t (*wrap)(const char *s, int width, char ***out),
+		  char *(*first)(const struct jobline *l, const char *part),
+		  attr_t (*style)(const struct job *j, size_t i), struct logview_rows *out)
+{
+	*out = (struct logview_rows){ NULL, NULL, 0 };
+	for (size_t i = 0; i < j->nlines; i++) {
+		const struct jobline *l = &j->lines[i];
+		char **wl;
+		size_t nw = wrap(l->text, width - indent, &wl);
+		if (!nw) {
+			wl = xmalloc(sizeof *wl);
+			wl[0] = xstrdup("");
+			nw = 1;
+		}
+		out->row = xrealloc(out->row, (out->n + nw) * sizeof *out->row);
+		out->attr = xrealloc(out->attr, (out->n + nw) * sizeof *out->attr);
+		attr_t a = style(j, i);
+		for (size_t w = 0; w < nw; w++) {
+			out->row[out->n] = w ? xasprintf("%*s%s", indent, "", wl[w]) : first(l, wl[w]);
+			free(wl[w]);
+			out->attr[out->n++] = a;
+		}
+		free(wl);
+	}
+}
+
+void logview_rows_free(struct logview_rows *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->row[i]);
+	free(r->row);
+	free(r->attr);
+	*r = (struct logview_rows){ NULL, NULL, 0 };
 }

@@ -272,43 +272,22 @@ static int input(struct editor *ed)
 	return UI_HANDLED;
 }
 
-/* The dialogue as screen rows: each line wrapped to the pane, the rest of
- * a long line indented under its text; a style for each row. */
-static size_t dialogue_rows(const struct job *j, int width, char ***rows, attr_t **attrs)
+/* The dialogue as screen rows: a line's time and kind, then its text
+ * wrapped to the pane, the rest of a long line under its text. */
+static char *dialogue_first(const struct jobline *l, const char *part)
 {
-	size_t n = 0;
-	*rows = NULL;
-	*attrs = NULL;
-	for (size_t i = 0; i < j->nlines; i++) {
-		const struct jobline *l = &j->lines[i];
-		attr_t a = l->kind == 'C' ? term_style(ST_HEADING) : l->kind == '*' ? term_style(ST_INFO)
-			: A_NORMAL;
-		char **wl;
-		size_t nw = term_wrap(l->text, width - 9, &wl);
-		if (!nw) {
-			wl = xmalloc(sizeof *wl);
-			wl[0] = xstrdup("");
-			nw = 1;
-		}
-		*rows = xrealloc(*rows, (n + nw) * sizeof **rows);
-		*attrs = xrealloc(*attrs, (n + nw) * sizeof **attrs);
-		for (size_t w = 0; w < nw; w++) {
-			(*rows)[n] = w ? xasprintf("%9s%s", "", wl[w])
-				: xasprintf("%6ld %c %s", l->ms, l->kind, wl[w]);
-			free(wl[w]);
-			(*attrs)[n++] = a;
-		}
-		free(wl);
-	}
-	return n;
+	return xasprintf("%6ld %c %s", l->ms, l->kind, part);
 }
 
-static void free_rows(char **rows, attr_t *attrs, size_t n)
+static attr_t dialogue_style(const struct job *j, size_t i)
 {
-	for (size_t i = 0; i < n; i++)
-		free(rows[i]);
-	free(rows);
-	free(attrs);
+	char kind = j->lines[i].kind;
+	return kind == 'C' ? term_style(ST_HEADING) : kind == '*' ? term_style(ST_INFO) : A_NORMAL;
+}
+
+static void dialogue_rows(const struct job *j, int width, struct logview_rows *r)
+{
+	logview_rows(j, width, 9, term_wrap, dialogue_first, dialogue_style, r);
 }
 
 /* The verdict, wrapped, and the rows it takes from the dialogue. */
@@ -343,11 +322,10 @@ static void fit(struct editor *ed, struct area a)
 	free(vl);
 	int rows, vrows;
 	split(a, nv, &rows, &vrows);
-	char **dl;
-	attr_t *da;
-	size_t nd = dialogue_rows(&ed->send, a.w, &dl, &da);
-	free_rows(dl, da, nd);
-	logview_fit(&ed->send_view, (int)nd, rows);
+	struct logview_rows r;
+	dialogue_rows(&ed->send, a.w, &r);
+	logview_fit(&ed->send_view, (int)r.n, rows);
+	logview_rows_free(&r);
 }
 
 static void draw(const struct editor *ed, struct area a, struct cursor *cur)
@@ -376,12 +354,12 @@ static void draw(const struct editor *ed, struct area a, struct cursor *cur)
 	size_t nv = verdict_lines(j, wd, &vl);
 	int rows, vrows;
 	split(a, nv, &rows, &vrows);
-	char **dl;
-	attr_t *da;
-	int total = (int)dialogue_rows(j, wd, &dl, &da), first = lv->first_shown;
+	struct logview_rows r;
+	dialogue_rows(j, wd, &r);
+	int total = (int)r.n, first = lv->first_shown;
 	for (int i = 0; i < rows && first + i < total; i++)
-		term_put(stdscr, y + i, x, dl[first + i], wd, da[first + i]);
-	free_rows(dl, da, (size_t)total);
+		term_put(stdscr, y + i, x, r.row[first + i], wd, r.attr[first + i]);
+	logview_rows_free(&r);
 	int bottom = a.y + a.h;
 	for (size_t i = 0; i < nv; i++) {
 		if ((int)i < vrows)
