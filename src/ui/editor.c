@@ -120,6 +120,14 @@ static bool same(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
+bool editor_dirty_shown(const struct editor *ed)
+{
+	for (int i = 0; i < F_COUNT; i++)
+		if (settings_visible(&ed->cfg.s, i) && !same(ed->cfg.s.value[i], ed->saved.value[i]))
+			return true;
+	return false;
+}
+
 char *editor_changes(const struct editor *ed)
 {
 	struct strbuf sb = { 0 };

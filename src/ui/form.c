@@ -139,15 +139,9 @@ static void draw_title(const struct editor *ed, int cols)
 	mvwhline(stdscr, 0, 0, ' ', cols);
 	wattroff(stdscr, t);
 	/* a change only in a field another setting hides: say where it is */
-	bool shown = false;
-	for (int i = 0; i < F_COUNT; i++)
-		shown |= settings_visible(&ed->cfg.s, i) &&
-			 (ed->cfg.s.value[i] != ed->saved.value[i]) &&
-			 (!ed->cfg.s.value[i] || !ed->saved.value[i] ||
-			  strcmp(ed->cfg.s.value[i], ed->saved.value[i]));
 	const char *right = ed->safe.read_only ? _("read-only")
 		: !editor_dirty(ed) ? ""
-		: shown ? _("* unsaved") : _("* unsaved (a hidden field: F10 lists it)");
+		: editor_dirty_shown(ed) ? _("* unsaved") : _("* unsaved (a hidden field: F10 lists it)");
 	int rw = term_width(right);
 	int x = term_put(stdscr, 0, 1, "mailset", 8, t | A_BOLD) + 3;
 	term_put(stdscr, 0, x, ed->cfg.path, cols - x - rw - 3, t);

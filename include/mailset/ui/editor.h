@@ -78,6 +78,8 @@ void editor_load_edits(struct editor *ed);
 void editor_leave_field(struct editor *ed, enum field_id id);
 void editor_focus(struct editor *ed, int id);
 bool editor_dirty(const struct editor *ed);
+/* ... in a field that is shown (not hidden by another setting). */
+bool editor_dirty_shown(const struct editor *ed);
 /* What a save would change, a line per field ("label: old → new"; a
  * password only "changed"), or NULL. New string. */
 char *editor_changes(const struct editor *ed);
