@@ -135,11 +135,14 @@ char *editor_changes(const struct editor *ed)
 		const char *was = ed->saved.value[i], *now = ed->cfg.s.value[i];
 		if (same(was, now))
 			continue;
-		if (settings_fields[i].flags & FIELD_SECRET)
+		if (settings_fields[i].flags & FIELD_SECRET) {
 			sb_addf(&sb, "%s: %s\n", settings_label(i), _("changed"));
-		else
-			sb_addf(&sb, "%s: %s \xE2\x86\x92 %s\n", settings_label(i),
-				was ? was : settings_fields[i].def, now ? now : settings_fields[i].def);
+			continue;
+		}
+		/* as the changed-on-disk dialog: "-" for nothing */
+		const char *a = was ? was : settings_fields[i].def;
+		const char *b = now ? now : settings_fields[i].def;
+		sb_addf(&sb, "%s: %s \xE2\x86\x92 %s\n", settings_label(i), *a ? a : "-", *b ? b : "-");
 	}
 	return sb.buf ? sb_steal(&sb) : NULL;
 }
