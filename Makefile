@@ -6,10 +6,12 @@ VERSION   = 0.1.0
 
 PREFIX   ?= /usr/local
 bindir   ?= $(PREFIX)/bin
+libexecdir ?= $(PREFIX)/libexec
 datadir  ?= $(PREFIX)/share
 mandir   ?= $(datadir)/man
 localedir ?= $(datadir)/locale
 pkgdatadir = $(datadir)/mailset
+pkglibexecdir = $(libexecdir)/mailset
 
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
@@ -17,8 +19,11 @@ MSGFMT     ?= msgfmt
 CFLAGS     ?= -O2 -g
 LDFLAGS    ?=
 
-PKGS      = ncursesw menuw libcurl openssl inih libidn2 libcares libpsl
-MODELPKGS = libcurl openssl inih libidn2 libcares libpsl
+# The editor and the plain commands link no network library: libcurl,
+# OpenSSL, c-ares and libpsl are the helpers' (mailset-smtp, mailset-dns).
+PKGS      = ncursesw menuw inih libidn2
+NETPKGS   = libcurl openssl inih libidn2 libcares libpsl
+MODELPKGS = $(NETPKGS)
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wwrite-strings -Wundef
 # Warnings are errors where asked: `make WERROR=1` (.ci/run does).
@@ -39,8 +44,14 @@ Q =
 E = @:
 endif
 
-MODEL_SRC = src/util.c src/i18n.c src/textwrap.c src/inifile.c src/settings.c src/config.c src/validate.c src/presets.c \
-            src/message.c src/transcript.c src/verdict.c src/smtp.c src/lock.c src/recover.c src/resolver.c src/spf.c src/dns.c
+# The model: CORE_SRC is linked by everything, NET_SRC by the network
+# helpers (and the unit tests) only.
+CORE_SRC  = src/util.c src/i18n.c src/textwrap.c src/inifile.c src/settings.c src/config.c src/validate.c src/presets.c \
+            src/lock.c src/recover.c src/netjob.c
+NET_SRC   = src/message.c src/transcript.c src/verdict.c src/smtp.c src/resolver.c src/spf.c src/dns.c
+MODEL_SRC = $(CORE_SRC) $(NET_SRC)
+HELPERS   = mailset-smtp mailset-dns
+HELPER_SRC = src/libexec/common.c
 CLI_SRC   = src/cli.c
 UI_SRC    = src/ui/term.c src/ui/keys.c src/ui/lineedit.c src/ui/job.c src/ui/logview.c \
             src/ui/editor.c src/ui/dialog.c src/ui/ui.c src/ui/form.c src/ui/picker.c src/ui/bcclist.c \
@@ -55,8 +66,9 @@ obj  = $(patsubst src/%.c,$(1)/obj/%.o,$(2))
 
 # pkg-config runs once per make (the sub-make of `check` runs after the
 # packages are installed, so it sees them).
-PC_CFLAGS     := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PC_LIBS       := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lresolv
+PC_CFLAGS     := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(NETPKGS) 2>/dev/null)
+PC_LIBS       := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+PC_NET_LIBS   := $(shell $(PKG_CONFIG) --libs $(NETPKGS) 2>/dev/null) -lresolv
 PC_MODEL_LIBS := $(shell $(PKG_CONFIG) --libs $(MODELPKGS) 2>/dev/null) -lresolv
 PC_CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 PC_CHECK      := $(shell $(PKG_CONFIG) --cflags --libs check 2>/dev/null)
@@ -65,7 +77,7 @@ MO = $(B)/locale/ja/LC_MESSAGES/mailset.mo
 
 .SECONDARY:
 .PHONY: FORCE all deps check-deps run check bench install uninstall clean asan pot lint-man fuzz fuzz-build
-all: $(B)/mailset $(MO)
+all: $(B)/mailset $(addprefix $(B)/libexec/,$(HELPERS)) $(MO)
 
 deps:
 	$(Q)scripts/deps.sh build
@@ -76,9 +88,10 @@ check-deps:
 # rebuilt) whenever PREFIX, datadir or localedir change.
 $(B)/paths.h: FORCE
 	$(Q)mkdir -p $(B)
-	$(Q)printf '#define DATADIR "%s"\n#define LOCALEDIR "%s"\n' '$(pkgdatadir)' '$(localedir)' > $@.tmp
+	$(Q)printf '#define DATADIR "%s"\n#define LOCALEDIR "%s"\n#define LIBEXECDIR "%s"\n' \
+	  '$(pkgdatadir)' '$(localedir)' '$(pkglibexecdir)' > $@.tmp
 	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
-$(B)/obj/i18n.o $(BA)/obj/i18n.o: $(B)/paths.h
+$(B)/obj/i18n.o $(BA)/obj/i18n.o $(B)/obj/netjob.o $(BA)/obj/netjob.o: $(B)/paths.h
 FORCE:
 
 # --- normal build ---------------------------------------------------------
@@ -87,9 +100,16 @@ $(B)/obj/%.o: src/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(MS_CPPFLAGS) $(CPPFLAGS) $(WARN) $(CFLAGS) $(PC_CFLAGS) -c -o $@ $<
 
-$(B)/mailset: $(call obj,$(B),$(MODEL_SRC) $(CLI_SRC) $(UI_SRC) $(MAIN_SRC))
+$(B)/mailset: $(call obj,$(B),$(CORE_SRC) $(CLI_SRC) $(UI_SRC) $(MAIN_SRC))
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PC_LIBS)
+
+# The network helpers, in libexec/ beside the program (netjob.c looks
+# there first, then in $(pkglibexecdir)).
+$(B)/libexec/mailset-%: $(call obj,$(B),$(CORE_SRC) $(NET_SRC) $(HELPER_SRC)) $(B)/obj/libexec/%.o
+	$(E) "  LD      $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PC_NET_LIBS)
 
 # --- sanitised build, used by the tests -----------------------------------
 $(BA)/obj/%.o: src/%.c
@@ -97,9 +117,14 @@ $(BA)/obj/%.o: src/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(MS_CPPFLAGS) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) -DMAILSET_FAULTS $(PC_CFLAGS) -c -o $@ $<
 
-$(BA)/mailset: $(call obj,$(BA),$(MODEL_SRC) $(CLI_SRC) $(UI_SRC) $(MAIN_SRC))
+$(BA)/mailset: $(call obj,$(BA),$(CORE_SRC) $(CLI_SRC) $(UI_SRC) $(MAIN_SRC))
 	$(E) "  LD asan $@"
 	$(Q)$(CC) $(SAN) -o $@ $^ $(PC_LIBS)
+
+$(BA)/libexec/mailset-%: $(call obj,$(BA),$(CORE_SRC) $(NET_SRC) $(HELPER_SRC)) $(BA)/obj/libexec/%.o
+	$(E) "  LD asan $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(SAN) -o $@ $^ $(PC_NET_LIBS)
 
 # Unit tests link the model alone (and the key table, which only names
 # curses key codes, and the command table of cli.c): no ncurses.
@@ -114,14 +139,14 @@ $(BA)/tests/%: $(BA)/tests/%.o $(call obj,$(BA),$(MODEL_SRC) $(CLI_SRC) src/ui/k
 
 # The screens' unit test drives the editor on curses (newterm): it links
 # the editor too.
-$(BA)/tests/check_ui: $(BA)/tests/check_ui.o $(call obj,$(BA),$(MODEL_SRC) $(UI_SRC))
+$(BA)/tests/check_ui: $(BA)/tests/check_ui.o $(call obj,$(BA),$(CORE_SRC) $(UI_SRC))
 	$(E) "  LD test $@"
 	$(Q)$(CC) $(SAN) -o $@ $^ $(PC_LIBS) $(PC_CHECK)
 
 # Tools the shell tests run (not Check programs): linked like them.
 TOOLS = spfq
 
-asan: $(BA)/mailset $(addprefix $(BA)/tests/,$(TESTS) $(TOOLS))
+asan: $(BA)/mailset $(addprefix $(BA)/libexec/,$(HELPERS)) $(addprefix $(BA)/tests/,$(TESTS) $(TOOLS))
 
 # --- translations ---------------------------------------------------------
 $(B)/locale/%/LC_MESSAGES/mailset.mo: po/%.po
@@ -132,7 +157,8 @@ $(B)/locale/%/LC_MESSAGES/mailset.mo: po/%.po
 pot:
 	xgettext --from-code=UTF-8 -k_ -kN_ --add-comments=Translators \
 	  --package-name=mailset --package-version=$(VERSION) \
-	  -o po/mailset.pot $(MODEL_SRC) $(CLI_SRC) $(UI_SRC) $(MAIN_SRC)
+	  -o po/mailset.pot $(MODEL_SRC) $(CLI_SRC) $(UI_SRC) $(MAIN_SRC) $(HELPER_SRC) \
+	  $(patsubst %,src/libexec/%.c,smtp dns)
 
 # --- the two commands of the README ---------------------------------------
 DEMO = $(B)/demo/mail.ini
@@ -159,10 +185,11 @@ bench:
 
 # --- install ----------------------------------------------------------------
 install: all
-	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(pkgdatadir)/presets \
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(pkglibexecdir) $(DESTDIR)$(pkgdatadir)/presets \
 	  $(DESTDIR)$(pkgdatadir)/examples $(DESTDIR)$(mandir)/man1 \
 	  $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(localedir)/ja/LC_MESSAGES
 	install -m 755 $(B)/mailset $(DESTDIR)$(bindir)/mailset
+	install -m 755 $(addprefix $(B)/libexec/,$(HELPERS)) $(DESTDIR)$(pkglibexecdir)/
 	install -m 644 share/mailset/presets/*.ini $(DESTDIR)$(pkgdatadir)/presets/
 	install -m 644 share/mailset/examples/*.ini $(DESTDIR)$(pkgdatadir)/examples/
 	install -m 644 share/mailset/test-mail.txt $(DESTDIR)$(pkgdatadir)/test-mail.txt
@@ -174,12 +201,13 @@ uninstall:
 	rm -f $(DESTDIR)$(bindir)/mailset $(DESTDIR)$(mandir)/man1/mailset.1 \
 	  $(DESTDIR)$(mandir)/man5/mailset.ini.5 \
 	  $(DESTDIR)$(localedir)/ja/LC_MESSAGES/mailset.mo
-	rm -rf $(DESTDIR)$(pkgdatadir)
+	rm -rf $(DESTDIR)$(pkgdatadir) $(DESTDIR)$(pkglibexecdir)
 
 clean:
 	rm -rf $(B)
 
--include $(wildcard $(B)/obj/*.d $(B)/obj/ui/*.d $(BA)/obj/*.d $(BA)/obj/ui/*.d $(BA)/tests/*.d)
+-include $(wildcard $(B)/obj/*.d $(B)/obj/ui/*.d $(B)/obj/libexec/*.d $(BA)/obj/*.d $(BA)/obj/ui/*.d \
+  $(BA)/obj/libexec/*.d $(BA)/tests/*.d)
 
 # libFuzzer harnesses: make fuzz, make fuzz-build (make check runs each over its corpus once)
 -include tests/fuzz/fuzz.mk

@@ -3,27 +3,23 @@
  * and a handler per command. */
 #include "mailset/cli.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sysexits.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "mailset/config.h"
-#include "mailset/dns.h"
 #include "mailset/i18n.h"
 #include "mailset/inifile.h"
 #include "mailset/lock.h"
-#include "mailset/message.h"
-#include "mailset/smtp.h"
-#include "mailset/transcript.h"
+#include "mailset/netjob.h"
 #include "mailset/presets.h"
 #include "mailset/settings.h"
 #include "mailset/util.h"
@@ -68,13 +64,32 @@ static int opt_value(int argc, char **argv, int *i, const char *name, const char
 	return 1;
 }
 
+/* The network helper's libraries, as it reports them. */
+static void helper_versions(void)
+{
+	int fd;
+	char *err;
+	pid_t pid = netjob_start(NETJOB_SMTP, "--version", NULL, true, &fd, &err);
+	if (pid < 0) {
+		printf("  libcurl  - (%s)\n", err);
+		free(err);
+		return;
+	}
+	fflush(stdout);
+	char buf[512];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0)
+			fwrite(buf, 1, (size_t)n, stdout);
+	close(fd);
+	waitpid(pid, NULL, 0);
+}
+
 static int version(const struct cli_hooks *hooks)
 {
-	const curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
 	printf("mailset %s\n", VERSION);
 	printf("  ncurses  %s\n", hooks && hooks->ui_versions ? hooks->ui_versions : "-");
-	printf("  libcurl  %s (%s)\n", cv->version, cv->ssl_version ? cv->ssl_version : "no TLS");
-	printf("  OpenSSL  %s\n", OpenSSL_version(OPENSSL_VERSION));
+	helper_versions();
 	return EX_OK;
 }
 
@@ -547,26 +562,110 @@ out:
 
 /* -------------------------------------------------------------- test-send */
 
-static volatile sig_atomic_t send_cancel;
+/* A network helper at work: its records as they come, until its verdict.
+ * A signal that stops us (Ctrl-C) goes on to the helper, which ends the
+ * work and still gives a verdict. */
+static volatile sig_atomic_t interrupted;
 
 static void on_interrupt(int sig)
 {
 	(void)sig;
-	send_cancel = 1;
+	interrupted = 1;
+}
+
+typedef void (*record_fn)(void *ctx, const struct netrec *r);
+
+/* Returns the verdict's status; *verdict is its text (new string), or why
+ * the helper gave none. */
+static int run_helper(const char *helper, struct strbuf *req, record_fn fn, void *ctx,
+		      char **verdict)
+{
+	int fd;
+	char *err;
+	pid_t pid = netjob_start(helper, NULL, req, false, &fd, &err);
+	if (req->buf)
+		explicit_bzero(req->buf, req->len);
+	sb_free(req);
+	*verdict = NULL;
+	if (pid < 0) {
+		*verdict = err;
+		return EX_UNAVAILABLE;
+	}
+	struct sigaction sa = { 0 }, old_int, old_term;
+	sa.sa_handler = on_interrupt;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	interrupted = 0;
+	bool forwarded = false;
+	int status = EX_SOFTWARE;
+	struct strbuf line = { 0 };
+	char buf[4096];
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR) {
+			if (interrupted && !forwarded) {
+				kill(pid, SIGINT);
+				forwarded = true;
+			}
+			continue;
+		}
+		if (n <= 0)
+			break;
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] != '\n') {
+				sb_addc(&line, buf[i]);
+				continue;
+			}
+			struct netrec r;
+			sb_addc(&line, '\0');
+			if (netrec_parse(line.buf, &r)) {
+				if (r.type == 'V') {
+					free(*verdict);
+					*verdict = xstrdup(r.text);
+					status = r.status;
+				} else {
+					fn(ctx, &r);
+				}
+			}
+			line.len = 0;
+		}
+	}
+	sb_free(&line);
+	close(fd);
+	int ws = 0;
+	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (!*verdict) {
+		*verdict = netjob_died(helper, ws);
+		status = EX_SOFTWARE;
+	}
+	return status;
 }
 
 struct live {
 	struct strbuf saved;
+	size_t lines;
+	char *phase;
 };
 
-static void print_line(void *ctx, const struct smtp_line *l)
+static void print_record(void *ctx, const struct netrec *r)
 {
 	struct live *lv = ctx;
-	char *row = transcript_row(l->kind, l->ms, l->text);
+	if (r->type == 'F') {
+		free(lv->phase);
+		lv->phase = xstrdup(r->text);
+		return;
+	}
+	if (r->type != 'L')
+		return;
+	char *row = netjob_row(r->kind, r->ms, r->text);
 	fputs(row, stdout);
 	fflush(stdout);
 	sb_adds(&lv->saved, row);
 	free(row);
+	lv->lines++;
 }
 
 /* FILE is the user's: an existing one is overwritten, as with '>'. */
@@ -618,105 +717,89 @@ static int cmd_test_send(struct config *c, int argc, char **argv)
 		fprintf(stderr, "%s\n", _("mailset: fix the settings first; nothing was sent"));
 		return EX_DATAERR;
 	}
-	char *msg = NULL;
-	if (!probe) {
+	struct strbuf req = { 0 };
+	netreq_put_settings(&req, &c->s);
+	if (probe) {
+		netreq_put(&req, "probe", "1");
+	} else {
 		if (!to)
 			to = settings_get(&c->s, F_CONTACT_EMAIL);
 		char *why = validate_address(to);
 		if (why) {
 			fprintf(stderr, "mailset: --to %s: %s\n", to, why);
 			free(why);
+			explicit_bzero(req.buf, req.len);
+			sb_free(&req);
 			return EX_DATAERR;
 		}
-		char *err = NULL, *tmpl = message_template(&err);
-		if (tmpl)
-			msg = message_build(&c->s, to, tmpl, time(NULL), &err);
-		free(tmpl);
-		if (!msg) {
-			fprintf(stderr, "mailset: %s\n", err);
-			free(err);
-			return EX_DATAERR;
-		}
+		netreq_put(&req, "to", to);
 	}
-	struct sigaction sa = { 0 }, old_int, old_term;
-	sa.sa_handler = on_interrupt;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	struct live lv = { { 0 } };
-	struct smtp_job job = { .s = &c->s, .to = to, .message = msg, .cancel = &send_cancel,
-				.probe = probe, .on_line = print_line, .ctx = &lv };
-	struct smtp_result res;
-	rc = smtp_send(&job, &res);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	char *last = xasprintf("%s %s\n", res.status ? "\xE2\x9C\x97" : "\xE2\x9C\x93", res.verdict);
-	if (res.status && res.phase != PH_DONE)
-		sb_addf(&lv.saved, "(%s: %s)\n", _("failed during"), smtp_phase_name(res.phase));
-	sb_adds(&lv.saved, last);
-	printf("%s", last);
-	free(last);
-	if (save && save_transcript(save, lv.saved.buf) < 0 && !rc)
+	struct live lv = { { 0 }, 0, NULL };
+	char *verdict;
+	rc = run_helper(NETJOB_SMTP, &req, print_record, &lv, &verdict);
+	if (!lv.lines) {
+		/* nothing happened on the wire: an error message, not a dialogue */
+		fprintf(stderr, "mailset: %s\n", verdict);
+	} else {
+		char *last = xasprintf("%s %s\n", rc ? "\xE2\x9C\x97" : "\xE2\x9C\x93", verdict);
+		if (rc && lv.phase)
+			sb_addf(&lv.saved, "(%s: %s)\n", _("failed during"), lv.phase);
+		sb_adds(&lv.saved, last);
+		printf("%s", last);
+		free(last);
+	}
+	if (save && lv.lines && save_transcript(save, lv.saved.buf) < 0 && !rc)
 		rc = EX_CANTCREAT;
 	sb_free(&lv.saved);
-	smtp_result_free(&res);
-	if (msg)
-		explicit_bzero(msg, strlen(msg));
-	free(msg);
+	free(lv.phase);
+	free(verdict);
 	return rc;
 }
 
 /* -------------------------------------------------------------------- dns */
 
+static void print_report_line(void *ctx, const struct netrec *r)
+{
+	if (r->type != 'L')
+		return;
+	printf("%s\n", r->text);
+	fflush(stdout);
+	++*(size_t *)ctx;
+}
+
 static int cmd_dns(struct config *c, int argc, char **argv)
 {
-	const char **sel = NULL, *server = NULL, *one;
-	size_t nsel = 0;
+	struct strbuf opts = { 0 };
+	const char *val;
 	for (int i = 0; i < argc; i++) {
-		int o = opt_value(argc, argv, &i, "--server", &server);
-		if (!o && (o = opt_value(argc, argv, &i, "--selector", &one)) > 0) {
-			sel = xgrow(sel, nsel, sizeof *sel);
-			sel[nsel++] = one;
-		}
+		int o = opt_value(argc, argv, &i, "--server", &val);
+		if (o > 0)
+			netreq_put(&opts, "server", val);
+		else if (!o && (o = opt_value(argc, argv, &i, "--selector", &val)) > 0)
+			netreq_put(&opts, "selector", val);
 		if (o <= 0) {
-			free(sel);
+			sb_free(&opts);
 			return o < 0 ? EX_USAGE : usage_error(_("dns: unexpected '%s'"), argv[i]);
 		}
 	}
 	int rc = conf_load(c);
 	if (rc) {
-		free(sel);
+		sb_free(&opts);
 		return rc;
-	}
-	struct preset_list pl;
-	char *err;
-	if (presets_load_default(&pl, &err) < 0) {
-		fprintf(stderr, "mailset: %s\n", err);
-		free(err);
-		pl.v = NULL, pl.n = 0;
 	}
 	/* The file's [dns] options, as the editor's pane takes them; the
 	 * command line's win. */
-	struct dns_opts o;
-	dns_opts_from_settings(&o, &c->s);
-	if (server)
-		o.server = server;
-	if (nsel) {
-		o.selectors = sel;
-		o.nselectors = nsel;
-	}
-	struct dns_report r;
-	rc = dns_check(&c->s, &pl, &o, &r);
-	char *text = dns_report_text(&r);
-	fputs(text, stdout);
-	free(text);
-	/* for make bench and the tests: what the check cost */
-	if (getenv("MAILSET_DNS_STATS"))
-		fprintf(stderr, "mailset: dns: %zu questions, %zu round trips\n", r.questions,
-			r.round_trips);
-	dns_report_free(&r);
-	dns_opts_free(&o);
-	presets_free(&pl);
-	free(sel);
+	struct strbuf req = { 0 };
+	netreq_put_settings(&req, &c->s);
+	if (opts.len)
+		sb_add(&req, opts.buf, opts.len);
+	sb_free(&opts);
+	char *verdict;
+	size_t lines = 0;
+	rc = run_helper(NETJOB_DNS, &req, print_report_line, &lines, &verdict);
+	if (!lines)
+		fprintf(stderr, "mailset: %s\n", verdict);
+	free(verdict);
 	return rc;
 }
 

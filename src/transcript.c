@@ -90,11 +90,6 @@ static char *hide(const struct redactor *r, const char *s, size_t n)
 	return out;
 }
 
-char *transcript_row(char kind, long ms, const char *text)
-{
-	return xasprintf("%7ld ms  %c%s %s\n", ms, kind, kind == '*' ? "" : ":", text);
-}
-
 char *transcript_safe(const char *s, size_t n, size_t cap)
 {
 	struct strbuf sb = { 0 };

@@ -825,7 +825,8 @@ dest=$T_DIR/dest
 if ! (unset MAKEFLAGS MFLAGS MAKELEVEL; make -C "$REPO_DIR" install DESTDIR="$dest" PREFIX=/usr) >"$T_DIR/make.log" 2>&1; then
 	fail "make install failed: $(tail -n 5 "$T_DIR/make.log" | tr '\n' '|')"
 fi
-for p in usr/bin/mailset usr/share/man/man1/mailset.1 usr/share/man/man5/mailset.ini.5 \
+for p in usr/bin/mailset usr/libexec/mailset/mailset-smtp usr/libexec/mailset/mailset-dns \
+	usr/share/man/man1/mailset.1 usr/share/man/man5/mailset.ini.5 \
 	usr/share/locale/ja/LC_MESSAGES/mailset.mo; do
 	[ -f "$dest/$p" ] || fail "make install did not install /$p"
 done
@@ -841,6 +842,14 @@ if [ -x "$dest/usr/bin/mailset" ]; then
 	[ "$n" -eq 7 ] || fail "installed mailset lists $n presets, expected 7"
 	strings "$dest/usr/bin/mailset" | grep -qF /usr/share/mailset ||
 		fail "installed binary does not contain the path /usr/share/mailset (built for $(strings "$dest/usr/bin/mailset" | grep -m1 '/share/mailset'))"
+	strings "$dest/usr/bin/mailset" | grep -qxF /usr/libexec/mailset ||
+		fail "installed binary does not look for its helpers in /usr/libexec/mailset"
+	# the helpers where the package puts them: --version asks mailset-smtp
+	MAILSET_LIBEXECDIR=$dest/usr/libexec/mailset "$dest/usr/bin/mailset" --version >"$T_DIR/out" 2>&1
+	grep -q "libcurl .*OpenSSL" "$T_DIR/out" || fail "installed mailset --version: $(tr '\n' '|' <"$T_DIR/out")"
+	# no network library in the program itself
+	ldd "$dest/usr/bin/mailset" | grep -Eq 'libcurl|libssl|libcrypto' &&
+		fail "installed mailset links $(ldd "$dest/usr/bin/mailset" | grep -Eo 'libcurl|libssl|libcrypto' | sort -u | tr '\n' ' ')"
 fi
 end; fi
 

@@ -87,4 +87,32 @@ awk '
 ' "$SRC"/*.c >"$T_DIR/out" || fail "a cast in a draw function: $(head -1 "$T_DIR/out")"
 end; fi
 
+# The network code is the helpers' (mailset-smtp, mailset-dns): the
+# program that opens the editor and runs check, get, set and preset loads no
+# network library. ldd lists what the dynamic loader maps, indirect ones
+# too; the same check on the SMTP helper must find libcurl.
+NET_LIBS='libcurl|libssl|libcrypto|libcares|libpsl|libnghttp2|libssh2|libldap|libgssapi|libbrotli|libzstd'
+net_libs_of() { ldd "$1" | grep -Eo "$NET_LIBS" | sort -u | tr '\n' ' '; }
+if begin program_loads_no_network_library; then
+libs=$(net_libs_of "$MAILSET")
+[ -z "$libs" ] || fail "$MAILSET loads $libs"
+helper=$(dirname "$MAILSET")/libexec/mailset-smtp
+if [ ! -x "$helper" ]; then
+	fail "$helper is not built"
+else
+	case " $(net_libs_of "$helper") " in
+	*" libcurl "*) ;;
+	*) fail "the check finds no libcurl in $helper either: it cannot see one" ;;
+	esac
+fi
+# and at run time: what a plain command opens
+if command -v strace >/dev/null; then
+	printf '[smtp]\nhost = mail.example.com\n' >"$T_DIR/mail.ini"
+	chmod 600 "$T_DIR/mail.ini"
+	strace -f -e trace=openat -o "$T_DIR/trace" "$MAILSET" -c "$T_DIR/mail.ini" get smtp.host >/dev/null 2>&1
+	grep -Eq "$NET_LIBS" "$T_DIR/trace" && fail "mailset get opens $(grep -Eo "$NET_LIBS" "$T_DIR/trace" | sort -u | tr '\n' ' ')"
+	grep -q 'libinih' "$T_DIR/trace" || fail "the trace of mailset get shows no library opened at all: $(head -c 300 "$T_DIR/trace")"
+fi
+end; fi
+
 finish

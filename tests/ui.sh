@@ -838,6 +838,50 @@ t_send_cancel() {
 	expect_rc 0
 }
 
+# The network code runs in the helper mailset-smtp, not in the editor: the
+# editor maps neither libcurl nor OpenSSL (nor c-ares, libpsl), the helper
+# does (which proves the check sees them), the helper's command line and
+# environment hold no password, and a helper that crashes in the middle of
+# a send leaves the editor running with its unsaved edits.
+NET_LIBS='libcurl|libssl|libcrypto|libcares|libpsl|libnghttp2|libssh2|libldap|libgssapi'
+t_net_wall() {
+	local f=$T_DIR/mail.ini
+	LANG_UI=en
+	start_smtpd wall --silent || return
+	send_config "$f" "$PORT"
+	ui_start en 80 24 MAILSET_SMTP_TIMEOUT=60 -- -c "$f"
+	edit_contact || return
+	local pane ed helper
+	pane=$(tm display-message -p -t "$S" '#{pane_pid}')
+	ed=$(pgrep -P "$pane" | head -n 1)
+	[ -n "$ed" ] && [ -r "/proc/$ed/maps" ] || { fail "cannot find the editor's process"; return; }
+	grep -Eq "$NET_LIBS" "/proc/$ed/maps" &&
+		fail "the editor maps $(grep -Eo "$NET_LIBS" "/proc/$ed/maps" | sort -u | tr '\n' ' ')"
+	keys F5
+	wait_for "Recipient" || return
+	keys Enter
+	wait_for "Connected to" || return
+	helper=$(pgrep -P "$ed" | head -n 1)
+	[ -n "$helper" ] || { fail "no helper process under the editor"; return; }
+	[ "$(basename "$(readlink "/proc/$helper/exe")")" = mailset-smtp ] ||
+		fail "the editor's child is $(readlink "/proc/$helper/exe"), not mailset-smtp"
+	grep -q libcurl "/proc/$helper/maps" || fail "the helper does not map libcurl"
+	grep -Eq "$NET_LIBS" "/proc/$ed/maps" && fail "the editor maps a network library during the send"
+	tr '\0' '\n' <"/proc/$helper/cmdline" | grep -qF 'w0rd' && fail "the helper's command line holds the password"
+	tr '\0' '\n' <"/proc/$helper/environ" | grep -qF 'w0rd' && fail "the helper's environment holds the password"
+	# a fault in the network process: the editor says so and keeps the edits
+	kill -SEGV "$helper"
+	wait_for "killed by signal 11" || return
+	expect_running
+	keys F10
+	wait_for "[S] Save and quit" || return
+	on_screen "shop@example.jp" "the quit question's list of changes"
+	keys s
+	wait_exit || return
+	expect_rc 0
+	grep -q '^contact_email = shop@example.jp' "$f" || fail "the edit was not saved after the helper crashed"
+}
+
 
 # ------------------------------------------------- real data at 80 columns
 
@@ -1135,6 +1179,7 @@ run_test help_f1_en t_help en
 run_test send_panel_ja t_send_panel ja
 run_test send_panel_en t_send_panel en
 run_test send_cancel_silent_server t_send_cancel
+run_test network_helper_wall t_net_wall
 run_test probe_f6_ja t_probe ja
 run_test probe_f6_en t_probe en
 run_test probe_f6_login_only_ja t_probe_mech ja

@@ -33,9 +33,6 @@ char *redact_server(struct redactor *r, const char *line, size_t n);
 /* Any other text (connection and TLS events): hidden and made safe. */
 char *redact_text(const struct redactor *r, const char *line, size_t n);
 
-/* One line as mailset shows and saves it: "   123 ms  S: text\n". */
-char *transcript_row(char kind, long ms, const char *text);
-
 /* Bytes as printable UTF-8: control characters as ^X or \xNN, invalid
  * UTF-8 as \xNN, at most cap characters (then "…"). */
 char *transcript_safe(const char *s, size_t n, size_t cap);

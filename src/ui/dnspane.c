@@ -5,39 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mailset/dns.h"
 #include "mailset/i18n.h"
 #include "mailset/util.h"
-
-/* --- the child's side ---------------------------------------------------- */
-
-struct dns_args {
-	const struct settings *s;
-	const struct preset_list *pl;
-};
-
-static void report_line(void *ctx, const struct dns_item *it, const char *line)
-{
-	enum job_level lv = !it ? JL_PLAIN
-		: it->v == DV_MISSING || it->v == DV_WRONG ? JL_ERROR
-		: it->v == DV_UNKNOWN ? JL_WARN : JL_PLAIN;
-	job_child_line(*(int *)ctx, ' ', lv, 0, line);
-}
-
-static void dns_job(int fd, void *arg)
-{
-	struct dns_args *a = arg;
-	struct dns_opts o;
-	dns_opts_from_settings(&o, a->s);
-	o.in_editor = true;
-	struct dns_report r;
-	dns_check(a->s, a->pl, &o, &r);
-	/* not part of the report: which preset 'p' may apply */
-	if (r.offer_preset)
-		job_child_note(fd, r.provider->id);
-	dns_report_lines(&r, report_line, &fd);
-	job_child_end(fd, r.status, r.verdict);
-}
 
 /* --- the editor's side --------------------------------------------------- */
 
@@ -50,9 +19,14 @@ static void run(struct editor *ed)
 		editor_status(ed, ST_ERROR, _("Not checked: %s"), editor_problem(ed, bad)->msg);
 		return;
 	}
-	struct dns_args a = { &ed->cfg.s, &ed->presets };
+	struct strbuf req = { 0 };
+	netreq_put_settings(&req, &ed->cfg.s);
+	netreq_put(&req, "editor", "1");
 	char *err = NULL;
-	if (!job_start(&ed->dns, dns_job, &a, &err))
+	bool started = job_start(&ed->dns, NETJOB_DNS, &req, &err);
+	explicit_bzero(req.buf, req.len);
+	sb_free(&req);
+	if (!started)
 		editor_status(ed, ST_ERROR, _("Not checked: %s"), err ? err : "?");
 	else
 		ed->dns_view.focused = false;

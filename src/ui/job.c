@@ -1,5 +1,5 @@
-/* job.c - work in a child process (a test send, a DNS check), its records
- * read back through a pipe. */
+/* job.c - work in a helper process (a test send, a DNS check), its
+ * records read back through a pipe. */
 #include "mailset/ui/job.h"
 
 #include <errno.h>
@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "mailset/i18n.h"
-#include "mailset/transcript.h"
 #include "mailset/util.h"
 
 void job_init(struct job *j)
@@ -61,89 +60,37 @@ static void add_line(struct job *j, char kind, enum job_level level, long ms, co
 	j->lines[j->nlines++] = (struct jobline){ kind, level, ms, xstrdup(text) };
 }
 
-/* --- the child's side: one line per record, tab-separated ------------- */
-
-static void write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			_exit(EX_IOERR);
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-void job_child_line(int fd, char kind, enum job_level level, long ms, const char *text)
-{
-	char *rec = xasprintf("L%c\t%d\t%ld\t%s\n", kind, (int)level, ms, text);
-	write_all(fd, rec, strlen(rec));
-	free(rec);
-}
-
-void job_child_note(int fd, const char *text)
-{
-	char *rec = xasprintf("N\t%s\n", text);
-	write_all(fd, rec, strlen(rec));
-	free(rec);
-}
-
-void job_child_end(int fd, int status, const char *verdict)
-{
-	char *rec = xasprintf("V\t%d\t%s\n", status, verdict ? verdict : "");
-	write_all(fd, rec, strlen(rec));
-	free(rec);
-	/* No exit handlers: they belong to the editor (its terminal, its
-	 * lock). */
-	_exit(0);
-}
-
-bool job_start(struct job *j, void (*fn)(int fd, void *arg), void *arg, char **err)
+bool job_start(struct job *j, const char *helper, const struct strbuf *req, char **err)
 {
 	*err = NULL;
 	if (job_running(j))
 		return false;
 	clear_lines(j);
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		*err = xasprintf("pipe: %s", strerror(errno));
+	int fd;
+	/* Its standard error must not reach the editor's screen; when that
+	 * is a file (a log, the tests'), it goes there. */
+	pid_t pid = netjob_start(helper, NULL, req, isatty(2), &fd, err);
+	if (pid < 0)
 		return false;
-	}
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		*err = xasprintf("fork: %s", strerror(errno));
-		close(p[0]);
-		close(p[1]);
-		return false;
-	}
-	if (pid == 0) {
-		/* The editor's handlers would wake the editor's loop: not ours. */
-		int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH };
-		for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
-			signal(sigs[i], SIG_DFL);
-		close(p[0]);
-		fn(p[1], arg);
-		_exit(0);
-	}
-	close(p[1]);
-	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	fcntl(fd, F_SETFL, O_NONBLOCK);
 	j->pid = pid;
-	j->fd = p[0];
+	j->fd = fd;
 	j->status = -1;
+	j->helper = helper;
 	return true;
 }
 
-static void reap(struct job *j)
+/* Returns the helper's wait status. */
+static int reap(struct job *j)
 {
+	int ws = 0;
 	if (j->fd >= 0)
 		close(j->fd);
 	j->fd = -1;
 	if (j->pid > 0)
-		waitpid(j->pid, NULL, 0);
+		waitpid(j->pid, &ws, 0);
 	j->pid = 0;
+	return ws;
 }
 
 void job_cancel(struct job *j)
@@ -161,26 +108,18 @@ void job_cancel(struct job *j)
 
 static void record(struct job *j, char *rec)
 {
-	if (rec[0] == 'L' && rec[1]) {
-		char kind = rec[1];
-		char *tab1 = strchr(rec, '\t');
-		char *tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
-		char *tab3 = tab2 ? strchr(tab2 + 1, '\t') : NULL;
-		int level = tab1 ? atoi(tab1 + 1) : 0;
-		if (tab3)
-			add_line(j, kind, level >= JL_PLAIN && level <= JL_ERROR ? level : JL_PLAIN,
-				 atol(tab2 + 1), tab3 + 1);
-	} else if (rec[0] == 'N' && rec[1] == '\t') {
+	struct netrec r;
+	if (!netrec_parse(rec, &r))
+		return;
+	if (r.type == 'L') {
+		add_line(j, r.kind, r.level, r.ms, r.text);
+	} else if (r.type == 'N') {
 		free(j->note);
-		j->note = xstrdup(rec + 2);
-	} else if (rec[0] == 'V') {
-		char *tab1 = strchr(rec, '\t');
-		char *tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
-		if (tab2) {
-			j->status = atoi(tab1 + 1);
-			free(j->verdict);
-			j->verdict = xstrdup(tab2 + 1);
-		}
+		j->note = xstrdup(r.text);
+	} else if (r.type == 'V') {
+		j->status = r.status;
+		free(j->verdict);
+		j->verdict = xstrdup(r.text);
 	}
 }
 
@@ -196,9 +135,9 @@ bool job_read(struct job *j)
 		if (n < 0)
 			break; /* EAGAIN: all read for now */
 		if (n == 0) {
-			reap(j);
+			int ws = reap(j);
 			if (!j->verdict) {
-				j->verdict = xstrdup(_("The send stopped without a result."));
+				j->verdict = netjob_died(j->helper, ws);
 				j->status = EX_SOFTWARE;
 			}
 			return true;
@@ -237,7 +176,7 @@ char *job_save(const struct job *j, const char *dir, const char *what, bool tran
 			sb_addf(&sb, "%s\n", l->text);
 			continue;
 		}
-		char *row = transcript_row(l->kind, l->ms, l->text);
+		char *row = netjob_row(l->kind, l->ms, l->text);
 		sb_adds(&sb, row);
 		free(row);
 	}

@@ -8,78 +8,10 @@
 #include <unistd.h>
 
 #include "mailset/i18n.h"
-#include "mailset/message.h"
-#include "mailset/smtp.h"
+#include "mailset/validate.h"
 #include "mailset/util.h"
 
 #define LABEL_W 26
-
-/* --- the child's side ---------------------------------------------------- */
-
-struct send_args {
-	const struct settings *s;
-	const char *to;
-	const char *message;  /* NULL: probe */
-	/* the shop-like test: then a notification to the contact address */
-	const char *contact;
-	const char *notice;
-};
-
-static void on_line(void *ctx, const struct smtp_line *l)
-{
-	job_child_line(*(int *)ctx, l->kind, JL_PLAIN, l->ms, l->text);
-}
-
-/* What the admin guide still asks to be tried by hand after the send. */
-static void checklist(int fd, const struct settings *s)
-{
-	const char *at = strrchr(settings_get(s, F_SYSTEM_EMAIL), '@');
-	char *url = xasprintf("https://%s/shop", at && at[1] ? at + 1 : "DOMAIN");
-	const char *items[] = {
-		_("Still to try by hand, as the admin guide asks:"),
-		NULL, /* the contact page */
-		_("- if the shop is in maintenance mode, turn its password protection off for the test "
-		  "(and on again after)"),
-		_("- check that the reply reached both the address typed in the form and the contact "
-		  "address"),
-		_("- a password reset with the test customer"),
-		_("- a bulk mail from the admin screen to the test customer"),
-	};
-	char *page = xasprintf(_("- send the contact form at %s (use the temporary domain while "
-				 "the shop has no domain of its own)"), url);
-	items[1] = page;
-	for (size_t i = 0; i < sizeof items / sizeof *items; i++)
-		job_child_line(fd, '*', JL_PLAIN, 0, items[i]);
-	free(page);
-	free(url);
-}
-
-static void send_job(int fd, void *arg)
-{
-	struct send_args *a = arg;
-	struct smtp_job job = { .s = a->s, .to = a->to, .message = a->message,
-				.probe = !a->message, .on_line = on_line, .ctx = &fd };
-	struct smtp_result res;
-	smtp_send(&job, &res);
-	if (!a->notice || res.status) {
-		job_child_end(fd, res.status, res.verdict);
-		return;
-	}
-	/* the shop's second message: the notification to the contact address */
-	char *first = xstrdup(res.verdict ? res.verdict : "");
-	smtp_result_free(&res);
-	char *head = xasprintf(_("2/2: the notification to the contact address %s"), a->contact);
-	job_child_line(fd, '*', JL_PLAIN, 0, head);
-	free(head);
-	job.to = a->contact;
-	job.message = a->notice;
-	smtp_send(&job, &res);
-	if (!res.status)
-		checklist(fd, a->s);
-	char *v = xasprintf(_("1/2 (to the customer): %s  2/2 (to the contact address): %s"), first,
-			    res.verdict ? res.verdict : "");
-	job_child_end(fd, res.status, v);
-}
 
 /* --- the editor's side --------------------------------------------------- */
 
@@ -102,34 +34,31 @@ static bool settings_ok(struct editor *ed)
 	return false;
 }
 
-static void start(struct editor *ed, const char *to, const char *message, const char *notice)
+/* Send with the values on the screen: to `to` (mark above the text), and
+ * for the shop-like test a second message to the contact address. */
+static void start(struct editor *ed, const char *to, bool probe, const char *mark,
+		  const char *contact_mark)
 {
-	struct send_args a = { &ed->cfg.s, to, message, settings_get(&ed->cfg.s, F_CONTACT_EMAIL),
-			       notice };
+	struct strbuf req = { 0 };
+	netreq_put_settings(&req, &ed->cfg.s);
+	netreq_put(&req, "to", to);
+	if (probe)
+		netreq_put(&req, "probe", "1");
+	if (mark)
+		netreq_put(&req, "mark", mark);
+	if (contact_mark) {
+		netreq_put(&req, "contact", settings_get(&ed->cfg.s, F_CONTACT_EMAIL));
+		netreq_put(&req, "contact-mark", contact_mark);
+	}
 	char *err = NULL;
-	if (!job_start(&ed->send, send_job, &a, &err))
+	if (!job_start(&ed->send, NETJOB_SMTP, &req, &err))
 		editor_status(ed, ST_ERROR, _("Not sent: %s"), err ? err : "?");
 	else
 		ed->send_view.focused = false;
 	free(err);
-}
-
-/* The test message to, the template marked with what it stands for. */
-static char *build(struct editor *ed, const char *to, const char *tmpl, const char *mark,
-		   char **err)
-{
-	char *t = mark ? xasprintf("%s\n\n%s", mark, tmpl) : xstrdup(tmpl);
-	char *msg = message_build(&ed->cfg.s, to, t, time(NULL), err);
-	free(t);
-	return msg;
-}
-
-static void wipe(char *msg)
-{
-	if (msg) {
-		explicit_bzero(msg, strlen(msg));
-		free(msg);
-	}
+	if (req.buf)
+		explicit_bzero(req.buf, req.len);
+	sb_free(&req);
 }
 
 enum how { PROBE, SEND, SHOP };
@@ -144,35 +73,16 @@ static void send(struct editor *ed, enum how how)
 		return;
 	char *to = le_get(&ed->to);
 	char *why = probe ? NULL : validate_address(to);
-	char *err = NULL, *msg = NULL;
 	if (why) {
 		refused(ed);
 		editor_status(ed, ST_ERROR, _("Not sent: the recipient: %s"), why);
-	} else if (probe) {
-		start(ed, to, NULL, NULL);
+	} else if (how == SHOP) {
+		start(ed, to, false, _("[1/2] As the shop's confirmation to a customer."),
+		      _("[2/2] As the shop's notification to the contact address."));
 	} else {
-		char *tmpl = message_template(&err), *notice = NULL;
-		const char *contact = settings_get(&ed->cfg.s, F_CONTACT_EMAIL);
-		if (tmpl && how == SHOP) {
-			msg = build(ed, to, tmpl, _("[1/2] As the shop's confirmation to a customer."),
-				    &err);
-			if (msg)
-				notice = build(ed, contact, tmpl,
-					       _("[2/2] As the shop's notification to the contact "
-						 "address."), &err);
-		} else if (tmpl) {
-			msg = build(ed, to, tmpl, NULL, &err);
-		}
-		free(tmpl);
-		if (msg && (how != SHOP || notice))
-			start(ed, to, msg, notice);
-		else
-			editor_status(ed, ST_ERROR, _("Not sent: %s"), err ? err : "?");
-		wipe(notice);
+		start(ed, to, probe, NULL, NULL);
 	}
 	free(why);
-	free(err);
-	wipe(msg);
 	free(to);
 }
 

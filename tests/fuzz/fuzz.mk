@@ -53,7 +53,7 @@ $(FZ)/obj/%.o: src/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) $(FUZZ_CPPFLAGS) -Wall -Wextra $(FUZZ_CFLAGS) $(FUZZ_SAN) \
 	  -fsanitize=fuzzer-no-link $(FUZZ_PC_CFLAGS) -c -o $@ $<
-$(FZ)/obj/i18n.o: $(B)/paths.h
+$(FZ)/obj/i18n.o $(FZ)/obj/netjob.o: $(B)/paths.h
 
 $(FZ)/harness/%.o: tests/fuzz/%.c
 	$(E) "  CC fuzz $@"

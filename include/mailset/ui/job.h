@@ -1,11 +1,11 @@
-/* job.h - work in a child process: a test send, a DNS check.
+/* job.h - work in a helper process: a test send, a DNS check.
  *
- * libcurl blocks in SMTP's last phase and the DNS check waits for answers,
- * so both run in a child; its records come back through a pipe that the
- * editor's loop polls, so the screen stays live and Esc stops the work at
- * once. Records are typed: a line has a kind (the transcript's C, S or * for
- * the SMTP dialogue) and a level (how it is judged: the DNS pane colours
- * by it, never by the words), and the last record is the verdict. */
+ * The network code runs in the helpers mailset-smtp and mailset-dns
+ * (netjob.h); their records come back through a pipe that the editor's
+ * loop polls, so the screen stays live and Esc stops the work at once.
+ * Records are typed: a line has a kind (the transcript's C, S or * for the
+ * SMTP dialogue) and a level (how it is judged: the DNS pane colours by
+ * it, never by the words), and the last record is the verdict. */
 #ifndef MAILSET_UI_JOB_H
 #define MAILSET_UI_JOB_H
 
@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-enum job_level { JL_PLAIN, JL_OK, JL_WARN, JL_ERROR };
+#include "mailset/netjob.h"
 
 struct jobline {
 	char kind;
@@ -23,7 +23,8 @@ struct jobline {
 };
 
 struct job {
-	pid_t pid;               /* the child, 0 when none */
+	pid_t pid;               /* the helper, 0 when none */
+	const char *helper;      /* its name (static) */
 	int fd;                  /* its pipe, -1 when none */
 	struct jobline *lines;
 	size_t nlines;
@@ -40,13 +41,10 @@ void job_free(struct job *j);
 /* Forget the last run's lines and verdict (a new run was refused). */
 void job_clear(struct job *j);
 bool job_running(const struct job *j);
-/* Run fn(fd, arg) in a child process; it reports with job_child_line()
- * and ends with job_child_end(). Returns false (with *err, a new string)
+/* Start the helper (NETJOB_SMTP, NETJOB_DNS) on the request req (which
+ * the caller wipes and frees). Returns false (with *err, a new string)
  * when it could not start. */
-bool job_start(struct job *j, void (*fn)(int fd, void *arg), void *arg, char **err);
-void job_child_line(int fd, char kind, enum job_level level, long ms, const char *text);
-void job_child_note(int fd, const char *text);
-_Noreturn void job_child_end(int fd, int status, const char *verdict);
+bool job_start(struct job *j, const char *helper, const struct strbuf *req, char **err);
 /* Stop a running job (the child is killed; the record says so). */
 void job_cancel(struct job *j);
 /* Read what the child wrote; true when something changed. */
