@@ -386,15 +386,22 @@ static int cmd_set(struct config *c, int argc, char **argv)
 
 	bool changed[F_COUNT] = { false };
 	int secret = -1;
+	/* the fields in the order given, for the messages */
+	enum field_id order[F_COUNT];
+	size_t norder = 0;
 	for (int i = 0; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
+		if (eq)
+			*eq = '\0';
+		const struct field *f = settings_field_by_name(argv[i]);
+		if (eq)
+			*eq = '=';
+		if (!changed[f->id] && (int)f->id != secret)
+			order[norder++] = f->id;
 		if (!eq) {
-			secret = settings_field_by_name(argv[i])->id;
+			secret = f->id;
 			continue;
 		}
-		*eq = '\0';
-		const struct field *f = settings_field_by_name(argv[i]);
-		*eq = '=';
 		char *v = validate_normalize(f->id, eq + 1, 0);
 		settings_set(&c->s, f->id, v);
 		free(v);
@@ -425,9 +432,8 @@ static int cmd_set(struct config *c, int argc, char **argv)
 	if (rc)
 		return rc;
 	/* A change prints nothing; a file left alone says why. */
-	for (int i = 0; unchanged && i < F_COUNT; i++) {
-		if (!changed[i])
-			continue;
+	for (size_t k = 0; unchanged && k < norder; k++) {
+		enum field_id i = order[k];
 		if (settings_fields[i].flags & FIELD_SECRET)
 			printf(_("%s: unchanged: %s already is the one given\n"), c->path,
 			       settings_field_name(i));
