@@ -435,10 +435,10 @@ static int cmd_set(struct config *c, int argc, char **argv)
 	for (size_t k = 0; unchanged && k < norder; k++) {
 		enum field_id i = order[k];
 		if (settings_fields[i].flags & FIELD_SECRET)
-			printf(_("%s: unchanged: %s already is the one given\n"), c->path,
+			printf(_("%s: unchanged: %s already holds that value (not shown)\n"), c->path,
 			       settings_field_name(i));
 		else
-			printf(_("%s: unchanged: %s already is '%s'\n"), c->path,
+			printf(_("%s: unchanged: %s is already '%s'\n"), c->path,
 			       settings_field_name(i), settings_get(&c->s, i));
 	}
 	warn_after_change(c, changed);
@@ -559,7 +559,7 @@ static int cmd_preset(struct config *c, int argc, char **argv)
 	if ((rc = conf_save(c, &unchanged)) != EX_OK)
 		goto out;
 	if (unchanged)
-		printf(_("%s: unchanged: %s is applied already: host %s, port %s, auth %s, TLS %s\n"),
+		printf(_("%s: unchanged: %s is already applied: host %s, port %s, auth %s, TLS %s\n"),
 		       c->path, preset_name(p), h, p->port, p->auth, p->tls);
 	else
 		printf(_("%s: applied %s: host %s, port %s, auth %s, TLS %s\n"), c->path,

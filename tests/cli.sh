@@ -371,13 +371,17 @@ before=$(file_state "$f")
 # normalised first (PLAIN is plain), then compared
 ms -c "$f" set 'basic.system_sender_name=Example Shop' smtp.port=587 smtp.auth=PLAIN basic.bcc=
 expect_rc 0
-expect_out "$f: unchanged: basic.system_sender_name already is 'Example Shop'
-$f: unchanged: smtp.port already is '587'
-$f: unchanged: smtp.auth already is 'plain'
-$f: unchanged: basic.bcc already is ''"
+expect_out "$f: unchanged: basic.system_sender_name is already 'Example Shop'
+$f: unchanged: smtp.port is already '587'
+$f: unchanged: smtp.auth is already 'plain'
+$f: unchanged: basic.bcc is already ''"
 [ "$(file_state "$f")" = "$before" ] || fail "inode, times, mode or size changed: '$before' -> '$(file_state "$f")'"
 expect_same "$T_DIR/orig.ini" "$f"
 [ "$(dir_list "$T_DIR/cfg")" = "mail.ini " ] || fail "directory holds: $(dir_list "$T_DIR/cfg")"
+MS_ENV=(LANGUAGE=ja); ms -c "$f" set smtp.port=587; MS_ENV=()
+expect_rc 0
+expect_out "$f: 変更なし: smtp.port はすでに '587' です"
+[ "$(file_state "$f")" = "$before" ] || fail "inode, times, mode or size changed (LANGUAGE=ja)"
 end; fi
 
 if begin set_noop_password; then
@@ -385,7 +389,7 @@ f=$T_DIR/mail.ini; mkvalid "$f"; age "$f"
 before=$(file_state "$f")
 ms_input 'secret123\n' -c "$f" set smtp.password
 expect_rc 0
-expect_out "$f: unchanged: smtp.password already is the one given"
+expect_out "$f: unchanged: smtp.password already holds that value (not shown)"
 expect_nowhere secret123
 [ "$(file_state "$f")" = "$before" ] || fail "inode, times, mode or size changed"
 end; fi
@@ -400,7 +404,7 @@ cp -p "$f" "$T_DIR/applied.ini"
 before=$(file_state "$f")
 ms -c "$f" preset xserver --host sv123.xserver.jp
 expect_rc 0
-expect_out_has "$f: unchanged: Xserver is applied already: host sv123.xserver.jp, port 587"
+expect_out_has "$f: unchanged: Xserver is already applied: host sv123.xserver.jp, port 587"
 grep -q ': applied ' "$T_DIR/out" && fail "a preset that changed nothing says 'applied'"
 [ -n "$(sed -n 2p "$T_DIR/out")" ] || fail "the preset's hints are not printed"
 [ "$(file_state "$f")" = "$before" ] || fail "inode, times, mode or size changed: '$before' -> '$(file_state "$f")'"
