@@ -122,10 +122,14 @@ static int conf_load(struct config *c)
 	return EX_OK;
 }
 
-static int conf_save(struct config *c)
+/* Save c; *unchanged tells that the file already held what a save would
+ * write, and was left alone. */
+static int conf_save(struct config *c, bool *unchanged)
 {
 	struct ini_error e;
-	if (config_save(c, false, &e) < 0) {
+	int r = config_save(c, false, &e);
+	*unchanged = r == 1;
+	if (r < 0) {
 		fprintf(stderr, "mailset: %s: %s\n", c->path, e.msg);
 		if (!e.replaced)
 			fprintf(stderr, "%s\n", _("mailset: nothing was changed"));
@@ -167,28 +171,29 @@ static void provider_problems(const struct settings *s, struct problems *ps, boo
  * unknown keys in known sections (likely typos). Printed directly. */
 static size_t file_problems(const struct config *c, bool *multiline)
 {
+	const struct ini_entry *at[F_COUNT];
+	settings_index(&c->doc, at);
 	size_t errors = 0;
 	for (size_t i = 0; i < c->doc.nentries; i++) {
 		const struct ini_entry *en = &c->doc.entries[i];
-		char *dotted = xasprintf("%s.%s", en->section, en->key);
-		const struct field *f = settings_field_by_name(dotted);
-		const struct ini_entry *last = f ? inifile_find(&c->doc, en->section, en->key) : en;
+		const struct field *f = settings_field_of(en->section, en->key);
 		if (!f) {
-			for (size_t k = 0; k < settings_nsections; k++)
-				if (!strcmp(settings_sections[k].name, en->section))
-					printf(_("%s:%d: %s: warning: unknown key, kept as it is (a typo?)\n"),
-					       c->path, en->line, dotted);
-		} else if (last != en) {
+			if (settings_section(en->section)) {
+				char *dotted = xasprintf("%s.%s", en->section, en->key);
+				printf(_("%s:%d: %s: warning: unknown key, kept as it is (a typo?)\n"),
+				       c->path, en->line, dotted);
+				free(dotted);
+			}
+		} else if (at[f->id] != en) {
 			printf(_("%s:%d: %s: warning: set again on line %d; this line is ignored\n"),
-			       c->path, en->line, dotted, last->line);
+			       c->path, en->line, settings_field_name(f->id), at[f->id]->line);
 		} else if (en->last_line > en->line && f->kind != FK_ADDRESS_LIST) {
 			printf(_("%s:%d: %s: the value continues on line %d; write it on one line "
 				 "(only bcc may span lines)\n"),
-			       c->path, en->line, dotted, en->last_line);
+			       c->path, en->line, settings_field_name(f->id), en->last_line);
 			multiline[f->id] = true;
 			errors++;
 		}
-		free(dotted);
 	}
 	return errors;
 }
@@ -396,15 +401,22 @@ static int cmd_set(struct config *c, int argc, char **argv)
 
 	bool changed[F_COUNT] = { false };
 	int secret = -1;
+	/* the fields in the order given, for the messages */
+	enum field_id order[F_COUNT];
+	size_t norder = 0;
 	for (int i = 0; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
+		if (eq)
+			*eq = '\0';
+		const struct field *f = settings_field_by_name(argv[i]);
+		if (eq)
+			*eq = '=';
+		if (!changed[f->id] && (int)f->id != secret)
+			order[norder++] = f->id;
 		if (!eq) {
-			secret = settings_field_by_name(argv[i])->id;
+			secret = f->id;
 			continue;
 		}
-		*eq = '\0';
-		const struct field *f = settings_field_by_name(argv[i]);
-		*eq = '=';
 		char *v = validate_normalize(f->id, eq + 1, 0);
 		settings_set(&c->s, f->id, v);
 		free(v);
@@ -430,9 +442,20 @@ static int cmd_set(struct config *c, int argc, char **argv)
 		fprintf(stderr, "%s\n", _("mailset: nothing was changed"));
 		return EX_DATAERR;
 	}
-	rc = conf_save(c);
+	bool unchanged;
+	rc = conf_save(c, &unchanged);
 	if (rc)
 		return rc;
+	/* A change prints nothing; a file left alone says why. */
+	for (size_t k = 0; unchanged && k < norder; k++) {
+		enum field_id i = order[k];
+		if (settings_fields[i].flags & FIELD_SECRET)
+			printf(_("%s: unchanged: %s already holds that value (not shown)\n"), c->path,
+			       settings_field_name(i));
+		else
+			printf(_("%s: unchanged: %s is already '%s'\n"), c->path,
+			       settings_field_name(i), settings_get(&c->s, i));
+	}
 	warn_after_change(c, changed);
 	return EX_OK;
 }
@@ -547,10 +570,15 @@ static int cmd_preset(struct config *c, int argc, char **argv)
 	if ((rc = conf_load(c)) != EX_OK)
 		goto out;
 	preset_apply(p, h, &c->s);
-	if ((rc = conf_save(c)) != EX_OK)
+	bool unchanged;
+	if ((rc = conf_save(c, &unchanged)) != EX_OK)
 		goto out;
-	printf(_("%s: applied %s: host %s, port %s, auth %s, TLS %s\n"), c->path,
-	       preset_name(p), h, p->port, p->auth, p->tls);
+	if (unchanged)
+		printf(_("%s: unchanged: %s is already applied: host %s, port %s, auth %s, TLS %s\n"),
+		       c->path, preset_name(p), h, p->port, p->auth, p->tls);
+	else
+		printf(_("%s: applied %s: host %s, port %s, auth %s, TLS %s\n"), c->path,
+		       preset_name(p), h, p->port, p->auth, p->tls);
 	print_hints(p);
 	bool changed[F_COUNT] = { [F_HOST] = true, [F_AUTH] = true };
 	warn_after_change(c, changed);

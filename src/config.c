@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -32,31 +31,40 @@ char *config_path(const char *opt, bool *is_default)
 	return NULL;
 }
 
-/* SHA-256 of the file's bytes; all zero when it does not exist. */
-static void file_hash(const char *path, unsigned char out[32])
+/* True when fd holds exactly the len bytes of want. */
+static bool same_bytes(int fd, const char *want, size_t len)
 {
-	memset(out, 0, 32);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	if (md && EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
-		char buf[65536];
-		ssize_t n;
-		while ((n = read(fd, buf, sizeof buf)) > 0)
-			EVP_DigestUpdate(md, buf, (size_t)n);
-		unsigned int len = 32;
-		EVP_DigestFinal_ex(md, out, &len);
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (off_t)len != st.st_size)
+		return false;
+	char buf[65536];
+	size_t at = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (size_t)n > len - at || (n && memcmp(buf, want + at, (size_t)n)))
+			return false;
+		if (n == 0)
+			return at == len;
+		at += (size_t)n;
 	}
-	EVP_MD_CTX_free(md);
-	close(fd);
 }
 
 bool config_changed_on_disk(const struct config *c)
 {
-	unsigned char now[32];
-	file_hash(c->path, now);
-	return memcmp(now, c->hash, sizeof now) != 0;
+	int fd = open(c->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno != ENOENT || c->exists;
+	bool same = false;
+	if (c->exists) {
+		if (c->unflushed)
+			same = same_bytes(fd, c->unflushed, c->unflushed_len);
+		else
+			same = same_bytes(fd, c->doc.buf ? c->doc.buf : "", c->doc.len);
+	}
+	close(fd);
+	return !same;
 }
 
 enum ini_status config_load(struct config *c, bool may_be_missing, struct ini_error *e)
@@ -70,7 +78,6 @@ enum ini_status config_load(struct config *c, bool may_be_missing, struct ini_er
 	if (rc != INI_OK)
 		return rc;
 	c->exists = true;
-	file_hash(c->path, c->hash);
 	settings_from_doc(&c->s, &c->doc);
 	return INI_OK;
 }
@@ -102,7 +109,8 @@ void config_make_dir(const struct config *c)
 
 int config_save(struct config *c, bool force, struct ini_error *e)
 {
-	if (!force && config_changed_on_disk(c)) {
+	bool changed = config_changed_on_disk(c);
+	if (changed && !force) {
 		memset(e, 0, sizeof *e);
 		e->status = INI_CHANGED;
 		snprintf(e->msg, sizeof e->msg, "%s",
@@ -110,19 +118,41 @@ int config_save(struct config *c, bool force, struct ini_error *e)
 			   "saved"));
 		return -1;
 	}
+	struct ini_doc nd;
+	int r = settings_update(&c->doc, &c->s, &nd, e);
+	if (r < 0)
+		return -1;
+	/* The file holds doc's bytes (it did not change) and they are what a
+	 * save would write: leave it alone. Overwriting someone else's
+	 * change, or finishing a save whose flush failed, still writes. */
+	if (r == 1 && c->exists && !changed && !c->unflushed)
+		return 1;
 	if (!c->exists && c->is_default)
 		make_parent(c->path);
-	if (settings_save(c->path, &c->doc, &c->s, e) < 0) {
+	const struct ini_doc *w = r == 1 ? &c->doc : &nd;
+	const char *data = w->buf ? w->buf : "";
+	if (inifile_write_atomic(c->path, data, w->len, e) != INI_OK) {
 		/* Our own bytes are on disk, only not flushed: a retry must not
 		 * take them for someone else's change. */
 		if (e->replaced) {
+			char *keep = xmalloc(w->len + 1);
+			memcpy(keep, data, w->len + 1);
+			free(c->unflushed);
+			c->unflushed = keep;
+			c->unflushed_len = w->len;
 			c->exists = true;
-			file_hash(c->path, c->hash);
 		}
+		inifile_free(&nd);
 		return -1;
 	}
+	if (r == 0) {
+		inifile_free(&c->doc);
+		c->doc = nd;
+	}
+	free(c->unflushed);
+	c->unflushed = NULL;
+	c->unflushed_len = 0;
 	c->exists = true;
-	file_hash(c->path, c->hash);
 	if (stat(c->path, &c->st) < 0)
 		memset(&c->st, 0, sizeof c->st);
 	return 0;
@@ -143,6 +173,8 @@ int config_save_copy(const struct config *c, const char *path, struct ini_error 
 void config_free(struct config *c)
 {
 	inifile_free(&c->doc);
+	free(c->unflushed);
+	c->unflushed = NULL;
 	settings_free(&c->s);
 	free(c->path);
 	c->path = NULL;

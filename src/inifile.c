@@ -49,12 +49,15 @@ static bool is_blank(char c)
 	return isspace((unsigned char)c) != 0;
 }
 
-/* inih's find_chars_or_comment(): the first of chars, or the start of an
- * inline comment (';' after whitespace), or the end. */
+/* inih's find_chars_or_comment(): the first of chars (at most two), or
+ * the start of an inline comment (';' after whitespace), or the end. */
 static const char *find_chars_or_comment(const char *s, const char *end, const char *chars)
 {
+	/* every byte of the file passes here: no strchr() per byte */
+	char c1 = chars ? chars[0] : '\0';
+	char c2 = chars && c1 ? chars[1] : '\0';
 	bool was_space = false;
-	while (s < end && (!chars || !strchr(chars, *s)) && !(was_space && *s == ';')) {
+	while (s < end && (!c1 || (*s != c1 && (!c2 || *s != c2))) && !(was_space && *s == ';')) {
 		was_space = is_blank(*s);
 		s++;
 	}
@@ -101,6 +104,26 @@ struct parse_ctx {
 	int mismatch;        /* first line where inih and we disagree */
 };
 
+/* en's key and value in one allocation: "key\0value\0", the value being
+ * value, or value "\n" more when more (a continuation line) is given. */
+static void key_value(struct ini_entry *en, const char *key, size_t klen, const char *value,
+		      const char *more)
+{
+	size_t vlen = strlen(value), mlen = more ? strlen(more) + 1 : 0;
+	char *p = xmalloc(klen + 1 + vlen + mlen + 1);
+	memcpy(p, key, klen);
+	p[klen] = '\0';
+	char *v = p + klen + 1;
+	memcpy(v, value, vlen);
+	if (more) {
+		v[vlen] = '\n';
+		memcpy(v + vlen + 1, more, mlen - 1);
+	}
+	v[vlen + mlen] = '\0';
+	en->key = p;
+	en->value = v;
+}
+
 static int on_value(void *user, const char *section, const char *name,
 		    const char *value, int lineno)
 {
@@ -113,20 +136,25 @@ static int on_value(void *user, const char *section, const char *name,
 	}
 	struct ini_line *l = &doc->lines[lineno - 1];
 	if (l->kind == INI_KEY) {
+		/* one string per run of a section, not one per entry */
+		const char *sec = doc->nentries ? doc->entries[doc->nentries - 1].section : NULL;
+		if (!sec || strcmp(sec, section)) {
+			doc->sections = xgrow(doc->sections, doc->nsections, sizeof *doc->sections);
+			sec = doc->sections[doc->nsections++] = xstrdup(section);
+		}
 		doc->entries = xgrow(doc->entries, doc->nentries, sizeof *doc->entries);
 		struct ini_entry *en = &doc->entries[doc->nentries];
-		en->section = xstrdup(section);
-		en->key = xstrdup(name);
-		en->value = xstrdup(value);
+		en->section = sec;
+		key_value(en, name, strlen(name), value, NULL);
 		en->line = en->last_line = lineno;
 		l->entry = doc->nentries++;
 	} else if (l->kind == INI_CONT && doc->nentries > 0) {
 		struct ini_entry *en = &doc->entries[doc->nentries - 1];
 		if (strncmp(en->key, name, INIH_NAME_MAX) != 0 && !ctx->mismatch)
 			ctx->mismatch = lineno;
-		char *joined = xasprintf("%s\n%s", en->value, value);
-		free(en->value);
-		en->value = joined;
+		char *old = (char *)en->key;
+		key_value(en, old, strlen(old), en->value, value);
+		free(old);
 		en->last_line = lineno;
 		l->entry = doc->nentries - 1;
 	} else if (!ctx->mismatch) {
@@ -140,7 +168,7 @@ static void add_line(struct ini_doc *doc, const char *text, size_t len, enum ini
 	doc->lines = xgrow(doc->lines, doc->nlines, sizeof *doc->lines);
 	struct ini_line *l = &doc->lines[doc->nlines++];
 	memset(l, 0, sizeof *l);
-	l->text = xstrndup(text, len);
+	l->text = text; /* into doc->buf */
 	l->len = len;
 	l->eol = eol;
 }
@@ -184,17 +212,22 @@ static int classify(struct ini_doc *doc, const char **why)
 	return 0;
 }
 
-enum ini_status inifile_parse(const char *buf, size_t len, struct ini_doc *doc,
-			      struct ini_error *e)
+/* Parse buf (len bytes, NUL-terminated, malloc'd), which doc takes over
+ * whatever the result. */
+static enum ini_status parse_owned(char *buf, size_t len, struct ini_doc *doc,
+				   struct ini_error *e)
 {
 	memset(doc, 0, sizeof *doc);
 	memset(e, 0, sizeof *e);
+	doc->buf = buf;
+	doc->len = len;
 
 	const char *nul = memchr(buf, '\0', len);
 	if (nul) {
 		int line = 1;
 		for (const char *p = buf; p < nul; p++)
 			line += *p == '\n';
+		inifile_free(doc);
 		seterr(e, INI_SYNTAX, line, 0, "%s",
 		       _("the line contains a NUL byte; this is not a text file the INI reader can read"));
 		return INI_SYNTAX;
@@ -233,11 +266,9 @@ enum ini_status inifile_parse(const char *buf, size_t len, struct ini_doc *doc,
 	const char *why = NULL;
 	int bad = classify(doc, &why);
 
-	/* inih needs a NUL-terminated string; buf may not be one. */
-	char *copy = xstrndup(buf, len);
+	/* inih reads the NUL-terminated buffer line by line into its own */
 	struct parse_ctx ctx = { .doc = doc, .mismatch = 0 };
-	int rc = ini_parse_string(copy, on_value, &ctx);
-	free(copy);
+	int rc = ini_parse_string(buf, on_value, &ctx);
 
 	if (rc != 0 || bad) {
 		int line = rc > 0 ? rc : bad;
@@ -256,6 +287,18 @@ enum ini_status inifile_parse(const char *buf, size_t len, struct ini_doc *doc,
 		return INI_SYNTAX;
 	}
 	return INI_OK;
+}
+
+enum ini_status inifile_parse(const char *buf, size_t len, struct ini_doc *doc,
+			      struct ini_error *e)
+{
+	return parse_owned(xstrndup(buf, len), len, doc, e);
+}
+
+enum ini_status inifile_parse_sb(struct strbuf *sb, struct ini_doc *doc, struct ini_error *e)
+{
+	size_t len = sb->len;
+	return parse_owned(sb_steal(sb), len, doc, e);
 }
 
 enum ini_status inifile_load(const char *path, struct ini_doc *doc,
@@ -277,44 +320,46 @@ enum ini_status inifile_load(const char *path, struct ini_doc *doc,
 		seterr(e, INI_IOERR, 0, err, _("cannot read: %s"), strerror(err));
 		return INI_IOERR;
 	}
-	struct strbuf sb = { 0 };
-	char chunk[65536];
+	/* Straight into the buffer the document keeps: one read of the file,
+	 * no copy. One byte more than its size, to see the end (or growth). */
+	size_t cap = (st.st_size > 0 ? (size_t)st.st_size : 0) + 2, len = 0;
+	char *buf = xmalloc(cap);
 	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (cap - len < 2)
+			buf = xrealloc(buf, cap *= 2);
+		ssize_t n = read(fd, buf + len, cap - len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
 			int err = errno;
 			close(fd);
-			sb_free(&sb);
+			free(buf);
 			seterr(e, INI_IOERR, 0, err, _("cannot read: %s"), strerror(err));
 			return INI_IOERR;
 		}
 		if (n == 0)
 			break;
-		sb_add(&sb, chunk, (size_t)n);
+		len += (size_t)n;
 	}
 	close(fd);
+	buf[len] = '\0';
 	if (stp)
 		*stp = st;
-	enum ini_status rc = inifile_parse(sb.buf ? sb.buf : "", sb.len, doc, e);
-	sb_free(&sb);
-	return rc;
+	return parse_owned(buf, len, doc, e);
 }
 
 void inifile_free(struct ini_doc *doc)
 {
-	for (size_t i = 0; i < doc->nlines; i++) {
-		free(doc->lines[i].text);
+	for (size_t i = 0; i < doc->nlines; i++)
 		free(doc->lines[i].section);
-	}
-	for (size_t i = 0; i < doc->nentries; i++) {
-		free(doc->entries[i].section);
-		free(doc->entries[i].key);
-		free(doc->entries[i].value);
-	}
+	for (size_t i = 0; i < doc->nentries; i++)
+		free((char *)doc->entries[i].key); /* and the value after it */
+	for (size_t i = 0; i < doc->nsections; i++)
+		free(doc->sections[i]);
 	free(doc->lines);
 	free(doc->entries);
+	free(doc->sections);
+	free(doc->buf);
 	memset(doc, 0, sizeof *doc);
 }
 
@@ -555,6 +600,31 @@ static void emit(struct strbuf *out, const char *text, size_t len, enum ini_eol 
 	sb_adds(out, eol_str(eol));
 }
 
+/* The entry in force (the last) for each change, or NULL: one pass over the
+ * entries, whose section is compared once per run of them (ini_entry). */
+static void find_entries(const struct ini_doc *doc, const struct ini_change *ch, size_t nch,
+			 const struct ini_entry **found)
+{
+	bool *insec = xcalloc(nch ? nch : 1, sizeof *insec);
+	bool any = false;
+	const char *run = NULL;
+	for (size_t i = 0; i < nch; i++)
+		found[i] = NULL;
+	for (size_t k = 0; k < doc->nentries; k++) {
+		const struct ini_entry *en = &doc->entries[k];
+		if (en->section != run) {
+			run = en->section;
+			any = false;
+			for (size_t i = 0; i < nch; i++)
+				any |= insec[i] = !strcmp(ch[i].section, run);
+		}
+		for (size_t i = 0; any && i < nch; i++)
+			if (insec[i] && !strcmp(ch[i].key, en->key))
+				found[i] = en;
+	}
+	free(insec);
+}
+
 static size_t last_line_of_section(const struct ini_doc *doc, size_t header)
 {
 	size_t at = header;
@@ -589,9 +659,11 @@ enum ini_status inifile_render(const struct ini_doc *doc,
 	/* New sections, in the order their first change comes. */
 	const char *newsec[16];
 	size_t nnewsec = 0;
+	const struct ini_entry **found = xcalloc(nch ? nch : 1, sizeof *found);
+	find_entries(doc, ch, nch, found);
 
 	for (size_t i = 0; i < nch; i++) {
-		const struct ini_entry *en = inifile_find(doc, ch[i].section, ch[i].key);
+		const struct ini_entry *en = found[i];
 		if (en) {
 			size_t k = (size_t)en->line - 1;
 			for (size_t j = 0; j < nrepl[k]; j++)
@@ -635,7 +707,7 @@ enum ini_status inifile_render(const struct ini_doc *doc,
 			sb_adds(&tail, neol);
 		sb_addf(&tail, "[%s]%s", newsec[s], neol);
 		for (size_t i = 0; i < nch; i++) {
-			if (strcmp(ch[i].section, newsec[s]) || inifile_find(doc, ch[i].section, ch[i].key))
+			if (strcmp(ch[i].section, newsec[s]) || found[i])
 				continue;
 			char **lines;
 			size_t n = key_lines(NULL, ch[i].key, ch[i].value, ch[i].wrap, &lines);
@@ -706,6 +778,7 @@ enum ini_status inifile_render(const struct ini_doc *doc,
 	free(nrepl);
 	free(drop);
 	free(after);
+	free(found);
 	sb_free(&tail);
 	if (rc != INI_OK)
 		sb_free(out);

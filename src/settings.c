@@ -232,18 +232,41 @@ const struct field settings_fields[F_COUNT] = {
 		FK_SELECTORS, "", NULL, 0, NULL, NULL, NULL },
 };
 
+const struct section_info *settings_section(const char *name)
+{
+	for (size_t k = 0; k < settings_nsections; k++)
+		if (!strcmp(settings_sections[k].name, name))
+			return &settings_sections[k];
+	return NULL;
+}
+
+/* The field of key among those of section k (settings_sections[k]). */
+static const struct field *field_in(size_t k, const char *key)
+{
+	for (int i = 0; i < F_COUNT; i++) {
+		const struct field *f = &settings_fields[i];
+		if (!strcmp(f->key, key) && !strcmp(f->section, settings_sections[k].name))
+			return f;
+	}
+	return NULL;
+}
+
+const struct field *settings_field_of(const char *section, const char *key)
+{
+	const struct section_info *si = settings_section(section);
+	return si ? field_in((size_t)(si - settings_sections), key) : NULL;
+}
+
 const struct field *settings_field_by_name(const char *dotted)
 {
 	const char *dot = strchr(dotted, '.');
 	if (!dot)
 		return NULL;
 	size_t slen = (size_t)(dot - dotted);
-	for (int i = 0; i < F_COUNT; i++) {
-		const struct field *f = &settings_fields[i];
-		if (strlen(f->section) == slen && !strncmp(f->section, dotted, slen) &&
-		    !strcmp(f->key, dot + 1))
-			return f;
-	}
+	for (size_t k = 0; k < settings_nsections; k++)
+		if (strlen(settings_sections[k].name) == slen &&
+		    !strncmp(settings_sections[k].name, dotted, slen))
+			return field_in(k, dot + 1);
 	return NULL;
 }
 
@@ -275,13 +298,32 @@ const char *settings_choice_label(enum field_id id, const char *value)
 	return value;
 }
 
+void settings_index(const struct ini_doc *doc, const struct ini_entry *at[F_COUNT])
+{
+	for (int i = 0; i < F_COUNT; i++)
+		at[i] = NULL;
+	/* A run of entries shares its section string (ini_entry): the
+	 * section is looked up once per run, the key only in a known one. */
+	const char *run = NULL;
+	const struct section_info *si = NULL;
+	for (size_t k = 0; k < doc->nentries; k++) {
+		const struct ini_entry *en = &doc->entries[k];
+		if (en->section != run) {
+			run = en->section;
+			si = settings_section(run);
+		}
+		const struct field *f = si ? field_in((size_t)(si - settings_sections), en->key) : NULL;
+		if (f)
+			at[f->id] = en;
+	}
+}
+
 void settings_from_doc(struct settings *s, const struct ini_doc *doc)
 {
-	for (int i = 0; i < F_COUNT; i++) {
-		const struct ini_entry *en = inifile_find(doc, settings_fields[i].section,
-							  settings_fields[i].key);
-		s->value[i] = en ? xstrdup(en->value) : NULL;
-	}
+	const struct ini_entry *at[F_COUNT];
+	settings_index(doc, at);
+	for (int i = 0; i < F_COUNT; i++)
+		s->value[i] = at[i] ? xstrdup(at[i]->value) : NULL;
 }
 
 void settings_copy(struct settings *dst, const struct settings *src)
@@ -360,35 +402,35 @@ static bool same_value(enum field_id id, const char *a, const char *b)
 	}
 }
 
-int settings_render(const struct ini_doc *doc, const struct settings *s,
-		    struct strbuf *out, struct ini_doc *nd, struct ini_error *e)
+/* The values of s that differ from doc's, as changes for inifile_render(),
+ * into ch (F_COUNT of them at most); returns how many. */
+static size_t changes(const struct ini_doc *doc, const struct settings *s,
+		      struct ini_change *ch)
 {
-	struct ini_change ch[F_COUNT];
+	const struct ini_entry *at[F_COUNT];
+	settings_index(doc, at);
 	size_t n = 0;
 	for (int i = 0; i < F_COUNT; i++) {
 		const struct field *f = &settings_fields[i];
-		if (!s->value[i])
-			continue;
-		const struct ini_entry *en = inifile_find(doc, f->section, f->key);
-		if (en && !strcmp(en->value, s->value[i]))
+		if (!s->value[i] || (at[i] && !strcmp(at[i]->value, s->value[i])))
 			continue;
 		ch[n++] = (struct ini_change){ f->section, f->key, s->value[i],
 					       f->kind == FK_ADDRESS_LIST };
 	}
-	memset(out, 0, sizeof *out);
-	if (inifile_render(doc, ch, n, out, e) != INI_OK) {
-		sb_free(out);
-		return -1;
-	}
+	return n;
+}
 
-	/* Prove that the shop's reader gets back exactly what was meant. */
-	struct ini_error pe;
-	if (inifile_parse(out->buf ? out->buf : "", out->len, nd, &pe) != INI_OK) {
+/* Prove that the shop's reader gets back exactly what was meant: nd, the
+ * reading of the new bytes, holds every value of s. Returns 0, or -1 with
+ * e filled and nd freed. */
+static int read_back(const struct settings *s, enum ini_status parsed,
+		     const struct ini_error *pe, struct ini_doc *nd, struct ini_error *e)
+{
+	if (parsed != INI_OK) {
 		snprintf(e->msg, sizeof e->msg,
 			 _("internal error: the new file would not parse (line %d: %s); nothing was saved"),
-			 pe.line, pe.msg);
+			 pe->line, pe->msg);
 		e->status = INI_VALUE;
-		sb_free(out);
 		return -1;
 	}
 	struct settings back = { { 0 } };
@@ -402,7 +444,6 @@ int settings_render(const struct ini_doc *doc, const struct settings *s,
 			e->status = INI_VALUE;
 			settings_free(&back);
 			inifile_free(nd);
-			sb_free(out);
 			return -1;
 		}
 	}
@@ -410,20 +451,66 @@ int settings_render(const struct ini_doc *doc, const struct settings *s,
 	return 0;
 }
 
+int settings_render(const struct ini_doc *doc, const struct settings *s,
+		    struct strbuf *out, struct ini_doc *nd, struct ini_error *e)
+{
+	struct ini_change ch[F_COUNT];
+	size_t n = changes(doc, s, ch);
+	memset(out, 0, sizeof *out);
+	if (inifile_render(doc, ch, n, out, e) != INI_OK) {
+		sb_free(out);
+		return -1;
+	}
+	struct ini_error pe;
+	enum ini_status rc = inifile_parse(out->buf ? out->buf : "", out->len, nd, &pe);
+	if (read_back(s, rc, &pe, nd, e) < 0) {
+		sb_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+int settings_update(const struct ini_doc *doc, const struct settings *s,
+		    struct ini_doc *nd, struct ini_error *e)
+{
+	memset(nd, 0, sizeof *nd);
+	memset(e, 0, sizeof *e);
+	struct ini_change ch[F_COUNT];
+	size_t n = changes(doc, s, ch);
+	/* Rendering no change gives doc's bytes back (HACKING, writer rules). */
+	if (n == 0)
+		return 1;
+	struct strbuf out;
+	if (inifile_render(doc, ch, n, &out, e) != INI_OK)
+		return -1;
+	/* A value that differs may still render as the file has it (a BCC
+	 * list as mailset wraps it): the same bytes need no proof, no write. */
+	if (out.len == doc->len && (!out.len || !memcmp(out.buf, doc->buf, out.len))) {
+		sb_free(&out);
+		return 1;
+	}
+	/* The new bytes become nd's: the proof's reading is the document. */
+	struct ini_error pe;
+	enum ini_status rc = inifile_parse_sb(&out, nd, &pe);
+	return read_back(s, rc, &pe, nd, e);
+}
+
 int settings_save(const char *path, struct ini_doc *doc,
 		  const struct settings *s, struct ini_error *e)
 {
-	struct strbuf out;
 	struct ini_doc nd;
-	if (settings_render(doc, s, &out, &nd, e) < 0)
+	int r = settings_update(doc, s, &nd, e);
+	if (r < 0)
 		return -1;
-	enum ini_status rc = inifile_write_atomic(path, out.buf ? out.buf : "", out.len, e);
-	sb_free(&out);
+	const struct ini_doc *w = r ? doc : &nd;
+	enum ini_status rc = inifile_write_atomic(path, w->buf ? w->buf : "", w->len, e);
 	if (rc != INI_OK) {
 		inifile_free(&nd);
 		return -1;
 	}
-	inifile_free(doc);
-	*doc = nd;
+	if (r == 0) {
+		inifile_free(doc);
+		*doc = nd;
+	}
 	return 0;
 }

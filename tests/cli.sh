@@ -356,6 +356,125 @@ expect_out 465
 [ "$(dir_list "$T_DIR/cfg")" = "mail.ini " ] || fail "directory holds: $(dir_list "$T_DIR/cfg")"
 end; fi
 
+# A set or preset that changes nothing leaves the file alone (issue 13):
+# same inode, mtime, ctime, mode and bytes, and says so. The file's times
+# are put a day back first, so that a rewrite cannot hide in the clock's
+# granularity.
+file_state() { stat -c '%i %y %z %a %s' "$1"; }
+age() { touch -d '-1 day' "$1"; }
+
+if begin set_noop_leaves_file; then
+mkdir "$T_DIR/cfg"
+f=$T_DIR/cfg/mail.ini; mkvalid "$f"; age "$f"
+cp -p "$f" "$T_DIR/orig.ini"
+before=$(file_state "$f")
+# normalised first (PLAIN is plain), then compared
+ms -c "$f" set 'basic.system_sender_name=Example Shop' smtp.port=587 smtp.auth=PLAIN basic.bcc=
+expect_rc 0
+expect_out "$f: unchanged: basic.system_sender_name is already 'Example Shop'
+$f: unchanged: smtp.port is already '587'
+$f: unchanged: smtp.auth is already 'plain'
+$f: unchanged: basic.bcc is already ''"
+[ "$(file_state "$f")" = "$before" ] || fail "inode, times, mode or size changed: '$before' -> '$(file_state "$f")'"
+expect_same "$T_DIR/orig.ini" "$f"
+[ "$(dir_list "$T_DIR/cfg")" = "mail.ini " ] || fail "directory holds: $(dir_list "$T_DIR/cfg")"
+MS_ENV=(LANGUAGE=ja); ms -c "$f" set smtp.port=587; MS_ENV=()
+expect_rc 0
+expect_out "$f: 変更なし: smtp.port はすでに '587' です"
+[ "$(file_state "$f")" = "$before" ] || fail "inode, times, mode or size changed (LANGUAGE=ja)"
+end; fi
+
+if begin set_noop_password; then
+f=$T_DIR/mail.ini; mkvalid "$f"; age "$f"
+before=$(file_state "$f")
+ms_input 'secret123\n' -c "$f" set smtp.password
+expect_rc 0
+expect_out "$f: unchanged: smtp.password already holds that value (not shown)"
+expect_nowhere secret123
+[ "$(file_state "$f")" = "$before" ] || fail "inode, times, mode or size changed"
+end; fi
+
+if begin preset_noop_leaves_file; then
+f=$T_DIR/mail.ini; mkvalid "$f"
+ms -c "$f" preset xserver --host sv123.xserver.jp
+expect_rc 0
+expect_out_has "$f: applied "
+age "$f"
+cp -p "$f" "$T_DIR/applied.ini"
+before=$(file_state "$f")
+ms -c "$f" preset xserver --host sv123.xserver.jp
+expect_rc 0
+expect_out_has "$f: unchanged: Xserver is already applied: host sv123.xserver.jp, port 587"
+grep -q ': applied ' "$T_DIR/out" && fail "a preset that changed nothing says 'applied'"
+[ -n "$(sed -n 2p "$T_DIR/out")" ] || fail "the preset's hints are not printed"
+[ "$(file_state "$f")" = "$before" ] || fail "inode, times, mode or size changed: '$before' -> '$(file_state "$f")'"
+expect_same "$T_DIR/applied.ini" "$f"
+end; fi
+
+if begin set_change_still_writes; then
+f=$T_DIR/mail.ini; mkvalid "$f"; age "$f"
+chmod 640 "$f"
+before=$(file_state "$f")
+ino=$(stat -c %i "$f")
+# one value the same, one new: the file is written, nothing says unchanged
+ms -c "$f" set smtp.port=587 smtp.host=mail.example.net
+expect_rc 0
+expect_out_empty
+[ "$(stat -c %i "$f")" != "$ino" ] || fail "the file was not replaced (same inode)"
+[ "$(stat -c %Y "$f")" -ge "$(date -d '-1 hour' +%s)" ] || fail "mtime not renewed"
+expect_mode "$f" 640
+ms -c "$f" get smtp.host; expect_out mail.example.net
+end; fi
+
+# Under strace: a no-op set makes no fsync, rename or chmod, and opens for
+# writing nothing but its lock; the same trace of a real set shows the
+# save's steps, so the test cannot pass by seeing nothing.
+if begin set_noop_syscalls; then
+if [ ! -x /usr/bin/strace ]; then
+	fail "/usr/bin/strace is not installed"
+else
+f=$T_DIR/mail.ini; mkvalid "$f"
+calls=write,fsync,fdatasync,sync_file_range,rename,renameat,renameat2,openat,open,creat,chmod,fchmod,fchmodat,chown,fchown,fchownat,truncate,ftruncate,link,linkat,unlink,unlinkat
+# LeakSanitizer cannot stop the world under ptrace: leaks are the other
+# cases' business (they run this very command)
+strace_set() {
+	ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 timeout -k 5 60 /usr/bin/strace -f -y \
+		-e trace=$calls -o "$1" "$MAILSET" -c "$f" set "$2" \
+		</dev/null >"$T_DIR/out" 2>"$T_DIR/err"
+	RC=$?
+	sanitizer_check "$T_DIR/err" "mailset set under strace"
+}
+strace_set "$T_DIR/noop.log" 'basic.system_sender_name=Example Shop'
+expect_rc 0
+expect_out_has 'unchanged: basic.system_sender_name'
+log=$T_DIR/noop.log
+# the trace saw the command: it read the file and took the lock
+grep -qE "openat\(.*\"[^\"]*mail\.ini\", O_RDONLY" "$log" || fail "the trace shows no read of the file"
+grep -qE "link\(\"[^\"]*mail\.ini\.lock\.[^\"]*\", \"[^\"]*mail\.ini\.lock\"" "$log" ||
+	fail "the trace shows no lock taken"
+bad=$(grep -E '(fsync|fdatasync|sync_file_range)\(' "$log" | grep -vE '<[^>]*mail\.ini\.lock\.[A-Za-z0-9]{6}>')
+[ -z "$bad" ] || fail "a no-op set flushed: $(echo "$bad" | head -2 | tr '\n' '|')"
+bad=$(grep -E '(rename|renameat|renameat2)\(' "$log")
+[ -z "$bad" ] || fail "a no-op set renamed: $(echo "$bad" | head -2 | tr '\n' '|')"
+bad=$(grep -E '(open|openat|creat)\(.*(O_WRONLY|O_RDWR|O_CREAT|O_TRUNC)' "$log" |
+	grep -vE "\"[^\"]*mail\.ini\.lock(\.[A-Za-z0-9]{6})?\"")
+[ -z "$bad" ] || fail "a no-op set opened for writing: $(echo "$bad" | head -2 | tr '\n' '|')"
+bad=$(grep -E '(chmod|fchmod|fchmodat|chown|fchown|fchownat|truncate|ftruncate)\(' "$log" |
+	grep -vE '(<|")[^>"]*mail\.ini\.lock\.[A-Za-z0-9]{6}(>|")')
+[ -z "$bad" ] || fail "a no-op set changed a file's mode, owner or size: $(echo "$bad" | head -2 | tr '\n' '|')"
+bad=$(grep -E '^[0-9]+ +write\([0-9]+<' "$log" | grep -vE '^[0-9]+ +write\([0-9]+<[^>]*mail\.ini\.lock\.[A-Za-z0-9]{6}>' |
+	grep -vE '^[0-9]+ +write\((1|2)<')
+[ -z "$bad" ] || fail "a no-op set wrote: $(echo "$bad" | head -2 | tr '\n' '|')"
+# the control: a real change is seen doing all of it
+strace_set "$T_DIR/real.log" 'basic.system_sender_name=Other Shop'
+expect_rc 0
+grep -qE "rename\(\"[^\"]*/\.mail\.ini\.[A-Za-z0-9]{6}\", \"[^\"]*/mail\.ini\"\)" "$T_DIR/real.log" ||
+	fail "the trace of a real set shows no rename into place"
+grep -E 'fsync\(' "$T_DIR/real.log" | grep -qE '<[^>]*/\.mail\.ini\.[A-Za-z0-9]{6}>' ||
+	fail "the trace of a real set shows no fsync of the new file"
+fi
+end; fi
+
 if begin set_several_keys; then
 f=$T_DIR/mail.ini; mkvalid "$f"
 sed -e 's/^port = 587$/port = 2525/' -e 's/^host = .*/host = mail.example.net/' "$f" >"$T_DIR/want.ini"

@@ -411,6 +411,35 @@ t_quit_edit_undone() {
 	expect_same "$FIXTURE" "$f" "the file"
 }
 
+# A save with nothing to write leaves the file alone (issue 13): F2 at
+# once, then Ctrl-S after an edit typed back. The file's times are put a
+# day back, so that a rewrite cannot hide in the clock's granularity.
+t_save_noop() {
+	LANG_UI=$1
+	local f=$T_DIR/mail.ini before
+	fixture "$f"
+	touch -d '-1 day' "$f"
+	before=$(stat -c '%i %y %z %a %s' "$f")
+	ui_start "$LANG_UI" 80 24 -- -c "$f"
+	wait_for "$KEYBAR_LAST" || return
+	keys F2
+	wait_for "$(msg '保存するものはありません:' 'Nothing to save:')" || return
+	not_on_screen "$(msg '保存しました' 'Saved')"
+	[ "$(stat -c '%i %y %z %a %s' "$f")" = "$before" ] || fail "F2 rewrote the file"
+	type_text 'x'
+	wait_for 'support@example.comx' || return
+	keys BSpace
+	wait_gone 'support@example.comx' || return
+	keys C-s
+	wait_for "$(msg '保存するものはありません:' 'Nothing to save:')" || return
+	keys F10
+	wait_exit || return
+	expect_rc 0
+	[ "$(stat -c '%i %y %z %a %s' "$f")" = "$before" ] ||
+		fail "the file's inode, times, mode or size changed: '$before' -> '$(stat -c '%i %y %z %a %s' "$f")'"
+	expect_same "$FIXTURE" "$f" "the file"
+}
+
 # ------------------------------------------------------------ 5. resize
 
 t_resize() {
@@ -1158,6 +1187,8 @@ run_test quit_clean_f10_no_dialog t_quit_clean ja F10
 run_test quit_ctrl_q_dialog t_quit_cancel_discard ja C-q
 run_test quit_clean_ctrl_q_no_dialog t_quit_clean en C-q
 run_test quit_edit_undone_no_dialog t_quit_edit_undone en
+run_test save_noop_ja t_save_noop ja
+run_test save_noop_en t_save_noop en
 
 run_test resize_too_small_ja t_resize ja
 run_test resize_too_small_en t_resize en

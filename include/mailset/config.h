@@ -14,9 +14,16 @@ struct config {
 	bool is_default;     /* the XDG default: its directory may be created */
 	bool exists;
 	struct stat st;      /* valid when exists */
-	struct ini_doc doc;  /* the file as last loaded or saved */
+	/* The file as last loaded or saved; doc.buf holds its bytes, which
+	 * tell whether someone else changed the file since. */
+	struct ini_doc doc;
 	struct settings s;   /* its values (callers change these) */
-	unsigned char hash[32]; /* SHA-256 of the bytes last loaded or saved */
+	/* After a save that put its file in place but could not flush the
+	 * directory (ini_error.replaced), doc is still the old file: these are
+	 * the bytes on disk, compared with instead of doc's until a save
+	 * succeeds. NULL otherwise. */
+	char *unflushed;
+	size_t unflushed_len;
 };
 
 /* The file to use: opt (-c), else $MAILSET_CONFIG, else
@@ -32,13 +39,17 @@ enum ini_status config_load(struct config *c, bool may_be_missing, struct ini_er
 void config_make_dir(const struct config *c);
 /* True when the loaded file can be read by group or others. */
 bool config_too_open(const struct config *c);
-/* True when the file on disk is not what was last loaded or saved (its
- * bytes differ, or it appeared or went away). */
+/* True when the file on disk is not what was last loaded or saved: its
+ * bytes differ (compared with those in memory: a size that differs says
+ * so without reading), it cannot be read, or it appeared or went away. A
+ * file replaced by another with the same bytes has not changed. */
 bool config_changed_on_disk(const struct config *c);
-/* Save c->s (see settings_save); creates the XDG directory (0700) for a
+/* Save c->s (see settings_update); creates the XDG directory (0700) for a
  * new default file. A file changed on disk meanwhile is not overwritten:
- * INI_CHANGED (unless force). Returns 0, or -1 with e filled; c->s is
- * kept. */
+ * INI_CHANGED (unless force). Returns 0 when saved; 1 when the file on disk
+ * already holds exactly the bytes a save would write, which is then left
+ * alone (no temporary file, write, fsync, rename or chmod: inode and mtime
+ * stay); -1 with e filled. c->s is kept. */
 int config_save(struct config *c, bool force, struct ini_error *e);
 /* Write c's values, as a save would, to another file (new: 0600). c and
  * its file are left as they are. */

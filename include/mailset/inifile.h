@@ -29,7 +29,8 @@ enum ini_eol { INI_EOL_NONE, INI_EOL_LF, INI_EOL_CRLF };
 enum ini_kind { INI_BLANK, INI_COMMENT, INI_SECTION, INI_KEY, INI_CONT };
 
 struct ini_line {
-	char *text;          /* the line's bytes without its line ending */
+	const char *text;    /* the line's bytes without its line ending: points
+				into the document's buf, not NUL-terminated */
 	size_t len;
 	enum ini_eol eol;
 	enum ini_kind kind;
@@ -38,22 +39,32 @@ struct ini_line {
 };
 
 /* One key = value as inih reported it. Continuation lines add to the value,
- * joined with "\n". */
+ * joined with "\n". Consecutive entries of one section share one section
+ * string, so comparing the pointers tells where a run of them ends. key
+ * and value are one allocation (value follows key's NUL); the document
+ * owns them all. */
 struct ini_entry {
-	char *section;
-	char *key;
-	char *value;
+	const char *section;
+	const char *key;
+	const char *value;
 	int line;            /* 1-based line of the key */
 	int last_line;       /* last continuation line, or line */
 };
 
 struct ini_doc {
+	/* The bytes parsed, whole (BOM, line endings and all) and
+	 * NUL-terminated: the file as it was read or is about to be written.
+	 * NULL (len 0) in a document made from nothing. */
+	char *buf;
+	size_t len;
 	bool bom;
 	enum ini_eol eol;    /* line ending for new lines: that of line 1 */
 	struct ini_line *lines;
 	size_t nlines;
 	struct ini_entry *entries;
 	size_t nentries;
+	char **sections;     /* the section strings the entries point to */
+	size_t nsections;
 };
 
 enum ini_status {
@@ -75,17 +86,24 @@ struct ini_error {
 	char msg[512];       /* complete sentence, translated, no file name */
 };
 
-/* Parse len bytes (the whole file). Returns INI_OK and fills doc, or an
- * error status with e filled and doc empty. doc must be zeroed before and
- * released with inifile_free(). */
+/* Parse len bytes (the whole file; doc keeps a copy in doc->buf). Returns
+ * INI_OK and fills doc, or an error status with e filled and doc empty.
+ * doc must be zeroed before and released with inifile_free(). */
 enum ini_status inifile_parse(const char *buf, size_t len, struct ini_doc *doc,
 			      struct ini_error *e);
-/* Read and parse path. st (may be NULL) receives the file's stat. */
+/* inifile_parse() of sb's bytes, which doc takes over instead of copying
+ * them (they become doc->buf): sb is left empty whatever the result. */
+enum ini_status inifile_parse_sb(struct strbuf *sb, struct ini_doc *doc,
+				 struct ini_error *e);
+/* Read path (once) and parse it. st (may be NULL) receives the file's
+ * stat. */
 enum ini_status inifile_load(const char *path, struct ini_doc *doc,
 			     struct ini_error *e, struct stat *st);
 void inifile_free(struct ini_doc *doc);
 
-/* The last entry for section/key (the one in force), or NULL. */
+/* The last entry for section/key (the one in force), or NULL. A scan of
+ * every entry: for a few keys; settings_index() finds all the fields' in
+ * one pass. */
 const struct ini_entry *inifile_find(const struct ini_doc *doc,
 				     const char *section, const char *key);
 /* 1-based line of the last header of section, or 0. */

@@ -91,8 +91,13 @@ struct section_info {
 extern const struct section_info settings_sections[];
 extern const size_t settings_nsections;
 
+/* The section named name, or NULL. */
+const struct section_info *settings_section(const char *name);
 /* The field named "section.key", or NULL. */
 const struct field *settings_field_by_name(const char *dotted);
+/* The field of key in section, or NULL: a few comparisons, no allocation
+ * (an unknown section costs one per section of the table). */
+const struct field *settings_field_of(const char *section, const char *key);
 /* "section.key" of a field, in a static buffer per field (never freed). */
 const char *settings_field_name(enum field_id id);
 /* The field's label in the current language. */
@@ -112,6 +117,10 @@ struct settings {
 	char *value[F_COUNT];
 };
 
+/* Where each field is set in doc: at[id] is the entry in force (the last
+ * one of its key, as in the shop's reader), or NULL. One pass over the
+ * entries, allocating nothing. */
+void settings_index(const struct ini_doc *doc, const struct ini_entry *at[F_COUNT]);
 /* Take the known keys' values from a parsed file (the last occurrence of a
  * key wins, as in the shop's reader). s must be zeroed or freed before. */
 void settings_from_doc(struct settings *s, const struct ini_doc *doc);
@@ -143,10 +152,18 @@ int settings_line(const struct ini_doc *doc, enum field_id id);
  * caller's), or -1 with e filled. */
 int settings_render(const struct ini_doc *doc, const struct settings *s,
 		    struct strbuf *out, struct ini_doc *nd, struct ini_error *e);
+/* What a save of s over doc would write, as a new document: returns 0
+ * with nd filled (nd->buf and nd->len are the new file's bytes, re-read
+ * through inih as settings_render() does: nd is that reading); 1 when the
+ * bytes would be doc's own (doc->buf) -- no value differs, or those that
+ * differ render as they are -- and nd is left empty: nothing needs
+ * writing, nothing was re-read; or -1 with e filled. */
+int settings_update(const struct ini_doc *doc, const struct settings *s,
+		    struct ini_doc *nd, struct ini_error *e);
 /* settings_render(), then save atomically to path (see
- * inifile_write_atomic). On success doc is replaced by the saved document
- * and 0 is returned; on failure the file on disk and doc are unchanged, e
- * is filled and -1 is returned. */
+ * inifile_write_atomic), even when nothing changed. On success doc is
+ * replaced by the saved document and 0 is returned; on failure the file on
+ * disk and doc are unchanged, e is filled and -1 is returned. */
 int settings_save(const char *path, struct ini_doc *doc,
 		  const struct settings *s, struct ini_error *e);
 

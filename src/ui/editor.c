@@ -211,7 +211,8 @@ bool editor_save(struct editor *ed, int *bad)
 bool editor_save_as_is(struct editor *ed, bool overwrite)
 {
 	struct ini_error e;
-	if (config_save(&ed->cfg, overwrite, &e) < 0) {
+	int r = config_save(&ed->cfg, overwrite, &e);
+	if (r < 0) {
 		if (e.status == INI_CHANGED) {
 			editor_request(ed, REQ_CHANGED);
 			return false;
@@ -231,7 +232,10 @@ bool editor_save_as_is(struct editor *ed, bool overwrite)
 	settings_free(&ed->saved);
 	settings_copy(&ed->saved, &ed->cfg.s);
 	editor_forget_recovery(ed);
-	if (what.len)
+	if (r == 1) /* the file holds these bytes already: not touched */
+		editor_status(ed, ST_INFO, _("Nothing to save: %s already holds these values."),
+			      ed->cfg.path);
+	else if (what.len)
 		editor_status(ed, ST_OK, _("Saved %s: %s"), ed->cfg.path, what.buf);
 	else
 		editor_status(ed, ST_OK, _("Saved %s"), ed->cfg.path);
