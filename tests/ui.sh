@@ -851,7 +851,9 @@ t_long_value() {
 	wait_for "$KEYBAR_LAST" || return
 	keys C-u
 	type_text "$long"
-	wait_for "$(msg '* 未保存' '* unsaved')" || return
+	# (the frame after Ctrl-U alone may come first: wait for the text)
+	wait_for '.co.jp' || return
+	on_screen "$(msg '* 未保存' '* unsaved')" "the title"
 	grep -qE '…[^ ]*\.co\.jp' "$T_DIR/screen" || fail "the focused value's cut start has no …: $(screen_flat)"
 	keys Down
 	wait_for "customer-support@my-sh" || return
