@@ -83,7 +83,7 @@ static bool has_advanced_heading(int id, bool *advanced)
 #define MESSAGE_AREA 4
 
 /* The rows of the pane's fields (and of the heading of the advanced ones):
- * one each, their messages are shown under them all (form_draw()). */
+ * one each; their messages come in the rows under them all. */
 static int field_rows(const int *ids, int n)
 {
 	bool advanced = false;
