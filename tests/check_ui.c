@@ -386,6 +386,29 @@ START_TEST(one_write_path)
 }
 END_TEST
 
+START_TEST(form_fits_the_smallest_terminal)
+{
+	/* Every section of the form, with the rows kept under its fields for
+	 * their messages, fits 80x22 (the smallest terminal the editor takes)
+	 * and three rows of help: a message appearing as a key is typed never
+	 * has to push a field down. */
+	struct editor *ed = open_editor(S_FORM_TEXT);
+	/* the most fields: the notification priority shown too */
+	editor_set_value(ed, F_SMS_AUTH, settings_fields[F_SMS_AUTH].choices[0]);
+	editor_set_value(ed, F_TWILIO, settings_fields[F_TWILIO].choices[0]);
+	ck_assert(settings_visible(&ed->cfg.s, F_NOTIFY_PRIORITY));
+	for (int p = 0; p < PANE_COUNT; p++) {
+		if (p == PANE_TEST)
+			continue; /* it takes every row: its dialogue scrolls */
+		ed->pane = (enum pane)p;
+		int need = form_screen.need(ed);
+		ck_assert_msg(need <= 22, "section %d of the form needs %d rows (80x22 has 22)", p,
+			      need);
+	}
+	close_editor(ed);
+}
+END_TEST
+
 static SCREEN *screen;
 static FILE *out, *in;
 
@@ -420,6 +443,7 @@ int main(void)
 	tcase_add_loop_test(tc, help_lists_what_works, 0, S_COUNT);
 	tcase_add_test(tc, help_dialog_shows_the_scopes);
 	tcase_add_test(tc, one_write_path);
+	tcase_add_test(tc, form_fits_the_smallest_terminal);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_set_fork_status(sr, CK_NOFORK);

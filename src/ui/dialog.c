@@ -182,11 +182,11 @@ void dialog_draw(const struct editor *ed)
 		/* the cursor in the dialog's field, in screen coordinates */
 		int by, bx;
 		getbegyx(d->win, by, bx);
-		curs_set(1);
+		term_cursor(true);
 		wmove(stdscr, by + cur.y, bx + cur.x);
 		wnoutrefresh(stdscr);
 	} else {
-		curs_set(0);
+		term_cursor(false);
 	}
 }
 

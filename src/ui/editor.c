@@ -452,85 +452,148 @@ void editor_draw_edit(WINDOW *w, int y, int x, int fw, const struct lineedit *le
 
 #define MESSAGE_ROWS 4
 
-/* A field's message wrapped to width cells after its mark, at most
- * MESSAGE_ROWS lines (the last cut with "…" when there is more). */
-static size_t message_lines(const struct problem *p, int width, char ***lines)
+/* Text wrapped to width cells, at most max lines (the last cut with "…"
+ * when there is more; at least one line). */
+static size_t wrap_lines(const char *text, int width, size_t max, char ***lines)
 {
-	size_t n = term_wrap(p->msg, width - 2, lines);
+	size_t n = term_wrap(text, width, lines);
 	if (!n) {
 		*lines = xrealloc(*lines, sizeof **lines);
 		(*lines)[n++] = xstrdup("");
 	}
-	if (n <= MESSAGE_ROWS)
+	if (n <= max)
 		return n;
 	/* the last row shown takes the rest, which term_put() cuts */
 	struct strbuf sb = { 0 };
-	for (size_t i = MESSAGE_ROWS - 1; i < n; i++) {
-		sb_addf(&sb, "%s%s", i >= MESSAGE_ROWS ? " " : "", (*lines)[i]);
+	for (size_t i = max - 1; i < n; i++) {
+		sb_addf(&sb, "%s%s", i >= max ? " " : "", (*lines)[i]);
 		free((*lines)[i]);
 	}
-	(*lines)[MESSAGE_ROWS - 1] = sb_steal(&sb);
-	return MESSAGE_ROWS;
+	(*lines)[max - 1] = sb_steal(&sb);
+	return max;
 }
 
-int editor_draw_field(const struct editor *ed, WINDOW *w, int y, int x, int lw, int fw,
-		      enum field_id id, bool focused, int *cx)
+static void free_lines(char **lines, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+}
+
+/* What a field has to say: its problem (mark "✗" or "!"), else, for the
+ * host, the provider it belongs to (no mark). *text is the caller's. */
+static bool field_note(const struct editor *ed, enum field_id id, char **text,
+		       const char **mark, attr_t *a)
+{
+	const struct problem *p = editor_problem(ed, id);
+	if (p) {
+		*text = xstrdup(p->msg);
+		*mark = p->sev == SEV_ERROR ? "\xE2\x9C\x97" : "!";
+		*a = term_style(p->sev == SEV_ERROR ? ST_ERROR : ST_WARNING);
+		return true;
+	}
+	/* Recognise the provider of a typed host, as mail clients do. */
+	const struct preset *pr = id == F_HOST ? editor_provider(ed) : NULL;
+	if (!pr)
+		return false;
+	*text = xasprintf(_("\xE2\x86\x92 a server of %s (F3 fills in its values)"),
+			  preset_name(pr));
+	*mark = NULL;
+	*a = term_style(ST_INFO);
+	return true;
+}
+
+const char *editor_field_mark(const struct editor *ed, enum field_id id, attr_t *a)
+{
+	const struct problem *p = editor_problem(ed, id);
+	if (!p)
+		return NULL;
+	*a = term_style(p->sev == SEV_ERROR ? ST_ERROR : ST_WARNING);
+	return p->sev == SEV_ERROR ? "\xE2\x9C\x97" : "!";
+}
+
+void editor_draw_field_row(const struct editor *ed, WINDOW *w, int y, int x, int lw, int fw,
+			   enum field_id id, bool focused, int *cx)
 {
 	if (focused)
 		mvwaddwstr(w, y, x - 1, L"\x25B8");
 	term_put(w, y, x, settings_label(id), lw, focused ? term_style(ST_FIELD_FOCUS) : A_NORMAL);
 	draw_value(ed, w, y, x + lw + 1, fw, id, focused, focused ? cx : NULL);
-	const struct problem *p = editor_problem(ed, id);
-	int mw = lw + 1 + fw - 2;
-	if (p) {
+}
+
+int editor_draw_field(const struct editor *ed, WINDOW *w, int y, int x, int lw, int fw,
+		      enum field_id id, bool focused, int *cx)
+{
+	editor_draw_field_row(ed, w, y, x, lw, fw, id, focused, cx);
+	char *text;
+	const char *mark;
+	attr_t a;
+	if (!field_note(ed, id, &text, &mark, &a))
+		return 1;
+	int mw = lw + 1 + fw - 2, rows = 1;
+	if (mark && focused) {
 		/* The focused field's message whole (wrapped under its mark),
 		 * another's on one row. */
-		attr_t a = term_style(p->sev == SEV_ERROR ? ST_ERROR : ST_WARNING);
-		const char *mark = p->sev == SEV_ERROR ? "\xE2\x9C\x97" : "!";
-		if (!focused) {
-			char *m = xasprintf("%s %s", mark, p->msg);
-			term_put(w, y + 1, x + 2, m, mw, a);
-			free(m);
-			return 2;
-		}
 		char **lines;
-		size_t n = message_lines(p, mw, &lines);
+		size_t n = wrap_lines(text, mw - 2, MESSAGE_ROWS, &lines);
 		term_put(w, y + 1, x + 2, mark, 2, a);
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; i < n; i++)
 			term_put(w, y + 1 + (int)i, x + 4, lines[i], mw - 2, a);
-			free(lines[i]);
-		}
-		free(lines);
-		return 1 + (int)n;
+		free_lines(lines, n);
+		rows = (int)n;
+	} else {
+		char *m = mark ? xasprintf("%s %s", mark, text) : xstrdup(text);
+		term_put(w, y + 1, x + 2, m, mw, a);
+		free(m);
 	}
-	if (id == F_HOST) {
-		/* Recognise the provider of a typed host, as mail clients do. */
-		const struct preset *pr = editor_provider(ed);
-		if (pr) {
-			char *m = xasprintf(_("\xE2\x86\x92 a server of %s (F3 fills in its values)"),
-					    preset_name(pr));
-			term_put(w, y + 1, x + 2, m, mw, term_style(ST_INFO));
-			free(m);
-			return 2;
-		}
-	}
-	return 1;
+	free(text);
+	return 1 + rows;
 }
 
 int editor_field_rows(const struct editor *ed, int lw, int fw, enum field_id id, bool focused)
 {
-	const struct problem *p = editor_problem(ed, id);
-	if (p) {
-		if (!focused)
-			return 2;
+	char *text;
+	const char *mark;
+	attr_t a;
+	if (!field_note(ed, id, &text, &mark, &a))
+		return 1;
+	size_t n = 1;
+	if (mark && focused) {
 		char **lines;
-		size_t n = message_lines(p, lw + 1 + fw - 2, &lines);
-		for (size_t i = 0; i < n; i++)
-			free(lines[i]);
-		free(lines);
-		return 1 + (int)n;
+		n = wrap_lines(text, lw + 1 + fw - 4, MESSAGE_ROWS, &lines);
+		free_lines(lines, n);
 	}
-	return id == F_HOST && editor_provider(ed) ? 2 : 1;
+	free(text);
+	return 1 + (int)n;
+}
+
+int editor_draw_message(const struct editor *ed, WINDOW *w, int y, int x, int width, int maxrows,
+			enum field_id id, bool whole)
+{
+	char *text;
+	const char *mark;
+	attr_t a;
+	if (maxrows <= 0 || !field_note(ed, id, &text, &mark, &a))
+		return 0;
+	/* Another field's message is named: these rows are under the last
+	 * field, not the one meant. */
+	if (!whole) {
+		char *m = xasprintf(mark ? "%s: %s" : "%s %s", settings_label(id), text);
+		free(text);
+		text = m;
+	}
+	char **lines;
+	size_t max = whole ? (size_t)(maxrows < MESSAGE_ROWS ? maxrows : MESSAGE_ROWS) : 1;
+	size_t n = wrap_lines(text, width - 2, max, &lines);
+	free(text);
+	if (w) {
+		if (mark)
+			term_put(w, y, x, mark, 2, a);
+		for (size_t i = 0; i < n; i++)
+			term_put(w, y + (int)i, x + 2, lines[i], width - 2, a);
+	}
+	free_lines(lines, n);
+	return (int)n;
 }
 
 int editor_draw_text(WINDOW *w, int y, int x, int width, int maxy, const char *text, attr_t a)
@@ -602,6 +665,14 @@ void editor_draw_footer(const struct editor *ed, const char *text, const enum sc
 		wclrtoeol(stdscr);
 	}
 	attr_t a = ed->status[0] ? term_style(ed->status_style) : A_NORMAL;
-	editor_draw_text(stdscr, lines - 1 - rows, 1, cols - 2, lines - 1, text, a);
+	/* On the last rows, right above the key bar: the rows kept for a
+	 * longer help stay blank above a short one (and a status there is not
+	 * under a dialog). */
+	char **wrapped;
+	int used = (int)term_wrap(text, cols - 2, &wrapped), top = lines - 1 - rows;
+	free_lines(wrapped, (size_t)used);
+	if (used < rows)
+		top += rows - used;
+	editor_draw_text(stdscr, top, 1, cols - 2, lines - 1, text, a);
 	editor_draw_keybar(stdscr, lines - 1, 0, cols, sc, n, nhide, -1, A_NORMAL);
 }

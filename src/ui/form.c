@@ -80,16 +80,59 @@ static bool has_advanced_heading(int id, bool *advanced)
 	return false;
 }
 
-/* The row under the fields of the pane. */
+#define MESSAGE_AREA 4
+
+/* The rows of the pane's fields (and of the heading of the advanced ones):
+ * one each; their messages come in the rows under them all. */
+static int field_rows(const int *ids, int n)
+{
+	bool advanced = false;
+	int rows = 0;
+	for (int i = 0; i < n; i++)
+		rows += has_advanced_heading(ids[i], &advanced) + 1;
+	return rows;
+}
+
+/* The rows kept under the fields for their messages, after a blank row: in
+ * a pane of fields, MESSAGE_AREA whether there is a message or not, so that
+ * one appearing as a key is typed (or going) moves nothing; the DNS pane,
+ * whose report comes next, takes only the rows its messages need. */
+static int message_rows(const struct editor *ed, int width, const int *ids, int n)
+{
+	if (!n)
+		return 0;
+	if (ed->pane != PANE_DNS)
+		return MESSAGE_AREA;
+	int rows = 0;
+	for (int i = 0; i < n; i++)
+		rows += editor_draw_message(ed, NULL, 0, 0, width, MESSAGE_AREA, ids[i],
+					    focused(ed, ids[i]));
+	return rows < MESSAGE_AREA ? rows : MESSAGE_AREA;
+}
+
+/* The row under the fields and their messages. */
 static int fields_end(const struct editor *ed, struct area box)
 {
-	int ids[F_COUNT], n = pane_fields(ed, ed->pane, ids), y = box.y + 1;
-	bool advanced = false;
-	for (int i = 0; i < n && y < box.y + box.h - 1; i++) {
-		y += has_advanced_heading(ids[i], &advanced);
-		y += editor_field_rows(ed, LABEL_W, value_width(box), ids[i], focused(ed, ids[i]));
-	}
-	return y;
+	int ids[F_COUNT], n = pane_fields(ed, ed->pane, ids);
+	int y = box.y + 1 + field_rows(ids, n), m = message_rows(ed, box.w - 4, ids, n);
+	if (m)
+		y += 1 + m;
+	return y < box.y + box.h - 1 ? y : box.y + box.h - 1;
+}
+
+/* The messages in rows rows from y: the focused field's first and whole,
+ * then the others' on one row each as the rows allow, in the order of the
+ * fields. */
+static void draw_messages(const struct editor *ed, int y, int x, int width, int rows,
+			  const int *ids, int n)
+{
+	int end = y + rows;
+	for (int i = 0; i < n; i++)
+		if (focused(ed, ids[i]))
+			y += editor_draw_message(ed, stdscr, y, x, width, end - y, ids[i], true);
+	for (int i = 0; i < n; i++)
+		if (!focused(ed, ids[i]))
+			y += editor_draw_message(ed, stdscr, y, x, width, end - y, ids[i], false);
 }
 
 /* ------------------------------------------------------------- the screen */
@@ -177,20 +220,29 @@ static void form_draw(const struct editor *ed, struct area a, struct cursor *cur
 	/* the pane */
 	draw_box(box.y, box.x, box.h, box.w, pane_label(ed->pane));
 	int ids[F_COUNT], n = pane_fields(ed, ed->pane, ids);
-	int y = box.y + 1, x = box.x + 2;
+	int y = box.y + 1, x = box.x + 2, end = box.y + box.h - 1;
 	bool advanced = false;
-	for (int i = 0; i < n && y < box.y + box.h - 1; i++) {
+	for (int i = 0; i < n && y < end; i++) {
 		if (has_advanced_heading(ids[i], &advanced))
 			term_put(stdscr, y++, x, i18n_pick("── 高度な設定 ──", "── Advanced ──"), box.w - 4,
 				 term_style(ST_HEADING));
+		if (y >= end)
+			break;
 		int fx = -1;
 		bool f = focused(ed, ids[i]);
-		int used = editor_draw_field(ed, stdscr, y, x, LABEL_W, value_width(box), ids[i], f,
-					     &fx);
+		editor_draw_field_row(ed, stdscr, y, x, LABEL_W, value_width(box), ids[i], f, &fx);
+		/* a field with a problem is marked at the end of its row */
+		attr_t ma;
+		const char *mark = editor_field_mark(ed, ids[i], &ma);
+		if (mark)
+			term_put(stdscr, y, box.x + box.w - 2, mark, 1, ma);
 		if (f && fx >= 0)
 			*cur = (struct cursor){ y, fx };
-		y += used;
+		y++;
 	}
+	int m = message_rows(ed, box.w - 4, ids, n);
+	if (m && y + 1 < end)
+		draw_messages(ed, y + 1, x, box.w - 4, m < end - y - 1 ? m : end - y - 1, ids, n);
 	if (!n && ed->pane != PANE_TEST)
 		term_put(stdscr, box.y + 2, x, i18n_pick("この機能は次のバージョンで使えるようになります。",
 							 "This comes in a later version of mailset."),
@@ -216,15 +268,32 @@ static int form_need(const struct editor *ed)
 {
 	if (ed->pane == PANE_TEST)
 		return LINES;
-	int ids[F_COUNT], n = pane_fields(ed, ed->pane, ids), rows = 0;
-	bool advanced = false;
-	int fw = value_width(pane_box((struct area){ 0, 0, LINES, COLS }));
-	for (int i = 0; i < n; i++)
-		rows += has_advanced_heading(ids[i], &advanced) +
-			editor_field_rows(ed, LABEL_W, fw, ids[i], focused(ed, ids[i]));
+	int ids[F_COUNT], n = pane_fields(ed, ed->pane, ids), rows = field_rows(ids, n);
+	int m = message_rows(ed, pane_box((struct area){ 0, 0, LINES, COLS }).w - 4, ids, n);
+	if (m)
+		rows += 1 + m;
 	if (ed->pane == PANE_DNS)
 		rows += 1 + 10; /* the report: ten rows at least */
 	return 1 + 2 + rows + 4;
+}
+
+/* The longest help of all the fields: the footer then keeps its height (and
+ * the pane its box) while the focus moves, even to another section. */
+static int form_help_rows(const struct editor *ed, int width)
+{
+	int ids[F_COUNT], n = 0, most = 0;
+	for (int p = 0; p < PANE_COUNT; p++)
+		n += pane_fields(ed, p, ids + n);
+	for (int i = 0; i < n; i++) {
+		char **lines;
+		int rows = (int)term_wrap(settings_help(ids[i]), width, &lines);
+		for (int k = 0; k < rows; k++)
+			free(lines[k]);
+		free(lines);
+		if (rows > most)
+			most = rows;
+	}
+	return most;
 }
 
 /* ---------------------------------------------------------------- keys */
@@ -360,6 +429,7 @@ const struct screen_ops form_screen = {
 	.fit = form_fit,
 	.draw = form_draw,
 	.help = editor_field_help,
+	.help_rows = form_help_rows,
 	.key = form_key,
 	.child = form_child,
 	.need = form_need,

@@ -129,6 +129,14 @@ int term_open(char *err, size_t errlen)
 		return -1;
 	}
 	atexit(term_close);
+	/* ncurses (6.4, and later snapshots still) flushes its output buffer
+	 * at every cursor move until the screen has been through endwin() and
+	 * back: a frame went out in some fifty write()s, each of them a packet
+	 * on an SSH link. Suspended here, the first doupdate() resumes the
+	 * screen (the full clear a first frame makes anyway), and from then on
+	 * a frame goes out in one write(). Nothing has been drawn yet: the
+	 * terminal sees the alternate screen entered and left in one write. */
+	endwin();
 	raw();
 	noecho();
 	nonl();
@@ -206,6 +214,17 @@ int term_key(void)
 	if (r == OK)
 		return (int)c;
 	return -1;
+}
+
+/* The cursor as last shown: the terminal shows it at first. */
+static bool cursor_on = true;
+
+void term_cursor(bool on)
+{
+	/* curs_set() writes to the terminal at once, even to set what is
+	 * already so: only a change, then, and none at the first frame. */
+	if (on != cursor_on && curs_set(on) != ERR)
+		cursor_on = on;
 }
 
 attr_t term_style(enum style s)

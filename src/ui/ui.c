@@ -50,6 +50,9 @@ static int help_rows(const struct editor *ed, const struct view *v)
 	for (int i = 0; i < n; i++)
 		free(lines[i]);
 	free(lines);
+	int most = v->screen->help_rows ? v->screen->help_rows(ed, COLS - 2) : 0;
+	if (most > n)
+		n = most;
 	if (n <= FOOTER_HELP_ROWS)
 		return FOOTER_HELP_ROWS;
 	int spare = LINES - (v->screen->need ? v->screen->need(ed) : LINES);
@@ -103,7 +106,7 @@ static void draw_too_small(void)
 			    MIN_COLS, MIN_LINES, COLS, LINES);
 	editor_draw_text(stdscr, 0, 1, COLS > 4 ? COLS - 2 : 2, LINES, m, term_style(ST_ERROR));
 	free(m);
-	curs_set(0);
+	term_cursor(false);
 }
 
 /* The pane shown last: a pane newly shown is told (the test pane fills in
@@ -148,10 +151,10 @@ static void draw(struct editor *ed)
 		v.pane->draw(ed, v.sub, &cur);
 	editor_draw_footer(ed, help_text(ed, &v), sc, n, npane, LINES - v.a.h + FOOTER_HELP_ROWS);
 	if (cur.y >= 0 && !ed->dlg) {
-		curs_set(1);
+		term_cursor(true);
 		wmove(stdscr, cur.y, cur.x);
 	} else {
-		curs_set(0);
+		term_cursor(false);
 	}
 	wnoutrefresh(stdscr);
 	dialog_draw(ed);

@@ -132,10 +132,25 @@ void editor_draw_edit(WINDOW *w, int y, int x, int fw, const struct lineedit *le
 int editor_draw_field(const struct editor *ed, WINDOW *w, int y, int x, int lw, int fw,
 		      enum field_id id, bool focused, int *cx);
 int editor_field_rows(const struct editor *ed, int lw, int fw, enum field_id id, bool focused);
+/* The field's row alone (the marker of the focus, label, value), for a
+ * screen that shows the messages elsewhere. */
+void editor_draw_field_row(const struct editor *ed, WINDOW *w, int y, int x, int lw, int fw,
+			   enum field_id id, bool focused, int *cx);
+/* The mark of a field with a problem ("✗" an error, "!" a warning) and its
+ * style in *a; NULL when it has none. */
+const char *editor_field_mark(const struct editor *ed, enum field_id id, attr_t *a);
+/* A field's message (its problem, or the host's provider) in width cells
+ * from y, x: whole (the focused field's: wrapped, at most maxrows and four
+ * rows), or named by the field's label on one row cut with "…". Returns the
+ * rows it takes, 0 when the field has nothing to say; w NULL only counts
+ * them. */
+int editor_draw_message(const struct editor *ed, WINDOW *w, int y, int x, int width, int maxrows,
+			enum field_id id, bool whole);
 /* Wrapped text from row y, at most to maxy; returns the next row. */
 int editor_draw_text(WINDOW *w, int y, int x, int width, int maxy, const char *text, attr_t a);
-/* The help (or the status) text on the rows rows above the last, and the
- * key bar of the scopes on the last line. */
+/* The help (or the status) text on the rows rows above the last (on the
+ * lowest of them when it takes fewer), and the key bar of the scopes on the
+ * last line. */
 void editor_draw_footer(const struct editor *ed, const char *text, const enum scope *sc, int n,
 			int nhide, int rows);
 /* The key bar of a chain of scopes: "key label" pairs in width cells at y,

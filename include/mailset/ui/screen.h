@@ -60,6 +60,11 @@ struct screen_ops {
 	void (*draw)(const struct editor *ed, struct area a, struct cursor *cur);
 	/* The help line's text (the status replaces it while there is one). */
 	const char *(*help)(const struct editor *ed);                  /* optional */
+	/* Optional: the rows the longest of the help texts it may show takes
+	 * at width (the form: of all its fields). The footer keeps that
+	 * height while the focus moves, so a move redraws the help text and
+	 * not the screen laid out anew. */
+	int (*help_rows)(const struct editor *ed, int width);
 	int (*key)(struct editor *ed, enum action act, int key);
 	/* The pane shown inside this screen and its area (ui.c knows the
 	 * panes: a screen names one, it does not call it). */

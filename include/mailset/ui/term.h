@@ -55,6 +55,9 @@ void term_resize(void);
  * -1 when there is none. */
 int term_key(void);
 
+/* Show or hide the cursor (where the next doupdate() leaves it). */
+void term_cursor(bool on);
+
 attr_t term_style(enum style s);
 
 /* Draw UTF-8 text at y, x in at most maxw cells; longer text ends in "…".
