@@ -221,9 +221,9 @@ class Bench:
                     return None
                 return s2 / s1
 
-            emit("%s, growth from 100k to 300k lines" % op, slope(0, 100000, 300000), peer,
+            emit("%s: growth 100k..300k" % op, slope(0, 100000, 300000), peer,
                  slope(1, 100000, 300000), "ms/10k", "", 2)
-            emit("%s, linearity: that growth / 10k..100k's" % op, bend(0), peer, bend(1),
+            emit("%s: linearity" % op, bend(0), peer, bend(1),
                  "x", "1 = linear", 2)
         for n, tag, reps in SIZES:
             a, b = rss[n]
@@ -232,7 +232,9 @@ class Bench:
         print("# command line: sizes are the demo file plus N lines of 'keyN = value number N "
               "; comment' (300k lines = %.1f MB); set runs on a fresh copy each time; "
               "'no change' sets the value the file has; git config gets a twin with '-' for '_' "
-              "in key names (git refuses '_')" % (len(self.last_text_bytes()) / 1e6))
+              "in key names (git refuses '_'); growth: ms per 10k more lines between 100k and "
+              "300k; linearity: that growth / the growth between 10k and 100k (1.00: the "
+              "time is a straight line in the size)" % (len(self.last_text_bytes()) / 1e6))
 
     def last_text_bytes(self):
         try:
@@ -317,19 +319,20 @@ class Bench:
                     got[who][k] = None
         m, g = got["mailset"], got["git config"] or {}
         rows = [
-            ("write calls on the config file", "write", "calls", ""),
-            ("fsync/fdatasync calls on it (or its directory)", "fsync", "calls", "=0"),
-            ("rename calls onto it", "rename", "calls", "=0"),
-            ("write calls on other files (lock)", "other_write", "calls", ""),
-            ("fsync calls on other files (lock)", "other_fsync", "calls", ""),
+            ("write() on the file", "write", "calls", ""),
+            ("fsync() on the file or its dir", "fsync", "calls", "=0"),
+            ("rename() onto the file", "rename", "calls", "=0"),
+            ("write() on other files", "other_write", "calls", ""),
+            ("fsync() on other files", "other_fsync", "calls", ""),
             ("inode unchanged", "inode", "", "=yes"),
             ("mtime unchanged", "mtime", "", "=yes"),
-            ("content unchanged, byte for byte", "bytes", "", "=yes"),
+            ("bytes unchanged", "bytes", "", "=yes"),
         ]
         for label, key, unit, target in rows:
             emit("no-op set: " + label, m.get(key), "git config", g.get(key), unit, target, 0)
-        print("# no-op set: the config file counts a temporary file renamed onto it "
-              "(mailset's .NAME.XXXXXX, git's NAME.lock)")
+        print("# no-op set: 'the file' includes a temporary file renamed onto it "
+              "(mailset's .NAME.XXXXXX, git's NAME.lock); 'other files': the rest of its "
+              "directory (mailset's lock file NAME.lock)")
         if not strace:
             self.notes.append("strace is not installed: no syscall counts")
 

@@ -45,14 +45,14 @@ def judge(m, p, target):
     t = re.fullmatch(r"<=\s*(?:([0-9.]+)\s*\*\s*)?peer", target)
     if t:
         k = float(t.group(1) or 1)
-        shown = "<= peer" if k == 1 else "<= %g x peer" % k
+        shown = "<= peer" if k == 1 else "<= %gx peer" % k
         if mv is None or pv is None:
             return shown, "n/a"
         return shown, "ok" if mv <= k * pv + 1e-9 else "over"
     t = re.fullmatch(r"(<=|=)\s*([0-9.]+)", target)
     if t:
         op, lim = t.group(1), float(t.group(2))
-        shown = "%s %s" % (op if op == "<=" else "", t.group(2))
+        shown = "%s %s" % (op, t.group(2))
         if mv is None:
             return shown.strip(), "n/a"
         ok = mv <= lim + 1e-9 if op == "<=" else abs(mv - lim) < 1e-9

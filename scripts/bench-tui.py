@@ -576,17 +576,17 @@ def main():
 
     print("## Editor in an 80x24 pty (TERM=xterm-256color, LANG=C.UTF-8; "
           "bytes are what an SSH link carries; medians)")
-    pair("first frame, start to last byte", lambda p: med(p.first_ms), "ms", ("<=peer", ""))
+    pair("first frame", lambda p: med(p.first_ms), "ms", ("<=peer", ""))
     pair("first frame, bytes", lambda p: med(p.first_bytes), "B", ("", ""), 0)
-    pair("first frame, write() calls on the tty", lambda p: med(p.writes), "calls", ("", ""), 0,
+    pair("first frame, write() calls", lambda p: med(p.writes), "calls", ("", ""), 0,
          peers=(wt, dlg))
     pair("peak RSS, start + quit", lambda p: med(p.peak_kb) / 1024.0 if p.peak_kb else None,
          "MB", ("<=1.5*peer", ""))
     pair("bytes per typed character, median", lambda p: p.fig.get("type_med"), "B", ("=1", ""), 0)
     pair("bytes per typed character, max", lambda p: p.fig.get("type_max"), "B", ("", ""), 0)
-    pair("bytes per move to the next field, median", lambda p: p.fig.get("move_med"), "B",
+    pair("bytes per field move, median", lambda p: p.fig.get("move_med"), "B",
          ("<=peer", ""), 0)
-    pair("bytes per move to the next field, max", lambda p: p.fig.get("move_max"), "B",
+    pair("bytes per field move, max", lambda p: p.fig.get("move_max"), "B",
          ("", ""), 0)
     pair("CPU over %g idle s" % IDLE, lambda p: p.fig.get("idle_cpu"), "s", ("=0", ""), 2)
     pair("bytes over %g idle s" % IDLE, lambda p: p.fig.get("idle_bytes"), "B", ("=0", ""), 0)
