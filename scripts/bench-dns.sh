@@ -67,7 +67,7 @@ rt=$(echo "$stats" | sed -n 's/.*\b\([0-9][0-9]*\) round trips\?.*/\1/p')
 printf 'dns check: time\t%s\t-\t\tms\t\n' "$ms"
 printf 'dns check: round trips, elapsed / delay\t%s\t-\t\ttrips\t<=4\n' \
 	"$(awk -v ms="$ms" -v d="$delay" 'BEGIN { printf "%.1f", ms / d }')"
-printf 'dns check: round trips, mailset's count\t%s\t-\t\ttrips\t<=4\n' "${rt:-n/a}"
+printf 'dns check: round trips, counted by mailset\t%s\t-\t\ttrips\t<=4\n' "${rt:-n/a}"
 printf 'dns check: questions asked\t%s\t-\t\tquestions\t\n' "${q:-n/a}"
 [ "$rc" = 0 ] || echo "# dns: mailset dns exited $rc (the zone is complete: 0 expected): $(head -c 200 "$tmp/out" | tr '\n' ' ')"
 [ -n "$stats" ] || echo "# dns: no MAILSET_DNS_STATS line on stderr"
