@@ -1,45 +1,66 @@
 #!/bin/sh
-# `make bench`: how load, validation and save scale with the file's size.
-# Prints figures; asserts nothing (targets are judged by a person).
-set -eu
+# `make bench`: mailset next to the programs it is compared with (dialog,
+# whiptail, git config, curl, swaks), all run here in the same run, printed
+# as one table: figure, mailset, peer, ratio, target (ok/over). Asserts
+# nothing: exits 0 unless it cannot run at all.
+#
+# Usage: scripts/bench.sh [PART...]   or   BENCH="PART..." make bench
+#   start  `get` start to exit vs git config (scripts/bench-cli.py)
+#   noop   a set that changes nothing: syscalls, inode, mtime (bench-cli.py)
+#   size   check/get/set on 1k..300k-line files vs git config (bench-cli.py)
+#   cli    = start noop size
+#   tui    the editor in an 80x24 pty vs dialog --form, whiptail (bench-tui.py)
+#   smtp   one test send vs curl and swaks, slow local server (bench-smtp.sh)
+#   dns    the DNS check against a slow local resolver (bench-dns.sh)
+# Default: all of them (about 2 minutes on an idle machine). The rows are
+# kept in build/bench.tsv (format in scripts/bench-table.py).
+set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin="$top/build/mailset"
-export MAILSET_DATADIR="$top/share/mailset"
-export MAILSET_LOCALEDIR="$top/build/locale"
+py=/usr/bin/python3
+export MAILSET_DATADIR="${MAILSET_DATADIR:-$top/share/mailset}"
+export MAILSET_LOCALEDIR="${MAILSET_LOCALEDIR:-$top/build/locale}"
+
+parts="$*"
+[ -n "$parts" ] || parts=$(echo "${BENCH:-}" | tr ',' ' ')
+[ -n "$parts" ] || parts="start noop size tui smtp dns"
+list=""
+for p in $parts; do
+	case $p in
+	cli) list="$list start noop size" ;;
+	all) list="$list start noop size tui smtp dns" ;;
+	start | noop | size | tui | smtp | dns) list="$list $p" ;;
+	*) echo "bench: unknown part '$p' (start noop size cli tui smtp dns all)" >&2; exit 64 ;;
+	esac
+done
+
+if [ ! -x "$bin" ]; then
+	echo "bench: $bin is not built (make all)" >&2
+	exit 1
+fi
+if [ ! -x "$py" ]; then
+	echo "bench: $py is missing (Debian package python3)" >&2
+	exit 1
+fi
+
+mkdir -p "$top/build"
+rows="$top/build/bench.tsv"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-now() { date +%s%N; }
-ms() { echo $(( ($2 - $1) / 1000000 )); }
-rss() { # peak RSS in kB of a command, when GNU time is there
-	if [ -x /usr/bin/time ]; then
-		/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1
-	else
-		echo "-"
-	fi
-}
-
-printf '%-10s %10s %10s %10s %10s %12s\n' lines bytes check_ms set_ms noop_cmp peak_rss_kB
-# up to about 10 MB (300 000 lines of some 35 bytes)
-for n in 1000 10000 100000 300000; do
-	f="$tmp/mail-$n.ini"
-	{
-		sed 's/^password = .*/password = bench-password/' "$top/share/mailset/examples/mail.ini"
-		printf '[extra]\n'
-		awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++) printf "key%d = value number %d ; comment\n", i, i }'
-	} > "$f"
-	chmod 600 "$f"
-	cp "$f" "$f.orig"
-	t0=$(now); "$bin" -c "$f" check >/dev/null; t1=$(now)
-	"$bin" -c "$f" set basic.system_sender_name=Bench >/dev/null
-	t2=$(now)
-	"$bin" -c "$f" set basic.system_sender_name=Bench >/dev/null
-	t3=$(now)
-	same=$(cmp -s "$f" "$f.orig" && echo same || echo changed)
-	printf '%-10s %10s %10s %10s %10s %12s\n' "$(wc -l < "$f")" "$(wc -c < "$f")" \
-		"$(ms "$t0" "$t1")" "$(ms "$t2" "$t3")" "$same" "$(rss "$bin" -c "$f" check)"
+: > "$rows"
+t0=$(date +%s)
+for p in $list; do
+	echo "bench: $p ($(( $(date +%s) - t0 )) s)" >&2
+	case $p in
+	start | noop | size) "$py" "$top/scripts/bench-cli.py" "$bin" "$p" ;;
+	tui) "$py" "$top/scripts/bench-tui.py" "$bin" ;;
+	smtp) bash "$top/scripts/bench-smtp.sh" "$bin" ;;
+	dns) bash "$top/scripts/bench-dns.sh" "$bin" ;;
+	esac > "$tmp/part"
+	rc=$?
+	cat "$tmp/part" >> "$rows"
+	[ $rc -eq 0 ] || echo "# $p: the part stopped with status $rc; its figures may be missing" >> "$rows"
 done
-echo "(set_ms: a set that changes nothing; noop_cmp: the file after a real set, vs the original - 'changed' is expected)"
-/usr/bin/python3 "$top/scripts/bench-tui.py" "$top/build/mailset"
-"$top/scripts/bench-smtp.sh"
-"$top/scripts/bench-dns.sh"
+"$py" "$top/scripts/bench-table.py" "$rows"
+echo "($(( $(date +%s) - t0 )) s; rows in ${rows#"$top/"}; one part: scripts/bench.sh PART or BENCH=PART make bench)"
+exit 0

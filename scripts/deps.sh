@@ -14,7 +14,10 @@ server="python3 python3-aiosmtpd openssl"
 mta="postfix dovecot-core"
 check="check libsubunit-dev mandoc tmux curl dnsmasq-base valgrind clang libclang-rt-14-dev python3-spf python3-dnspython $server $mta"
 run="$server"
-bench="dialog whiptail curl swaks $server"
+# `make bench` runs the peers it compares with (dialog, whiptail, git config,
+# curl, swaks; swaks needs Net::SSLeay for STARTTLS), counts syscalls with
+# strace, peak RSS with GNU time, and answers DNS from dnsmasq.
+bench="dialog whiptail git curl swaks libnet-ssleay-perl strace time dnsmasq-base $server"
 
 case "${1:-build}" in
 build) want="$build" ;;
