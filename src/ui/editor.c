@@ -379,8 +379,11 @@ static void draw_value(const struct editor *ed, WINDOW *w, int y, int x, int fw,
 	const struct field *f = &settings_fields[id];
 	const struct lineedit *le = &ed->edit[id];
 	if (f->kind == FK_CHOICE) {
-		attr_t a = focused ? A_NORMAL : term_style(ST_FIELD);
-		attr_t fill = term_style(ST_FIELD);
+		/* Focused or not, a value looks the same (plain text on the
+		 * underlined field): a move of the focus rewrites the two
+		 * labels, not the two values, and a typed character is its
+		 * echo alone. */
+		attr_t a = A_NORMAL, fill = term_style(ST_FIELD);
 		wattron(w, fill);
 		mvwhline(w, y, x, ' ', fw);
 		wattroff(w, fill);
@@ -412,8 +415,7 @@ static int shown_width(const struct lineedit *le, size_t i, bool mask)
 void editor_draw_edit(WINDOW *w, int y, int x, int fw, const struct lineedit *le, bool mask,
 		      bool focused, int *cx)
 {
-	attr_t a = focused ? A_NORMAL : term_style(ST_FIELD);
-	attr_t fill = term_style(ST_FIELD);
+	attr_t a = A_NORMAL, fill = term_style(ST_FIELD);
 	wattron(w, fill);
 	mvwhline(w, y, x, ' ', fw);
 	wattroff(w, fill);

@@ -140,11 +140,13 @@ static void draw_messages(const struct editor *ed, int y, int x, int width, int 
 static int form_scopes(const struct editor *ed, enum scope *out)
 {
 	int n = 0;
-	if (ed->focus == F_BCC)
-		out[n++] = SC_BCC;
 	out[n++] = SC_FORM;
 	if (ed->focus >= 0)
 		out[n++] = SC_FIELD;
+	/* last: its key (F7) goes at the end of the key bar, which then
+	 * changes only there when the focus comes to the BCC field */
+	if (ed->focus == F_BCC)
+		out[n++] = SC_BCC;
 	return n;
 }
 
