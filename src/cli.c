@@ -124,11 +124,15 @@ static int conf_load(struct config *c)
 
 /* Save c; *unchanged tells that the file already held what a save would
  * write, and was left alone. */
+static bool lock_said; /* the lock's refusal is printed: not again */
+
 static int conf_save(struct config *c, bool *unchanged)
 {
 	struct ini_error e;
 	int r = config_save(c, false, &e);
 	*unchanged = r == 1;
+	if (r < 0 && lock_said)
+		return EX_TEMPFAIL;
 	if (r < 0) {
 		fprintf(stderr, "mailset: %s: %s\n", c->path, e.msg);
 		if (!e.replaced)
@@ -833,9 +837,13 @@ static int cmd_dns(struct config *c, int argc, char **argv)
 
 /* ------------------------------------------------------------------- lock */
 
-/* Commands that write take the file's lock, as the editor does: a live
- * editor makes them wait (exit 75); a lock left by a dead process goes.
- * Out of memory or at exit, lock.c removes the lock itself. */
+/* Commands that write take the file's lock, as the editor does, when
+ * they know they will write (config_save's before_write): a live editor
+ * makes them wait (exit 75); a lock left by a dead process goes. A set
+ * that changes nothing takes no lock and writes nothing at all. Out of
+ * memory or at exit, lock.c removes the lock itself. */
+static bool cli_locked;
+
 static int cli_lock(struct config *c, bool *locked)
 {
 	struct lock_owner o;
@@ -853,6 +861,7 @@ static int cli_lock(struct config *c, bool *locked)
 	if (st == LOCK_HELD) {
 		fprintf(stderr, _("mailset: %s is being edited by %s; nothing was changed: try "
 				  "again when they are done\n"), c->path, lock_describe(&o));
+		lock_said = true;
 		return EX_TEMPFAIL;
 	}
 	/* LOCK_ERROR: no lock can be made here (a read-only directory...);
@@ -861,6 +870,17 @@ static int cli_lock(struct config *c, bool *locked)
 	if (*locked)
 		inifile_clean_temps(c->path);
 	return EX_OK;
+}
+
+static int lock_before_write(struct config *c, struct ini_error *e)
+{
+	if (cli_locked)
+		return 0;
+	if (cli_lock(c, &cli_locked) == EX_OK)
+		return 0;
+	memset(e, 0, sizeof *e);
+	e->status = INI_CHANGED;
+	return -1;
 }
 
 /* ---------------------------------------------------------- the commands */
@@ -990,7 +1010,6 @@ int cli_main(int argc, char **argv, const struct cli_hooks *hooks)
 		return EX_CONFIG;
 	}
 	int rc;
-	bool locked = false;
 	if (!cmd) {
 		if (hooks && hooks->editor) {
 			rc = hooks->editor(c.path, c.is_default, wizard);
@@ -1001,10 +1020,12 @@ int cli_main(int argc, char **argv, const struct cli_hooks *hooks)
 				  "use the commands above"));
 			rc = EX_USAGE;
 		}
-	} else if ((rc = cmd->flags & CMD_LOCK ? cli_lock(&c, &locked) : EX_OK) == EX_OK) {
+	} else {
+		if (cmd->flags & CMD_LOCK)
+			c.before_write = lock_before_write;
 		rc = cmd->run(&c, nargs, args);
 	}
-	if (locked)
+	if (cli_locked)
 		lock_release(c.path);
 	config_free(&c);
 	return rc;

@@ -127,6 +127,22 @@ int config_save(struct config *c, bool force, struct ini_error *e)
 	 * change, or finishing a save whose flush failed, still writes. */
 	if (r == 1 && c->exists && !changed && !c->unflushed)
 		return 1;
+	if (c->before_write) {
+		if (c->before_write(c, e) < 0) {
+			inifile_free(&nd);
+			return -1;
+		}
+		/* under the lock now: the file must still be what was read */
+		if (!changed && !force && config_changed_on_disk(c)) {
+			inifile_free(&nd);
+			memset(e, 0, sizeof *e);
+			e->status = INI_CHANGED;
+			snprintf(e->msg, sizeof e->msg, "%s",
+				 _("the file was changed by someone else since it was read; "
+				   "nothing was saved"));
+			return -1;
+		}
+	}
 	if (!c->exists && c->is_default)
 		make_parent(c->path);
 	const struct ini_doc *w = r == 1 ? &c->doc : &nd;

@@ -448,22 +448,20 @@ strace_set "$T_DIR/noop.log" 'basic.system_sender_name=Example Shop'
 expect_rc 0
 expect_out_has 'unchanged: basic.system_sender_name'
 log=$T_DIR/noop.log
-# the trace saw the command: it read the file and took the lock
+# the trace saw the command: it read the file; and it did nothing else:
+# no lock (there is nothing to write), no flush, no rename, no write
 grep -qE "openat\(.*\"[^\"]*mail\.ini\", O_RDONLY" "$log" || fail "the trace shows no read of the file"
-grep -qE "link\(\"[^\"]*mail\.ini\.lock\.[^\"]*\", \"[^\"]*mail\.ini\.lock\"" "$log" ||
-	fail "the trace shows no lock taken"
-bad=$(grep -E '(fsync|fdatasync|sync_file_range)\(' "$log" | grep -vE '<[^>]*mail\.ini\.lock\.[A-Za-z0-9]{6}>')
+bad=$(grep -E '(link|linkat|unlink|unlinkat)\(' "$log")
+[ -z "$bad" ] || fail "a no-op set linked or unlinked (a lock?): $(echo "$bad" | head -2 | tr '\n' '|')"
+bad=$(grep -E '(fsync|fdatasync|sync_file_range)\(' "$log")
 [ -z "$bad" ] || fail "a no-op set flushed: $(echo "$bad" | head -2 | tr '\n' '|')"
 bad=$(grep -E '(rename|renameat|renameat2)\(' "$log")
 [ -z "$bad" ] || fail "a no-op set renamed: $(echo "$bad" | head -2 | tr '\n' '|')"
-bad=$(grep -E '(open|openat|creat)\(.*(O_WRONLY|O_RDWR|O_CREAT|O_TRUNC)' "$log" |
-	grep -vE "\"[^\"]*mail\.ini\.lock(\.[A-Za-z0-9]{6})?\"")
+bad=$(grep -E '(open|openat|creat)\(.*(O_WRONLY|O_RDWR|O_CREAT|O_TRUNC)' "$log" | grep -v '"/dev/null"')
 [ -z "$bad" ] || fail "a no-op set opened for writing: $(echo "$bad" | head -2 | tr '\n' '|')"
-bad=$(grep -E '(chmod|fchmod|fchmodat|chown|fchown|fchownat|truncate|ftruncate)\(' "$log" |
-	grep -vE '(<|")[^>"]*mail\.ini\.lock\.[A-Za-z0-9]{6}(>|")')
+bad=$(grep -E '(chmod|fchmod|fchmodat|chown|fchown|fchownat|truncate|ftruncate)\(' "$log")
 [ -z "$bad" ] || fail "a no-op set changed a file's mode, owner or size: $(echo "$bad" | head -2 | tr '\n' '|')"
-bad=$(grep -E '^[0-9]+ +write\([0-9]+<' "$log" | grep -vE '^[0-9]+ +write\([0-9]+<[^>]*mail\.ini\.lock\.[A-Za-z0-9]{6}>' |
-	grep -vE '^[0-9]+ +write\((1|2)<')
+bad=$(grep -E '^[0-9]+ +write\([0-9]+<' "$log" | grep -vE '^[0-9]+ +write\((1|2)<')
 [ -z "$bad" ] || fail "a no-op set wrote: $(echo "$bad" | head -2 | tr '\n' '|')"
 # the control: a real change is seen doing all of it
 strace_set "$T_DIR/real.log" 'basic.system_sender_name=Other Shop'
@@ -472,6 +470,8 @@ grep -qE "rename\(\"[^\"]*/\.mail\.ini\.[A-Za-z0-9]{6}\", \"[^\"]*/mail\.ini\"\)
 	fail "the trace of a real set shows no rename into place"
 grep -E 'fsync\(' "$T_DIR/real.log" | grep -qE '<[^>]*/\.mail\.ini\.[A-Za-z0-9]{6}>' ||
 	fail "the trace of a real set shows no fsync of the new file"
+grep -qE "link\(\"[^\"]*mail\.ini\.lock\.[^\"]*\", \"[^\"]*mail\.ini\.lock\"" "$T_DIR/real.log" ||
+	fail "the trace of a real set shows no lock taken"
 fi
 end; fi
 

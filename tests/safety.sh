@@ -832,6 +832,14 @@ t_set_while_editing() {
 	ms_input 'other-password\n' -c "$f" set smtp.password
 	expect_rc 75 "mailset set smtp.password while an editor runs"
 	expect_same "$FIXTURE" "$f" "the file after the refused password"
+	# a set that changes nothing needs no lock: it says so and exits 0
+	local port
+	ms -c "$f" get smtp.port
+	port=$(cat "$T_DIR/out")
+	ms -c "$f" set "smtp.port=$port"
+	expect_rc 0 "a set of the value already there while an editor runs"
+	expect_out_has "unchanged"
+	expect_same "$FIXTURE" "$f" "the file after a set that changes nothing"
 	grep -qx "pid=$pid" "$f.lock" || fail "the editor's lock changed: $(tr '\n' '|' <"$f.lock" 2>/dev/null)"
 	keys F10
 	wait_exit || return

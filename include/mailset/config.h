@@ -24,6 +24,11 @@ struct config {
 	 * succeeds. NULL otherwise. */
 	char *unflushed;
 	size_t unflushed_len;
+	/* Called by config_save() once it knows it will write, before it
+	 * writes (NULL: none). The command line takes the file's lock here,
+	 * so that a save with nothing to write takes none. Returns 0, or -1
+	 * with e filled (nothing is written then). */
+	int (*before_write)(struct config *c, struct ini_error *e);
 };
 
 /* The file to use: opt (-c), else $MAILSET_CONFIG, else
