@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from benchrow import emit, med  # noqa: E402
 
 SIZES = [(1000, "1k", 11), (10000, "10k", 7), (100000, "100k", 7), (300000, "300k", 5)]
 START_RUNS = 21
@@ -60,23 +61,6 @@ def run(argv, env):
     if os.waitstatus_to_exitcode(status) != 0:
         return None
     return (t1 - t0) * 1000.0
-
-
-def fmt(v, digits=1):
-    if v is None:
-        return "n/a"
-    if isinstance(v, str):
-        return v
-    return "%.*f" % (digits, v)
-
-
-def emit(figure, m, peer_name, p, unit, target, digits=1):
-    print("\t".join([figure, fmt(m, digits), peer_name, fmt(p, digits), unit, target]), flush=True)
-
-
-def med(v):
-    v = [x for x in v if x is not None]
-    return statistics.median(v) if v else None
 
 
 KEY = re.compile(r"^(\s*)([A-Za-z][A-Za-z0-9_]*)(\s*=)", re.M)

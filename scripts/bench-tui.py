@@ -43,6 +43,7 @@ import sys
 import tempfile
 import termios
 import time
+from benchrow import emit, med  # noqa: E402
 
 ROWS, COLS = 24, 80
 LAUNCHES = 7
@@ -462,22 +463,6 @@ def which(prog):
         if os.path.isfile(p) and os.access(p, os.X_OK):
             return p
     return None
-
-
-def fmt(v, digits):
-    if v is None:
-        return "n/a"
-    if isinstance(v, str):
-        return v
-    return "%.*f" % (digits, v)
-
-
-def emit(figure, m, peer_name, p, unit, target, digits=1):
-    print("\t".join([figure, fmt(m, digits), peer_name, fmt(p, digits), unit, target]), flush=True)
-
-
-def med(values):
-    return statistics.median(values) if values else None
 
 
 def main():

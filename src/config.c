@@ -107,17 +107,20 @@ void config_make_dir(const struct config *c)
 		make_parent(c->path);
 }
 
+static int changed_error(struct ini_error *e)
+{
+	memset(e, 0, sizeof *e);
+	e->status = INI_CHANGED;
+	snprintf(e->msg, sizeof e->msg, "%s",
+		 _("the file was changed by someone else since it was read; nothing was saved"));
+	return -1;
+}
+
 int config_save(struct config *c, bool force, struct ini_error *e)
 {
 	bool changed = config_changed_on_disk(c);
-	if (changed && !force) {
-		memset(e, 0, sizeof *e);
-		e->status = INI_CHANGED;
-		snprintf(e->msg, sizeof e->msg, "%s",
-			 _("the file was changed by someone else since it was read; nothing was "
-			   "saved"));
-		return -1;
-	}
+	if (changed && !force)
+		return changed_error(e);
 	struct ini_doc nd;
 	int r = settings_update(&c->doc, &c->s, &nd, e);
 	if (r < 0)
@@ -135,12 +138,7 @@ int config_save(struct config *c, bool force, struct ini_error *e)
 		/* under the lock now: the file must still be what was read */
 		if (!changed && !force && config_changed_on_disk(c)) {
 			inifile_free(&nd);
-			memset(e, 0, sizeof *e);
-			e->status = INI_CHANGED;
-			snprintf(e->msg, sizeof e->msg, "%s",
-				 _("the file was changed by someone else since it was read; "
-				   "nothing was saved"));
-			return -1;
+			return changed_error(e);
 		}
 	}
 	if (!c->exists && c->is_default)
