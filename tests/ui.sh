@@ -1250,6 +1250,43 @@ t_output_bytes() {
 	done
 }
 
+# F9 hides the fields' help text (a slow link): a move between two fields
+# then costs its two rows, less than dialog --form's move (113 bytes in
+# make bench); F9 again shows the help of the field the cursor is on.
+t_help_hidden() {
+	local f=$T_DIR/mail.ini n rb bytes
+	fixture "$f"
+	ptybytes F9 Tab Tab Tab F9 -- -c "$f"
+	sanitizer_check "$T_DIR/err" "mailset (ptybytes.py)"
+	[ -n "$T_WHY" ] && return
+	# Tab 3 comes to the BCC field, whose F7 the key bar then shows: the
+	# bar's row (23) is not the move's
+	for n in 2 3 4; do
+		bytes=0
+		for rb in $(step_field $n rows | tr ',' ' '); do
+			[ "${rb%:*}" = 23 ] || bytes=$((bytes + ${rb#*:}))
+		done
+		[ "$bytes" -gt 0 ] && [ "$bytes" -le 113 ] ||
+			fail "with the help hidden, Tab $((n - 1)) sent $bytes bytes (dialog --form: 113): $(sed -n "$((n + 1))p" "$T_DIR/steps")"
+	done
+	[ "$(step_field 5 bytes)" -gt 113 ] ||
+		fail "F9 again sent only $(step_field 5 bytes) bytes: the help text did not come back"
+	# what the screen says, in tmux
+	LANG_UI=en
+	ui_start en 80 24 -- -c "$f"
+	wait_for "$KEYBAR_LAST" || return
+	keys F9
+	wait_for "help text is hidden: F9 shows it" || return
+	keys Tab
+	wait_for "▸System mail sender" || return
+	not_on_screen "From address of the mail the shop sends" "the hidden help"
+	keys F9
+	wait_for "From address of the mail the shop sends" || return
+	keys F10
+	wait_exit || return
+	expect_rc 0
+}
+
 # The first frame in a few write()s: ncurses 6.4 flushes at every cursor
 # move until its screen has been through endwin(); term_open() sees to it.
 t_first_frame_writes() {
@@ -1333,6 +1370,7 @@ run_test shop_like_test_two_messages t_shop_test
 run_test template_shaped_hosts_refused t_template_hosts
 run_test wizard_setup3_added_to_2 t_wizard_setup3
 run_test output_bytes_per_key t_output_bytes
+run_test help_hidden_f9 t_help_hidden
 if strace -f -o /dev/null true >/dev/null 2>&1; then
 	run_test first_frame_writes t_first_frame_writes
 else

@@ -271,6 +271,8 @@ int editor_common_key(struct editor *ed, enum action act)
 		editor_request(ed, REQ_HELP);
 	else if (act == ACT_REVEAL)
 		ed->reveal = !ed->reveal;
+	else if (act == ACT_HELP_TEXT)
+		ed->help_hidden = !ed->help_hidden;
 	else
 		return 0;
 	return UI_HANDLED;
@@ -278,7 +280,11 @@ int editor_common_key(struct editor *ed, enum action act)
 
 const char *editor_field_help(const struct editor *ed)
 {
-	return ed->focus >= 0 ? settings_help(ed->focus) : "";
+	if (ed->focus < 0)
+		return "";
+	/* the same words for every field: a move sends nothing here */
+	return ed->help_hidden ? _("(The fields' help text is hidden: F9 shows it.)")
+		: settings_help(ed->focus);
 }
 
 /* ------------------------------------------------------------- editing */

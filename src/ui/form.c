@@ -354,6 +354,7 @@ static int form_key(struct editor *ed, enum action act, int key)
 	switch (act) {
 	case ACT_HELP:
 	case ACT_REVEAL:
+	case ACT_HELP_TEXT:
 		return editor_common_key(ed, act);
 	case ACT_SAVE:
 		if (!editor_save(ed, &bad) && bad >= 0)

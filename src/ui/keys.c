@@ -75,6 +75,8 @@ const struct binding keys_table[] = {
 	{ SC_GLOBAL, ACT_PROBE, { F(6) }, NULL, NULL,
 	  "送信せずに接続・TLS・ログインだけを確かめます(送信テスト画面を開きます)",
 	  "Check the connection, TLS and login without sending (opens the test send pane)" },
+	{ SC_GLOBAL, ACT_HELP_TEXT, { F(9) }, NULL, NULL,
+	  "項目の説明文の表示・非表示(遅い回線向け)", "Show or hide the help text (slow links)" },
 	{ SC_GLOBAL, ACT_QUIT, { F(10), CTRL_KEY('q') }, "終了", "Quit",
 	  "終了します(未保存の変更があれば確認します)",
 	  "Quit (asks first when there are unsaved changes)" },

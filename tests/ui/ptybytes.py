@@ -30,7 +30,7 @@ import termios
 import time
 
 KEYS = {"Tab": b"\t", "BSpace": b"\x7f", "Enter": b"\r", "Space": b" ",
-        "F10": b"\x1b[21~", "Escape": b"\x1b", "NPage": b"\x1b[6~", "Down": b"\x1b[B"}
+        "F9": b"\x1b[20~", "F10": b"\x1b[21~", "Escape": b"\x1b", "NPage": b"\x1b[6~", "Down": b"\x1b[B"}
 CSI = re.compile(rb"\x1b\[([0-9;?>]*)([ -/]*)([@-~])")
 
 

@@ -43,6 +43,7 @@ struct editor {
 	struct problems probs;        /* of cfg.s, recomputed on each change */
 	int focus;                    /* field id, or -1 when none */
 	bool reveal;                  /* show the password */
+	bool help_hidden;             /* the form's field help hidden (F9) */
 	/* what the user is told, and what modules ask of ui.c */
 	char status[1024];
 	enum style status_style;
