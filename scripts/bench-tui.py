@@ -67,6 +67,7 @@ VERBOSE = os.environ.get("BENCH_TUI_VERBOSE") == "1"  # list every keystroke's b
 # answer must not stall the measurement.
 QUERIES = {b"\x1b[6n": b"\x1b[1;1R", b"\x1b[c": b"\x1b[?1;2c", b"\x1b[0c": b"\x1b[?1;2c"}
 
+F9 = b"\x1b[20~"
 F10 = b"\x1b[21~"
 ESC = b"\x1b"
 DOWN = b"\x1bOB"  # what xterm sends for Down once the program has sent smkx
@@ -385,6 +386,16 @@ def interact(p, env, notes):
         notes.append("%s: bytes per move: %s" % (p.name, " ".join(map(str, moves))))
     p.fig["move_med"] = statistics.median(moves)
     p.fig["move_max"] = max(moves)
+    if p.name == "mailset":
+        # the same moves with the fields' help text hidden (F9, for a slow
+        # link): what a move itself costs
+        s.write(F9)
+        s.collect(KEY_QUIET, KEY_FIRST_WAIT, 2.0)
+        hidden = []
+        for _ in range(MOVES):
+            s.write(p.move)
+            hidden.append(s.collect(KEY_QUIET, KEY_FIRST_WAIT, 2.0)[0])
+        p.fig["move_hidden_med"] = statistics.median(hidden)
     if s.alive():
         c0 = s.cpu_seconds()
         idle_bytes = s.drain(IDLE)
@@ -573,6 +584,8 @@ def main():
          ("<=peer", ""), 0)
     pair("bytes per field move, max", lambda p: p.fig.get("move_max"), "B",
          ("", ""), 0)
+    emit("bytes per field move, help text hidden (F9), median", m.fig.get("move_hidden_med"),
+         dlg.name, dlg.fig.get("move_med"), "B", "<=peer", 0)
     pair("CPU over %g idle s" % IDLE, lambda p: p.fig.get("idle_cpu"), "s", ("=0", ""), 2)
     pair("bytes over %g idle s" % IDLE, lambda p: p.fig.get("idle_bytes"), "B", ("=0", ""), 0)
     emit("echo of a key during a test send, median", echo[0] if echo else None, "-", None,
