@@ -197,7 +197,12 @@ wait_pid_gone() {
 		fi
 		sleep 0.02
 	done
-	fail "mailset (pid $pid) still runs $GONE_MS ms after the signal"
+	# what it is doing (a TracerPid is LeakSanitizer stopping the world at
+	# exit), then it goes: nothing of a test may spin on after it
+	local tracer
+	tracer=$(awk '/^TracerPid:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
+	fail "mailset (pid $pid) still runs $GONE_MS ms after the signal (state $(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null), tracer ${tracer:-none}, fds: $(ls -l "/proc/$pid/fd" 2>/dev/null | awk 'NR > 1 { print $NF }' | tr '\n' ' '))"
+	kill -9 "$pid" ${tracer:+$([ "$tracer" != 0 ] && echo "$tracer")} 2>/dev/null
 	return 1
 }
 
