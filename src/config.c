@@ -118,29 +118,29 @@ static int changed_error(struct ini_error *e)
 
 int config_save(struct config *c, bool force, struct ini_error *e)
 {
-	bool changed = config_changed_on_disk(c);
-	if (changed && !force)
-		return changed_error(e);
 	struct ini_doc nd;
 	int r = settings_update(&c->doc, &c->s, &nd, e);
 	if (r < 0)
 		return -1;
-	/* The file holds doc's bytes (it did not change) and they are what a
-	 * save would write: leave it alone. Overwriting someone else's
-	 * change, or finishing a save whose flush failed, still writes. */
-	if (r == 1 && c->exists && !changed && !c->unflushed)
-		return 1;
-	if (c->before_write) {
-		if (c->before_write(c, e) < 0) {
-			inifile_free(&nd);
-			return -1;
-		}
-		/* under the lock now: the file must still be what was read */
-		if (!changed && !force && config_changed_on_disk(c)) {
-			inifile_free(&nd);
-			return changed_error(e);
-		}
+	/* doc's bytes are what a save would write: nothing to do, unless
+	 * the file is not them (someone else's change, a save whose flush
+	 * failed). A save that will write takes the lock first
+	 * (before_write), so that the file is looked at once, under it. */
+	bool same = r == 1 && c->exists && !c->unflushed;
+	if (!same && c->before_write && c->before_write(c, e) < 0) {
+		inifile_free(&nd);
+		return -1;
 	}
+	bool changed = config_changed_on_disk(c);
+	if (changed && !force) {
+		inifile_free(&nd);
+		return changed_error(e);
+	}
+	if (same && !changed)
+		return 1;
+	/* overwriting someone else's change: under the lock too */
+	if (same && c->before_write && c->before_write(c, e) < 0)
+		return -1;
 	if (!c->exists && c->is_default)
 		make_parent(c->path);
 	const struct ini_doc *w = r == 1 ? &c->doc : &nd;

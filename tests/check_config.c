@@ -448,20 +448,9 @@ static Suite *config_suite(void)
 
 int main(void)
 {
-	const char *t = getenv("TMPDIR");
-	tmp_root = xasprintf("%s/check_config.XXXXXX", t && *t ? t : "/tmp");
-	if (!mkdtemp(tmp_root)) {
-		perror(tmp_root);
+	if (!tmp_root_make("check_config"))
 		return EXIT_FAILURE;
-	}
-	SRunner *sr = srunner_create(config_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	char *cmd = xasprintf("rm -rf '%s'", tmp_root);
-	if (system(cmd) != 0)
-		fprintf(stderr, "%s: cannot remove %s\n", "check_config", tmp_root);
-	free(cmd);
-	free(tmp_root);
+	int failed = suite_run(config_suite());
+	tmp_root_remove("check_config");
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

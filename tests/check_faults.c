@@ -848,12 +848,8 @@ static Suite *faults_suite(void)
 
 int main(void)
 {
-	const char *t = getenv("TMPDIR");
-	tmp_root = xasprintf("%s/check_faults.XXXXXX", t && *t ? t : "/tmp");
-	if (!mkdtemp(tmp_root)) {
-		perror(tmp_root);
+	if (!tmp_root_make("check_faults"))
 		return EXIT_FAILURE;
-	}
 	mnt = xasprintf("%s/mnt", tmp_root);
 	if (mkdir(mnt, 0700) < 0) {
 		perror(mnt);
@@ -872,18 +868,11 @@ int main(void)
 	}
 	fflush(stdout);
 
-	SRunner *sr = srunner_create(faults_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	int failed = suite_run(faults_suite());
 	/* A failed test ends where it failed: unmount what it left. */
 	while (can_mount && umount2(mnt, MNT_DETACH) == 0)
 		;
-	char *cmd = xasprintf("rm -rf '%s'", tmp_root);
-	if (system(cmd) != 0)
-		fprintf(stderr, "%s: cannot remove %s\n", "check_faults", tmp_root);
-	free(cmd);
+	tmp_root_remove("check_faults");
 	free(mnt);
-	free(tmp_root);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -615,21 +615,10 @@ int main(int argc, char **argv)
 		perror(argv[0]);
 		return EXIT_FAILURE;
 	}
-	const char *t = getenv("TMPDIR");
-	tmp_root = xasprintf("%s/check_lock.XXXXXX", t && *t ? t : "/tmp");
-	if (!mkdtemp(tmp_root)) {
-		perror(tmp_root);
+	if (!tmp_root_make("check_lock"))
 		return EXIT_FAILURE;
-	}
-	SRunner *sr = srunner_create(lock_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	char *cmd = xasprintf("rm -rf '%s'", tmp_root);
-	if (system(cmd) != 0)
-		fprintf(stderr, "check_lock: cannot remove %s\n", tmp_root);
-	free(cmd);
-	free(tmp_root);
+	int failed = suite_run(lock_suite());
+	tmp_root_remove("check_lock");
 	free(self);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -839,21 +839,10 @@ int main(void)
 	printf("check_property: seed %#llx, %d candidates per field\n",
 	       (unsigned long long)seed, ncand);
 	fflush(stdout);
-	const char *t = getenv("TMPDIR");
-	tmp_root = xasprintf("%s/check_property.XXXXXX", t && *t ? t : "/tmp");
-	if (!mkdtemp(tmp_root)) {
-		perror(tmp_root);
+	if (!tmp_root_make("check_property"))
 		return EXIT_FAILURE;
-	}
-	SRunner *sr = srunner_create(property_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	char *cmd = xasprintf("rm -rf '%s'", tmp_root);
-	if (system(cmd) != 0)
-		fprintf(stderr, "%s: cannot remove %s\n", "check_property", tmp_root);
-	free(cmd);
-	free(tmp_root);
+	int failed = suite_run(property_suite());
+	tmp_root_remove("check_property");
 	free(pem);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -6,12 +6,46 @@
 
 #include <check.h>
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mailset/util.h"
 
 static char *tmp_root;
+
+/* main(): make tmp_root, $TMPDIR/NAME.XXXXXX; false (said on stderr)
+ * when it cannot. */
+static inline bool tmp_root_make(const char *name)
+{
+	const char *t = getenv("TMPDIR");
+	tmp_root = xasprintf("%s/%s.XXXXXX", t && *t ? t : "/tmp", name);
+	if (mkdtemp(tmp_root))
+		return true;
+	perror(tmp_root);
+	return false;
+}
+
+/* main(): run the suite; returns how many tests failed. */
+static inline int suite_run(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed;
+}
+
+/* main(): remove tmp_root and what the tests left in it. */
+static inline void tmp_root_remove(const char *name)
+{
+	char *cmd = xasprintf("rm -rf '%s'", tmp_root);
+	if (system(cmd) != 0)
+		fprintf(stderr, "%s: cannot remove %s\n", name, tmp_root);
+	free(cmd);
+	free(tmp_root);
+}
 
 /* A new directory under tmp_root (caller frees the name). */
 static inline char *tmpdir_new(void)
