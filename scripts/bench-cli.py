@@ -101,6 +101,39 @@ class Bench:
             return None
         return run([self.git, "config"] + list(args), self.genv)
 
+    # The floor under check/get: Debian's libinih alone reading the file
+    # (read it, ini_parse_string with a handler that does nothing), as a
+    # program of its own. mailset must read every file through it (SPEC).
+    INIH_ONLY = r"""
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+static int nothing(void *u, const char *s, const char *n, const char *v, int l)
+{ (void)u; (void)s; (void)n; (void)v; (void)l; return 1; }
+int main(int argc, char **argv)
+{
+	FILE *f = argc > 1 ? fopen(argv[1], "rb") : NULL;
+	if (!f || fseek(f, 0, SEEK_END) < 0) return 66;
+	long n = ftell(f); rewind(f);
+	char *b = malloc((size_t)n + 1);
+	if (!b || fread(b, 1, (size_t)n, f) != (size_t)n) return 74;
+	b[n] = 0;
+	return ini_parse_string(b, nothing, NULL) ? 65 : 0;
+}
+"""
+
+    def inih_only(self):
+        """The inih-only reader, built once; None when it cannot be."""
+        if not hasattr(self, "_inih"):
+            src, exe = os.path.join(self.tmp, "inih-only.c"), os.path.join(self.tmp, "inih-only")
+            with open(src, "w") as f:
+                f.write(self.INIH_ONLY)
+            cc = os.environ.get("CC") or "cc"
+            r = subprocess.run([cc, "-O2", "-DINI_HANDLER_LINENO=1", "-o", exe, src, "-linih"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self._inih = exe if r.returncode == 0 else None
+        return self._inih
+
     def files(self, name, text):
         """(mailset's file, git's twin), written afresh."""
         f = os.path.join(self.tmp, name + ".ini")
@@ -149,7 +182,7 @@ class Bench:
         ]
         res = {op: {} for op, _ in ops}
         fastest = {op: {} for op, _ in ops}
-        rss = {}
+        rss, inih = {}, {}
         for n, tag, reps in SIZES:
             log("%s lines: check, get, set, no-op set, %d runs each" % (tag, reps))
             text = self.example + "[extra]\n" + "".join(
@@ -163,6 +196,7 @@ class Bench:
                 shutil.copyfile(g, gw)
 
             runs = {op: ([], []) for op, _ in ops}
+            floor = []
             sname, sgit = "basic.system_sender_name", "basic.system-sender-name"
             self.m("-c", f, "check")  # warm-up, not counted: page cache, libraries
             self.g("-f", g, "--list")
@@ -185,6 +219,9 @@ class Bench:
                                  lambda: self.g("-f", gw, sgit, value), "no-op set")
                 runs["set, no change"][0].append(a)
                 runs["set, no change"][1].append(b)
+                if self.inih_only():
+                    floor.append(run([self.inih_only(), f], self.env))
+            inih[n] = med(floor)
             for op, _ in ops:
                 res[op][n] = (med(runs[op][0]), med(runs[op][1]))
                 fastest[op][n] = tuple(min((x for x in runs[op][i] if x is not None), default=None)
@@ -218,6 +255,9 @@ class Bench:
                  slope(1, 100000, 300000), "ms/10k", "", 2)
             emit("%s: linearity" % op, bend(0), peer, bend(1),
                  "x", "1 = linear", 2)
+        for n, tag, reps in SIZES:
+            emit("libinih alone reads the file, %s lines" % tag, inih[n], "git config --list",
+                 res["check"][n][1], "ms", "")
         for n, tag, reps in SIZES:
             a, b = rss[n]
             emit("peak RSS of check, %s lines" % tag, a / 1024.0 if a else None,

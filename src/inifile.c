@@ -104,24 +104,41 @@ struct parse_ctx {
 	int mismatch;        /* first line where inih and we disagree */
 };
 
-/* en's key and value in one allocation: "key\0value\0", the value being
- * value, or value "\n" more when more (a continuation line) is given. */
-static void key_value(struct ini_entry *en, const char *key, size_t klen, const char *value,
-		      const char *more)
+/* Room in doc->strs for n more bytes. The store is sized once from the
+ * file (every line gives at most its length and one NUL), so this only
+ * guards that promise. */
+static char *strs_room(struct ini_doc *doc, size_t n)
 {
-	size_t vlen = strlen(value), mlen = more ? strlen(more) + 1 : 0;
-	char *p = xmalloc(klen + 1 + vlen + mlen + 1);
-	memcpy(p, key, klen);
-	p[klen] = '\0';
-	char *v = p + klen + 1;
-	memcpy(v, value, vlen);
-	if (more) {
-		v[vlen] = '\n';
-		memcpy(v + vlen + 1, more, mlen - 1);
+	if (n > doc->strs_cap - doc->strs_len) {
+		fputs("mailset: internal error: the INI key/value store is full\n", stderr);
+		abort();
 	}
-	v[vlen + mlen] = '\0';
+	return doc->strs + doc->strs_len;
+}
+
+/* en's key and value, appended to doc->strs as "key\0value\0". */
+static void key_value(struct ini_doc *doc, struct ini_entry *en, const char *key,
+		      const char *value)
+{
+	size_t klen = strlen(key), vlen = strlen(value);
+	char *p = strs_room(doc, klen + vlen + 2);
+	memcpy(p, key, klen + 1);
+	memcpy(p + klen + 1, value, vlen + 1);
+	doc->strs_len += klen + vlen + 2;
 	en->key = p;
-	en->value = v;
+	en->value = p + klen + 1;
+}
+
+/* A continuation line: "\n" and more go on the end of en's value, which is
+ * the last thing in doc->strs (inih reports a key's lines one after the
+ * other). */
+static void value_more(struct ini_doc *doc, const char *more)
+{
+	size_t mlen = strlen(more);
+	char *p = strs_room(doc, mlen + 1) - 1; /* over the value's NUL */
+	*p = '\n';
+	memcpy(p + 1, more, mlen + 1);
+	doc->strs_len += mlen + 1;
 }
 
 static int on_value(void *user, const char *section, const char *name,
@@ -142,21 +159,18 @@ static int on_value(void *user, const char *section, const char *name,
 			doc->sections = xgrow(doc->sections, doc->nsections, sizeof *doc->sections);
 			sec = doc->sections[doc->nsections++] = xstrdup(section);
 		}
-		doc->entries = xgrow(doc->entries, doc->nentries, sizeof *doc->entries);
-		struct ini_entry *en = &doc->entries[doc->nentries];
+		struct ini_entry *en = &doc->entries[doc->nentries]; /* one per line */
 		en->section = sec;
-		key_value(en, name, strlen(name), value, NULL);
+		key_value(doc, en, name, value);
 		en->line = en->last_line = lineno;
-		l->entry = doc->nentries++;
+		l->entry = (uint32_t)doc->nentries++;
 	} else if (l->kind == INI_CONT && doc->nentries > 0) {
 		struct ini_entry *en = &doc->entries[doc->nentries - 1];
 		if (strncmp(en->key, name, INIH_NAME_MAX) != 0 && !ctx->mismatch)
 			ctx->mismatch = lineno;
-		char *old = (char *)en->key;
-		key_value(en, old, strlen(old), en->value, value);
-		free(old);
+		value_more(doc, value);
 		en->last_line = lineno;
-		l->entry = doc->nentries - 1;
+		l->entry = (uint32_t)(doc->nentries - 1);
 	} else if (!ctx->mismatch) {
 		ctx->mismatch = lineno;
 	}
@@ -165,11 +179,10 @@ static int on_value(void *user, const char *section, const char *name,
 
 static void add_line(struct ini_doc *doc, const char *text, size_t len, enum ini_eol eol)
 {
-	doc->lines = xgrow(doc->lines, doc->nlines, sizeof *doc->lines);
-	struct ini_line *l = &doc->lines[doc->nlines++];
+	struct ini_line *l = &doc->lines[doc->nlines++]; /* sized by parse_owned */
 	memset(l, 0, sizeof *l);
 	l->text = text; /* into doc->buf */
-	l->len = len;
+	l->len = (uint32_t)len;
 	l->eol = eol;
 }
 
@@ -232,6 +245,18 @@ static enum ini_status parse_owned(char *buf, size_t len, struct ini_doc *doc,
 		       _("the line contains a NUL byte; this is not a text file the INI reader can read"));
 		return INI_SYNTAX;
 	}
+
+	/* Everything sized once from the line count: the lines, an entry per
+	 * line at most, and their strings (a line's key and value are no
+	 * longer than the line, plus a NUL). Pages never used are never
+	 * touched. */
+	size_t maxlines = 1;
+	for (const char *q = buf; (q = memchr(q, '\n', len - (size_t)(q - buf))); q++)
+		maxlines++;
+	doc->lines = xmalloc_big(maxlines * sizeof *doc->lines, true);
+	doc->entries = xmalloc_big(maxlines * sizeof *doc->entries, true);
+	doc->strs_cap = len + maxlines + 1;
+	doc->strs = xmalloc_big(doc->strs_cap, false);
 
 	const char *p = buf, *end = buf + len;
 	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) {
@@ -323,7 +348,7 @@ enum ini_status inifile_load(const char *path, struct ini_doc *doc,
 	/* Straight into the buffer the document keeps: one read of the file,
 	 * no copy. One byte more than its size, to see the end (or growth). */
 	size_t cap = (st.st_size > 0 ? (size_t)st.st_size : 0) + 2, len = 0;
-	char *buf = xmalloc(cap);
+	char *buf = xmalloc_big(cap, false);
 	for (;;) {
 		if (cap - len < 2)
 			buf = xrealloc(buf, cap *= 2);
@@ -352,13 +377,12 @@ void inifile_free(struct ini_doc *doc)
 {
 	for (size_t i = 0; i < doc->nlines; i++)
 		free(doc->lines[i].section);
-	for (size_t i = 0; i < doc->nentries; i++)
-		free((char *)doc->entries[i].key); /* and the value after it */
 	for (size_t i = 0; i < doc->nsections; i++)
 		free(doc->sections[i]);
 	free(doc->lines);
 	free(doc->entries);
 	free(doc->sections);
+	free(doc->strs);
 	free(doc->buf);
 	memset(doc, 0, sizeof *doc);
 }

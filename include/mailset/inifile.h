@@ -11,6 +11,7 @@
 #define MAILSET_INIFILE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -31,18 +32,17 @@ enum ini_kind { INI_BLANK, INI_COMMENT, INI_SECTION, INI_KEY, INI_CONT };
 struct ini_line {
 	const char *text;    /* the line's bytes without its line ending: points
 				into the document's buf, not NUL-terminated */
-	size_t len;
+	char *section;       /* INI_SECTION: the section's name */
+	uint32_t len;        /* at most INI_LINE_MAX */
+	uint32_t entry;      /* INI_KEY, INI_CONT: index into entries */
 	enum ini_eol eol;
 	enum ini_kind kind;
-	char *section;       /* INI_SECTION: the section's name */
-	size_t entry;        /* INI_KEY, INI_CONT: index into entries */
 };
 
 /* One key = value as inih reported it. Continuation lines add to the value,
  * joined with "\n". Consecutive entries of one section share one section
  * string, so comparing the pointers tells where a run of them ends. key
- * and value are one allocation (value follows key's NUL); the document
- * owns them all. */
+ * and value point into the document's strs (value follows key's NUL). */
 struct ini_entry {
 	const char *section;
 	const char *key;
@@ -65,6 +65,10 @@ struct ini_doc {
 	size_t nentries;
 	char **sections;     /* the section strings the entries point to */
 	size_t nsections;
+	/* The entries' keys and values, one after another ("key\0value\0"):
+	 * one allocation sized from the file, so the pointers into it hold. */
+	char *strs;
+	size_t strs_len, strs_cap;
 };
 
 enum ini_status {

@@ -25,6 +25,7 @@ void util_on_oom(void (*hook)(void));
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
+void *xmalloc_big(size_t n, bool zero);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 /* Make room in an array of n elements for element n (capacity doubles at
