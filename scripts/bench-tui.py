@@ -396,6 +396,8 @@ def interact(p, env, notes):
             s.write(p.move)
             hidden.append(s.collect(KEY_QUIET, KEY_FIRST_WAIT, 2.0)[0])
         p.fig["move_hidden_med"] = statistics.median(hidden)
+        if VERBOSE:
+            notes.append("mailset: bytes per move, help hidden: %s" % " ".join(map(str, hidden)))
     if s.alive():
         c0 = s.cpu_seconds()
         idle_bytes = s.drain(IDLE)

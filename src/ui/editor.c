@@ -523,9 +523,11 @@ const char *editor_field_mark(const struct editor *ed, enum field_id id, attr_t 
 void editor_draw_field_row(const struct editor *ed, WINDOW *w, int y, int x, int lw, int fw,
 			   enum field_id id, bool focused, int *cx)
 {
+	/* The focus is the marker alone (and the cursor in the value): a move
+	 * then rewrites two cells of the labels, not two labels. */
 	if (focused)
 		mvwaddwstr(w, y, x - 1, L"\x25B8");
-	term_put(w, y, x, settings_label(id), lw, focused ? term_style(ST_FIELD_FOCUS) : A_NORMAL);
+	term_put(w, y, x, settings_label(id), lw, A_NORMAL);
 	draw_value(ed, w, y, x + lw + 1, fw, id, focused, focused ? cx : NULL);
 }
 
