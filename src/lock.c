@@ -202,7 +202,10 @@ enum lock_status lock_take(const char *config, struct lock_owner *owner)
 	}
 	int tn = lock_tempfile_add(tmp); /* best effort: only for this moment */
 	fchmod(fd, 0600);
-	if (util_write_all(fd, buf, (size_t)n, NULL) < 0 || fsync(fd) < 0) {
+	/* No fsync: after a crash this lock is stale whether it holds its
+	 * words (a dead pid) or not (empty), and a sync here would hold up
+	 * the editor's first frame by a disk flush. */
+	if (util_write_all(fd, buf, (size_t)n, NULL) < 0) {
 		err = errno;
 		close(fd);
 		goto drop;
