@@ -178,16 +178,22 @@ static size_t file_problems(const struct config *c, bool *multiline)
 	const struct ini_entry *at[F_COUNT];
 	settings_index(&c->doc, at);
 	size_t errors = 0;
+	const char *run = NULL;
+	const struct section_info *si = NULL;
 	for (size_t i = 0; i < c->doc.nentries; i++) {
 		const struct ini_entry *en = &c->doc.entries[i];
-		const struct field *f = settings_field_of(en->section, en->key);
+		if (en->section != run) {
+			run = en->section;
+			si = settings_section(run);
+		}
+		if (!si)
+			continue; /* a section of its own: not mailset's to judge */
+		const struct field *f = settings_field_in(si, en->key);
 		if (!f) {
-			if (settings_section(en->section)) {
-				char *dotted = xasprintf("%s.%s", en->section, en->key);
-				printf(_("%s:%d: %s: warning: unknown key, kept as it is (a typo?)\n"),
-				       c->path, en->line, dotted);
-				free(dotted);
-			}
+			char *dotted = xasprintf("%s.%s", en->section, en->key);
+			printf(_("%s:%d: %s: warning: unknown key, kept as it is (a typo?)\n"),
+			       c->path, en->line, dotted);
+			free(dotted);
 		} else if (at[f->id] != en) {
 			printf(_("%s:%d: %s: warning: set again on line %d; this line is ignored\n"),
 			       c->path, en->line, settings_field_name(f->id), at[f->id]->line);

@@ -14,13 +14,19 @@ static bool is_c_locale(const char *name)
 
 void i18n_init(void)
 {
-	const char *loc = setlocale(LC_ALL, "");
+	/* Only what mailset uses: the character set and the messages (its
+	 * dates are numeric). Every other category would be a file to open
+	 * at each start. */
+	const char *loc = setlocale(LC_CTYPE, "");
+	if (loc)
+		loc = setlocale(LC_MESSAGES, "");
 	/* gettext ignores LANGUAGE in the C locale, and without a UTF-8
 	 * codeset Japanese could not be shown: fall back to C.UTF-8, which
 	 * glibc always has. A LANG=ja_JP.UTF-8 whose locale is not installed
 	 * still asks for Japanese, so it becomes LANGUAGE then. */
 	if (!loc || is_c_locale(setlocale(LC_MESSAGES, NULL))) {
-		setlocale(LC_ALL, "C.UTF-8");
+		setlocale(LC_CTYPE, "C.UTF-8");
+		setlocale(LC_MESSAGES, "C.UTF-8");
 		const char *want = getenv("LC_ALL");
 		if (!want || !*want)
 			want = getenv("LC_MESSAGES");

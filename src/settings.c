@@ -251,9 +251,8 @@ static const struct field *field_in(size_t k, const char *key)
 	return NULL;
 }
 
-const struct field *settings_field_of(const char *section, const char *key)
+const struct field *settings_field_in(const struct section_info *si, const char *key)
 {
-	const struct section_info *si = settings_section(section);
 	return si ? field_in((size_t)(si - settings_sections), key) : NULL;
 }
 
@@ -312,7 +311,7 @@ void settings_index(const struct ini_doc *doc, const struct ini_entry *at[F_COUN
 			run = en->section;
 			si = settings_section(run);
 		}
-		const struct field *f = si ? field_in((size_t)(si - settings_sections), en->key) : NULL;
+		const struct field *f = settings_field_in(si, en->key);
 		if (f)
 			at[f->id] = en;
 	}

@@ -14,7 +14,7 @@
  *    nothing of its own to add still writes the loaded bytes back.
  * 3. settings_index() finds for every field the entry inifile_find() finds
  *    (the last of its key), across repeated sections, unknown sections and
- *    keys before any section; settings_field_of() agrees with
+ *    keys before any section; settings_field_in() agrees with
  *    settings_field_by_name(). */
 #include <check.h>
 #include <dirent.h>
@@ -411,14 +411,14 @@ START_TEST(test_index_is_find)
 	for (size_t k = 0; k < doc.nentries; k++) {
 		const struct ini_entry *en = &doc.entries[k];
 		char *dotted = xasprintf("%s.%s", en->section, en->key);
-		ck_assert_ptr_eq(settings_field_of(en->section, en->key),
+		ck_assert_ptr_eq(settings_field_in(settings_section(en->section), en->key),
 				 settings_field_by_name(dotted));
 		free(dotted);
 	}
-	ck_assert_ptr_eq(settings_field_of("smtp", "host"), &settings_fields[F_HOST]);
-	ck_assert_ptr_null(settings_field_of("smtp", "hos"));
-	ck_assert_ptr_null(settings_field_of("smtpx", "host"));
-	ck_assert_ptr_null(settings_field_of("", "orphan"));
+	ck_assert_ptr_eq(settings_field_in(settings_section("smtp"), "host"), &settings_fields[F_HOST]);
+	ck_assert_ptr_null(settings_field_in(settings_section("smtp"), "hos"));
+	ck_assert_ptr_null(settings_field_in(settings_section("smtpx"), "host"));
+	ck_assert_ptr_null(settings_field_in(settings_section(""), "orphan"));
 	inifile_free(&doc);
 }
 END_TEST

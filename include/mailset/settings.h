@@ -95,9 +95,10 @@ extern const size_t settings_nsections;
 const struct section_info *settings_section(const char *name);
 /* The field named "section.key", or NULL. */
 const struct field *settings_field_by_name(const char *dotted);
-/* The field of key in section, or NULL: a few comparisons, no allocation
- * (an unknown section costs one per section of the table). */
-const struct field *settings_field_of(const char *section, const char *key);
+/* The field of key in the section si (from settings_section()), or NULL.
+ * A run of entries shares its section string (ini_entry): look the
+ * section up once per run, and keys only in a known one. */
+const struct field *settings_field_in(const struct section_info *si, const char *key);
 /* "section.key" of a field, in a static buffer per field (never freed). */
 const char *settings_field_name(enum field_id id);
 /* The field's label in the current language. */
