@@ -45,6 +45,8 @@ static struct {
 	struct json j;             /* the document so far: members added */
 	struct json errors, warnings; /* their arrays' elements */
 	size_t nerrors;
+	bool writes;               /* set, preset: changed etc. always */
+	bool change_told;          /* ... and finish_change() told them */
 } js;
 
 /* A value as --json shows it: a secret as "********" (or "" when empty). */
@@ -150,6 +152,16 @@ static int json_end(int rc)
 {
 	if (!js.on)
 		return rc;
+	if (js.writes && !js.change_told) {
+		/* stopped before the save: nothing changed */
+		json_key(&js.j, "changed");
+		json_bool(&js.j, false);
+		json_key(&js.j, "dry_run");
+		json_bool(&js.j, dry_run);
+		json_kstr(&js.j, "diff", "");
+		json_key(&js.j, "keys");
+		json_raw(&js.j, "[]");
+	}
 	json_key(&js.j, "ok");
 	json_bool(&js.j, rc == EX_OK);
 	json_key(&js.j, "exit");
@@ -185,6 +197,7 @@ static int common_options(const struct cli_command *cmd, int argc, char **argv)
 		json = json || !strcmp(argv[i], "--json");
 	if (json)
 		json_begin(cmd->name);
+	js.writes = cmd->flags & CMD_LOCK;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--")) {
@@ -528,6 +541,7 @@ static int finish_change(struct config *c, const struct settings *before, const 
 	else
 		rc = conf_save(c, unchanged);
 	if (js.on) {
+		js.change_told = true;
 		json_key(&js.j, "changed");
 		json_bool(&js.j, rc == EX_OK && !*unchanged);
 		json_key(&js.j, "dry_run");
@@ -990,7 +1004,8 @@ struct live {
 	struct strbuf saved;
 	size_t lines;
 	char *phase;
-	struct json phases, dialogue; /* --json */
+	struct json dialogue; /* --json */
+	char *steps;          /* --json: the helper's J record */
 };
 
 static void print_record(void *ctx, const struct netrec *r)
@@ -999,7 +1014,11 @@ static void print_record(void *ctx, const struct netrec *r)
 	if (r->type == 'F') {
 		free(lv->phase);
 		lv->phase = xstrdup(r->text);
-		json_str(&lv->phases, r->text);
+		return;
+	}
+	if (r->type == 'J') {
+		free(lv->steps);
+		lv->steps = xstrdup(r->text);
 		return;
 	}
 	if (r->type != 'L')
@@ -1090,23 +1109,25 @@ static int cmd_test_send(struct config *c, int argc, char **argv)
 		netreq_put(&req, "to", to);
 	}
 	struct live lv = { 0 };
-	json_open(&lv.phases, '[');
 	json_open(&lv.dialogue, '[');
+	if (js.on)
+		netreq_put(&req, "json", "1");
 	char *verdict;
 	rc = run_helper(NETJOB_SMTP, &req, print_record, &lv, &verdict);
-	json_close(&lv.phases, ']');
 	json_close(&lv.dialogue, ']');
 	if (js.on) {
 		json_kstr(&js.j, "verdict", verdict);
-		json_kstr(&js.j, "failed_during", rc ? lv.phase : NULL);
-		json_key(&js.j, "phases");
-		json_raw(&js.j, lv.phases.sb.buf);
+		/* phases, failed_during, rule, queue_id: the helper's object */
+		if (lv.steps && lv.steps[0] == '{' && lv.steps[1] != '}') {
+			sb_addc(&js.j.sb, ',');
+			sb_add(&js.j.sb, lv.steps + 1, strlen(lv.steps) - 2);
+		}
 		json_key(&js.j, "dialogue");
 		json_raw(&js.j, lv.dialogue.sb.buf);
 		if (rc)
 			note(true, NULL, 0, "%s", verdict);
 	}
-	sb_free(&lv.phases.sb);
+	free(lv.steps);
 	sb_free(&lv.dialogue.sb);
 	if (!lv.lines) {
 		/* nothing happened on the wire: an error message, not a dialogue */
