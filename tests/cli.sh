@@ -1144,9 +1144,14 @@ if ! (unset MAKEFLAGS MFLAGS MAKELEVEL; make -C "$REPO_DIR" install DESTDIR="$de
 fi
 for p in usr/bin/mailset usr/libexec/mailset/mailset-smtp usr/libexec/mailset/mailset-dns \
 	usr/share/man/man1/mailset.1 usr/share/man/man5/mailset.ini.5 \
-	usr/share/locale/ja/LC_MESSAGES/mailset.mo; do
+	usr/share/locale/ja/LC_MESSAGES/mailset.mo \
+	usr/share/bash-completion/completions/mailset usr/share/zsh/vendor-completions/_mailset; do
 	[ -f "$dest/$p" ] || fail "make install did not install /$p"
 done
+cmp -s "$REPO_DIR/share/completion/mailset.bash" "$dest/usr/share/bash-completion/completions/mailset" ||
+	fail "the installed bash completion is not share/completion/mailset.bash"
+cmp -s "$REPO_DIR/share/completion/_mailset" "$dest/usr/share/zsh/vendor-completions/_mailset" ||
+	fail "the installed zsh completion is not share/completion/_mailset"
 for id in $PRESET_IDS; do
 	[ -f "$dest/usr/share/mailset/presets/$id.ini" ] || fail "preset $id.ini not installed"
 done
