@@ -988,7 +988,7 @@ static const struct cli_option get_opts[] = {
 	{ NULL, NULL, NULL },
 };
 static const struct cli_option preset_opts[] = {
-	{ "--host", "HOST", N_("the server name of the contract, where the preset's\n"
+	{ "--host", "HOST", N_("the whole server name, for a preset whose host\n"
 			       "has \xE2\x97\xAF (sv1234.xserver.jp)") },
 	{ NULL, NULL, NULL },
 };
