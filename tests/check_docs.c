@@ -182,6 +182,30 @@ START_TEST(hacking_lists_every_command)
 }
 END_TEST
 
+START_TEST(every_option_documented)
+{
+	/* each option of the table in mailset(1)'s SYNOPSIS and in its
+	 * command's usage line */
+	char *man = slurp("man/mailset.1");
+	char *syn = between(man, ".Sh SYNOPSIS\n", "\n.Sh ");
+	for (size_t i = 0; i < cli_ncommands; i++) {
+		const struct cli_command *k = &cli_commands[i];
+		for (const struct cli_option *o = k->opts; o && o->name; o++) {
+			char *fl = xasprintf("Fl %s", o->name + 1);
+			ck_assert_msg(strstr(syn, fl) != NULL,
+				      "man/mailset.1's SYNOPSIS lacks \"%s\" (%s)", fl, k->name);
+			ck_assert_msg(strstr(k->args, o->name) != NULL,
+				      "the synopsis of '%s %s' lacks its option %s", k->name, k->args,
+				      o->name);
+			ck_assert_msg(o->help && *o->help, "%s %s has no help", k->name, o->name);
+			free(fl);
+		}
+	}
+	free(syn);
+	free(man);
+}
+END_TEST
+
 START_TEST(man1_lists_every_binding)
 {
 	/* every row of every scope, in the table's order, and nothing else */
@@ -244,6 +268,7 @@ int main(void)
 	tcase_add_test(tc, man1_lists_every_command);
 	tcase_add_test(tc, usage_lists_every_command);
 	tcase_add_test(tc, hacking_lists_every_command);
+	tcase_add_test(tc, every_option_documented);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
