@@ -126,4 +126,49 @@ expect_out ok
 [ -s "$T_DIR/err" ] && fail "zsh wrote: $(head -c 300 "$T_DIR/err")"
 end; fi
 
+# zsh_complete WORD...: run _mailset as compsys would at the last word,
+# with compadd and _describe replaced by stubs that print the candidates
+# (unfiltered: compsys itself keeps those that fit the prefix); "-S ''"
+# candidates (no space after them) are printed with a trailing '~'.
+zsh_complete() {
+	PATH=$BIN_DIR:$PATH timeout 60 zsh -f -c '
+		compadd() {
+			local nospace=
+			while [[ $1 == -* ]]; do
+				case $1 in --) shift; break ;; -S) [[ -z $2 ]] && nospace="~"; shift ;; esac
+				shift
+			done
+			local w; for w in "$@"; do print -r -- "$w$nospace"; done
+		}
+		_describe() { print -rl -- ${(P)${@[-1]}}; }
+		_files() { print -r -- "(files)"; }
+		_message() { :; }
+		compset() { :; }
+		words=("$@"); CURRENT=$#; PREFIX=${words[CURRENT]}
+		source "'"$ZSH_COMPLETION_DIR/_mailset"'"' zsh "$@" >"$T_DIR/out" 2>"$T_DIR/err"
+	RC=$?
+	sanitizer_check "$T_DIR/err" "zsh completion of $*"
+	[ -s "$T_DIR/err" ] && fail "zsh completing '$*' wrote: $(head -c 300 "$T_DIR/err")"
+	return 0
+}
+
+if ! command -v zsh >/dev/null; then
+	skip zsh_words "zsh is not installed (apt-get install zsh)"
+elif begin zsh_words; then
+zsh_complete mailset ""
+for c in check get set presets preset test-send dns; do has "$c" "zsh: mailset ''"; done
+zsh_complete mailset set smtp.
+has "smtp.host=~" "zsh: mailset set smtp."
+has "smtp.password" "zsh: mailset set smtp."
+zsh_complete mailset -c f.ini get smtp.h
+has smtp.host "zsh: mailset -c f.ini get smtp.h"
+zsh_complete mailset preset x
+has xserver "zsh: mailset preset x"
+zsh_complete mailset test-send --
+has "--to=~" "zsh: mailset test-send --"
+has "--probe" "zsh: mailset test-send --"
+zsh_complete mailset test-send --save ""
+has "(files)" "zsh: mailset test-send --save"
+end; fi
+
 finish
