@@ -3,6 +3,7 @@
  * command also in --help and in HACKING.md's "## Command line". A binding,
  * field or command added without its documentation fails here. */
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,6 +200,17 @@ START_TEST(every_option_documented)
 				      o->name);
 			ck_assert_msg(o->help && *o->help, "%s %s has no help", k->name, o->name);
 			free(fl);
+		}
+		/* and the other way: every --option of the synopsis is a row's
+		 * option (CMD --help, the completion and the parser read them) */
+		for (const char *a = strstr(k->args, "--"); a; a = strstr(a + 2, "--")) {
+			char *name = xstrndup(a, strspn(a, "-abcdefghijklmnopqrstuvwxyz"));
+			bool found = false;
+			for (const struct cli_option *o = k->opts; o && o->name && !found; o++)
+				found = !strcmp(o->name, name);
+			ck_assert_msg(found, "'%s %s': %s is not in the row's options (opts)", k->name,
+				      k->args, name);
+			free(name);
 		}
 	}
 	free(syn);
