@@ -8,7 +8,7 @@
 _mailset()
 {
 	local ms=${MAILSET_COMPLETE_PROGRAM:-${COMP_WORDS[0]/#\~/$HOME}}
-	local cur=${COMP_WORDS[COMP_CWORD]} prev= cmd= ended= i w
+	local cur=${COMP_WORDS[COMP_CWORD]} prev='' cmd='' ended='' i w
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
 	COMPREPLY=()
 
@@ -33,7 +33,7 @@ _mailset()
 	done
 
 	# A value after "OPTION=" (split off by readline, or not)
-	local opt= val=$cur
+	local opt='' val=$cur
 	if [[ $cur == = ]]; then
 		opt=$prev val=
 	elif [[ $prev == = ]] && ((COMP_CWORD > 1)); then
@@ -46,7 +46,7 @@ _mailset()
 		case $opt in
 		-c | --config | --save)
 			compopt -o filenames 2>/dev/null
-			COMPREPLY=($(compgen -f -- "$val"))
+			mapfile -t COMPREPLY < <(compgen -f -- "$val")
 			[[ $cur == --*=* ]] && COMPREPLY=("${COMPREPLY[@]/#/${cur%%=*}=}")
 			return 0 ;;
 		--to | --host | --selector | --server)
@@ -57,7 +57,7 @@ _mailset()
 
 	local words
 	if [[ -z $ended && $cur == -* ]]; then
-		words=$("$ms" --complete options $cmd 2>/dev/null)
+		words=$("$ms" --complete options ${cmd:+"$cmd"} 2>/dev/null)
 	elif [[ -z $cmd ]]; then
 		words=$("$ms" --complete commands 2>/dev/null)
 	else
@@ -70,7 +70,7 @@ _mailset()
 		esac
 	fi
 	local IFS=$'\n'
-	COMPREPLY=($(compgen -W "$words" -- "$cur"))
+	mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
 	# "KEY=" and "--opt=": the value follows without a space
 	if ((${#COMPREPLY[@]} == 1)) && [[ ${COMPREPLY[0]} == *= ]]; then
 		compopt -o nospace 2>/dev/null
