@@ -198,6 +198,8 @@ install: all
 	install -D -m 644 man/ja/man1/mailset.1 $(DESTDIR)$(mandir)/ja/man1/mailset.1
 	install -D -m 644 man/ja/man5/mailset.ini.5 $(DESTDIR)$(mandir)/ja/man5/mailset.ini.5
 	install -m 644 $(MO) $(DESTDIR)$(localedir)/ja/LC_MESSAGES/mailset.mo
+	install -D -m 644 share/completion/mailset.bash $(DESTDIR)$(datadir)/bash-completion/completions/mailset
+	install -D -m 644 share/completion/_mailset $(DESTDIR)$(datadir)/zsh/vendor-completions/_mailset
 
 uninstall:
 	rm -f $(DESTDIR)$(bindir)/mailset $(DESTDIR)$(mandir)/man1/mailset.1 \
@@ -205,6 +207,7 @@ uninstall:
 	  $(DESTDIR)$(mandir)/ja/man1/mailset.1 $(DESTDIR)$(mandir)/ja/man5/mailset.ini.5 \
 	  $(DESTDIR)$(localedir)/ja/LC_MESSAGES/mailset.mo
 	rm -rf $(DESTDIR)$(pkgdatadir) $(DESTDIR)$(pkglibexecdir)
+	rm -f $(DESTDIR)$(datadir)/bash-completion/completions/mailset $(DESTDIR)$(datadir)/zsh/vendor-completions/_mailset
 
 clean:
 	rm -rf $(B)
