@@ -24,8 +24,10 @@ if want deb_builds_and_lints_clean deb_hardening_flags deb_depends_on_ca_certifi
 			echo "FAIL deb: $tool is missing (scripts/deps.sh deb installs it)"
 	done
 	BUILD_RC=0
+	t0=$SECONDS
 	DEB_BUILD_OPTIONS="nocheck parallel=2" "$REPO_DIR/scripts/build-deb.sh" "$OUT" \
 		>"$TMPROOT/build-deb.out" 2>"$TMPROOT/build-deb.err" || BUILD_RC=$?
+	echo "# deb: built and linted in $((SECONDS - t0)) s (exit $BUILD_RC)"
 	DEB=$(ls "$OUT"/mailset_"$VERSION"_*.deb 2>/dev/null | head -n 1)
 	[ -n "$DEB" ] && mkdir -p "$ROOT" && dpkg -x "$DEB" "$ROOT"
 fi
