@@ -36,6 +36,9 @@ fi
 
 rm -f "$out"/mailset[_-]* "$out/build.log" "$out/lintian.txt"
 export DEB_BUILD_OPTIONS="${DEB_BUILD_OPTIONS:-nocheck parallel=2}"
+# A calling make's flags (make -s check: no command lines in the log for
+# blhc to read; -j) are not the package build's.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 if ! (cd "$src" && dpkg-buildpackage -us -uc -b) >"$out/build.log" 2>&1; then
 	echo "dpkg-buildpackage failed; the end of $out/build.log:" >&2
 	tail -n 30 "$out/build.log" >&2
