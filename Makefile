@@ -47,7 +47,7 @@ endif
 # The model: CORE_SRC is linked by everything, NET_SRC by the network
 # helpers (and the unit tests) only.
 CORE_SRC  = src/util.c src/i18n.c src/textwrap.c src/inifile.c src/settings.c src/config.c src/validate.c src/presets.c \
-            src/lock.c src/recover.c src/netjob.c
+            src/lock.c src/recover.c src/netjob.c src/json.c src/linediff.c
 NET_SRC   = src/message.c src/transcript.c src/verdict.c src/smtp.c src/resolver.c src/spf.c src/dns.c
 MODEL_SRC = $(CORE_SRC) $(NET_SRC)
 HELPERS   = mailset-smtp mailset-dns

@@ -13,11 +13,14 @@
 #include <sys/wait.h>
 #include <sysexits.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mailset/config.h"
 #include "mailset/i18n.h"
 #include "mailset/inifile.h"
+#include "mailset/json.h"
+#include "mailset/linediff.h"
 #include "mailset/lock.h"
 #include "mailset/netjob.h"
 #include "mailset/presets.h"
@@ -28,17 +31,70 @@
 /* The running command's CMD_* flags (one command per process). */
 static unsigned cmd_flags;
 
+/* Options every writing command takes (common_options()). */
+static bool dry_run;          /* --dry-run: show the diff, write nothing */
+static long wait_seconds;     /* --wait S: wait for an editor's lock */
+
+/* --json: the command's result as one JSON document on stdout (json_end()
+ * writes it), in English. What the command prints for people on stdout
+ * goes to /dev/null meanwhile; stderr is left as it is. Errors and
+ * warnings are also collected here, with the key and line they name. */
+static struct {
+	bool on;
+	FILE *fp;                  /* the real stdout */
+	struct json j;             /* the document so far: members added */
+	struct json errors, warnings; /* their arrays' elements */
+	size_t nerrors;
+	bool writes;               /* set, preset: changed etc. always */
+	bool change_told;          /* ... and finish_change() told them */
+} js;
+
+/* A value as --json shows it: a secret as "********" (or "" when empty). */
+static const char *shown(enum field_id id, const char *v)
+{
+	return (settings_fields[id].flags & FIELD_SECRET) && *v ? "********" : v;
+}
+
+/* Add an error (or a warning) to the JSON document; nothing without
+ * --json. key: "section.key" or NULL; line 0: none. */
+static void note(bool error, const char *key, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void note(bool error, const char *key, int line, const char *fmt, ...)
+{
+	if (!js.on)
+		return;
+	struct json *a = error ? &js.errors : &js.warnings;
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	/* one message per line: the first (without "mailset: ") carries it */
+	json_open(a, '{');
+	json_kstr(a, "key", key);
+	json_key(a, "line");
+	if (line > 0)
+		json_int(a, line);
+	else
+		json_null(a);
+	json_kstr(a, "message", msg);
+	json_close(a, '}');
+	free(msg);
+	js.nerrors += error;
+}
+
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("mailset: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	fputs("\n", stderr);
+	fprintf(stderr, "mailset: %s\n", msg);
 	fprintf(stderr, "%s\n", _("Try 'mailset --help'."));
+	note(true, NULL, 0, "%s", msg);
+	free(msg);
 	return EX_USAGE;
 }
 
@@ -62,6 +118,113 @@ static int opt_value(int argc, char **argv, int *i, const char *name, const char
 	}
 	*val = argv[*i];
 	return 1;
+}
+
+/* --json from here on: the document opens; messages are in English (for
+ * this process and the network helpers it starts); what the command
+ * prints for people on stdout goes to /dev/null. */
+static void json_begin(const char *command)
+{
+	if (js.on)
+		return;
+	setenv("LC_ALL", "C.UTF-8", 1);
+	unsetenv("LANGUAGE");
+	i18n_init();
+	fflush(stdout);
+	int fd = dup(STDOUT_FILENO);
+	js.fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!js.fp || !freopen("/dev/null", "w", stdout)) {
+		if (js.fp)
+			fclose(js.fp);
+		js.fp = NULL;
+		return; /* plain output then */
+	}
+	js.on = true;
+	json_open(&js.j, '{');
+	json_kstr(&js.j, "command", command);
+	json_open(&js.errors, '[');
+	json_open(&js.warnings, '[');
+}
+
+/* Close the document with the command's status and write it; returns the
+ * status (74 when the document cannot be written). */
+static int json_end(int rc)
+{
+	if (!js.on)
+		return rc;
+	if (js.writes && !js.change_told) {
+		/* stopped before the save: nothing changed */
+		json_key(&js.j, "changed");
+		json_bool(&js.j, false);
+		json_key(&js.j, "dry_run");
+		json_bool(&js.j, dry_run);
+		json_kstr(&js.j, "diff", "");
+		json_key(&js.j, "keys");
+		json_raw(&js.j, "[]");
+	}
+	json_key(&js.j, "ok");
+	json_bool(&js.j, rc == EX_OK);
+	json_key(&js.j, "exit");
+	json_int(&js.j, rc);
+	json_close(&js.errors, ']');
+	json_close(&js.warnings, ']');
+	json_key(&js.j, "errors");
+	json_raw(&js.j, js.errors.sb.buf);
+	json_key(&js.j, "warnings");
+	json_raw(&js.j, js.warnings.sb.buf);
+	json_close(&js.j, '}');
+	sb_addc(&js.j.sb, '\n');
+	fputs(js.j.sb.buf, js.fp);
+	if (fclose(js.fp) != 0 && rc == EX_OK) {
+		fprintf(stderr, "mailset: write error: %s\n", strerror(errno));
+		rc = EX_IOERR;
+	}
+	sb_free(&js.j.sb);
+	sb_free(&js.errors.sb);
+	sb_free(&js.warnings.sb);
+	js.on = false;
+	return rc;
+}
+
+/* The options any command takes after its name: --json; --dry-run and
+ * --wait SECONDS for those that write (CMD_LOCK). They are taken out of
+ * argv; returns the new argc, or -1 after a usage error. */
+static int common_options(const struct cli_command *cmd, int argc, char **argv)
+{
+	int n = 0;
+	bool json = false;
+	for (int i = 0; i < argc && strcmp(argv[i], "--"); i++)
+		json = json || !strcmp(argv[i], "--json");
+	if (json)
+		json_begin(cmd->name);
+	js.writes = cmd->flags & CMD_LOCK;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--")) {
+			while (i < argc)
+				argv[n++] = argv[i++];
+			break;
+		}
+		if (!strcmp(a, "--json")) {
+			continue;
+		} else if ((cmd->flags & CMD_LOCK) && !strcmp(a, "--dry-run")) {
+			dry_run = true;
+		} else if ((cmd->flags & CMD_LOCK) &&
+			   (!strcmp(a, "--wait") || !strncmp(a, "--wait=", 7))) {
+			const char *v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
+			char *end;
+			errno = 0;
+			long s = v ? strtol(v, &end, 10) : -1;
+			if (!v || !*v || *end || errno || s < 0 || s > 86400) {
+				usage_error("%s", _("--wait needs a number of seconds (0 to 86400)"));
+				return -1;
+			}
+			wait_seconds = s;
+		} else {
+			argv[n++] = argv[i];
+		}
+	}
+	return n;
 }
 
 /* The network helper's libraries, as it reports them. */
@@ -113,6 +276,7 @@ static int conf_load(struct config *c)
 			fprintf(stderr, "%s:%d: %s\n", c->path, e.line, e.msg);
 		else
 			fprintf(stderr, "mailset: %s: %s\n", c->path, e.msg);
+		note(true, NULL, e.line, "%s", e.msg);
 		if (rc == INI_NOFILE)
 			fprintf(stderr, "%s\n",
 				_("mailset: create it with 'mailset set KEY=VALUE...' or 'mailset preset NAME'"));
@@ -135,6 +299,7 @@ static int conf_save(struct config *c, bool *unchanged)
 		return EX_TEMPFAIL;
 	if (r < 0) {
 		fprintf(stderr, "mailset: %s: %s\n", c->path, e.msg);
+		note(true, NULL, 0, "%s", e.msg);
 		if (!e.replaced)
 			fprintf(stderr, "%s\n", _("mailset: nothing was changed"));
 		return config_save_status(&e);
@@ -151,6 +316,7 @@ static void print_problem(FILE *fp, const struct config *c, const struct problem
 		fprintf(fp, "%s: ", c->path);
 	fprintf(fp, "%s: %s%s\n", settings_field_name(p->field),
 		p->sev == SEV_WARNING ? _("warning: ") : "", p->msg);
+	note(p->sev == SEV_ERROR, settings_field_name(p->field), line, "%s", p->msg);
 }
 
 /* ------------------------------------------------------------------ check */
@@ -193,14 +359,20 @@ static size_t file_problems(const struct config *c, bool *multiline)
 			char *dotted = xasprintf("%s.%s", en->section, en->key);
 			printf(_("%s:%d: %s: warning: unknown key, kept as it is (a typo?)\n"),
 			       c->path, en->line, dotted);
+			note(false, dotted, en->line, "unknown key, kept as it is (a typo?)");
 			free(dotted);
 		} else if (at[f->id] != en) {
 			printf(_("%s:%d: %s: warning: set again on line %d; this line is ignored\n"),
 			       c->path, en->line, settings_field_name(f->id), at[f->id]->line);
+			note(false, settings_field_name(f->id), en->line,
+			     "set again on line %d; this line is ignored", at[f->id]->line);
 		} else if (en->last_line > en->line && f->kind != FK_ADDRESS_LIST) {
 			printf(_("%s:%d: %s: the value continues on line %d; write it on one line "
 				 "(only bcc may span lines)\n"),
 			       c->path, en->line, settings_field_name(f->id), en->last_line);
+			note(true, settings_field_name(f->id), en->line,
+			     "the value continues on line %d; write it on one line (only bcc may "
+			     "span lines)", en->last_line);
 			multiline[f->id] = true;
 			errors++;
 		}
@@ -247,6 +419,26 @@ static void print_value(const struct config *c, const struct field *f)
 	}
 }
 
+/* --json: "values": {"section.key": value} of f, or of every field. */
+static void json_values(const struct config *c, const struct field *f, bool show_secret)
+{
+	if (!js.on)
+		return;
+	json_key(&js.j, "values");
+	json_open(&js.j, '{');
+	for (int i = 0; i < F_COUNT; i++) {
+		const struct field *g = &settings_fields[i];
+		if (f && g != f)
+			continue;
+		const char *v = settings_get(&c->s, g->id);
+		char *n = g->kind == FK_ADDRESS_LIST ? validate_normalize(g->id, v, 0) : NULL;
+		json_kstr(&js.j, settings_field_name(g->id),
+			  show_secret ? (n ? n : v) : shown(g->id, n ? n : v));
+		free(n);
+	}
+	json_close(&js.j, '}');
+}
+
 static int cmd_get(struct config *c, int argc, char **argv)
 {
 	bool show_secret = false;
@@ -272,11 +464,15 @@ static int cmd_get(struct config *c, int argc, char **argv)
 			fprintf(stderr,
 				_("mailset: %s is secret (%s); add --show-secret to print it\n"),
 				key, *settings_get(&c->s, f->id) ? _("set") : _("empty"));
+			note(true, key, 0, "%s is secret (%s); add --show-secret to print it", key,
+			     *settings_get(&c->s, f->id) ? "set" : "empty");
 			return EX_NOPERM;
 		}
 		print_value(c, f);
+		json_values(c, f, show_secret);
 		return EX_OK;
 	}
+	json_values(c, NULL, show_secret);
 	for (int i = 0; i < F_COUNT; i++) {
 		const struct field *g = &settings_fields[i];
 		const char *v = settings_get(&c->s, g->id);
@@ -291,6 +487,85 @@ static int cmd_get(struct config *c, int argc, char **argv)
 }
 
 /* -------------------------------------------------------------------- set */
+
+/* The file's bytes with every secret's value shown as mask. */
+static char *masked_bytes(const struct ini_doc *doc, const char *mask, size_t *len)
+{
+	for (int i = 0; i < F_COUNT; i++)
+		if (settings_fields[i].flags & FIELD_SECRET) /* one: the password */
+			return inifile_masked(doc, settings_fields[i].section, settings_fields[i].key,
+					      mask, len);
+	*len = doc->len;
+	return xstrndup(doc->buf ? doc->buf : "", doc->len);
+}
+
+/* The end of set and preset: save c (with --dry-run: show the unified diff
+ * of what a save would write, and write nothing). With --json the document
+ * gets changed, dry_run, diff and the keys the command gave (given[]),
+ * each with its value before (from before) and after. */
+static int finish_change(struct config *c, const struct settings *before, const bool *given,
+			 bool *unchanged)
+{
+	char *diff = NULL;
+	int rc = EX_OK;
+	*unchanged = true;
+	if (dry_run || js.on) {
+		struct ini_doc nd;
+		struct ini_error e;
+		int r = settings_update(&c->doc, &c->s, &nd, &e);
+		if (r < 0) {
+			fprintf(stderr, "mailset: %s: %s\n", c->path, e.msg);
+			note(true, NULL, 0, "%s", e.msg);
+			return config_save_status(&e);
+		}
+		*unchanged = r == 1 && c->exists;
+		/* a new secret shows as a changed line, not as its value */
+		bool new_secret = false;
+		for (int i = 0; i < F_COUNT; i++)
+			if ((settings_fields[i].flags & FIELD_SECRET) &&
+			    strcmp(settings_get(before, i), settings_get(&c->s, i)))
+				new_secret = true;
+		size_t alen, blen;
+		char *a = masked_bytes(&c->doc, "********", &alen);
+		char *b = r == 1 ? xstrndup(a, alen)
+			: masked_bytes(&nd, new_secret ? "******** (new)" : "********", &blen);
+		if (r == 1)
+			blen = alen;
+		diff = linediff_unified(a, alen, b, blen, c->exists ? c->path : "/dev/null", c->path);
+		free(a);
+		free(b);
+		inifile_free(&nd);
+	}
+	if (dry_run)
+		fputs(diff, stdout);
+	else
+		rc = conf_save(c, unchanged);
+	if (js.on) {
+		js.change_told = true;
+		json_key(&js.j, "changed");
+		json_bool(&js.j, rc == EX_OK && !*unchanged);
+		json_key(&js.j, "dry_run");
+		json_bool(&js.j, dry_run);
+		json_kstr(&js.j, "diff", rc == EX_OK ? diff : "");
+		json_key(&js.j, "keys");
+		json_open(&js.j, '[');
+		for (int i = 0; i < F_COUNT; i++) {
+			if (!given[i])
+				continue;
+			const char *was = settings_get(before, i), *now = settings_get(&c->s, i);
+			json_open(&js.j, '{');
+			json_kstr(&js.j, "key", settings_field_name(i));
+			json_kstr(&js.j, "before", shown(i, was));
+			json_kstr(&js.j, "after", shown(i, now));
+			json_key(&js.j, "changed");
+			json_bool(&js.j, strcmp(was, now) != 0);
+			json_close(&js.j, '}');
+		}
+		json_close(&js.j, ']');
+	}
+	free(diff);
+	return rc;
+}
 
 /* The password, from a terminal without echo or the first line of stdin.
  * Returns a new string, or NULL when nothing could be read. */
@@ -335,9 +610,11 @@ static void warn_after_change(struct config *c, const bool *changed)
 		bool seen = false;
 		for (size_t j = 0; j < i && !seen; j++)
 			seen = ps.v[j].field == ps.v[i].field && !strcmp(ps.v[j].msg, ps.v[i].msg);
-		if (!seen)
-			fprintf(stderr, "mailset: %s: %s%s\n", settings_field_name(ps.v[i].field),
-				ps.v[i].sev == SEV_WARNING ? _("warning: ") : "", ps.v[i].msg);
+		if (seen)
+			continue;
+		fprintf(stderr, "mailset: %s: %s%s\n", settings_field_name(ps.v[i].field),
+			ps.v[i].sev == SEV_WARNING ? _("warning: ") : "", ps.v[i].msg);
+		note(false, settings_field_name(ps.v[i].field), 0, "%s", ps.v[i].msg);
 	}
 	problems_free(&ps);
 }
@@ -377,6 +654,8 @@ static size_t check_changes(const struct config *c, const bool *changed)
 	for (size_t i = 0; i < ps.n; i++)
 		if (ps.v[i].sev == SEV_ERROR && changed[ps.v[i].field]) {
 			fprintf(stderr, "%s: %s\n", settings_field_name(ps.v[i].field), ps.v[i].msg);
+			note(true, settings_field_name(ps.v[i].field),
+			     settings_line(&c->doc, ps.v[i].field), "%s", ps.v[i].msg);
 			errors++;
 		}
 	problems_free(&ps);
@@ -408,6 +687,8 @@ static int cmd_set(struct config *c, int argc, char **argv)
 	int rc = conf_load(c);
 	if (rc)
 		return rc;
+	struct settings before;
+	settings_copy(&before, &c->s);
 
 	bool changed[F_COUNT] = { false };
 	int secret = -1;
@@ -437,6 +718,8 @@ static int cmd_set(struct config *c, int argc, char **argv)
 		if (!pw) {
 			fprintf(stderr, _("mailset: %s: nothing to read on standard input\n"),
 				settings_field_name(secret));
+			note(true, settings_field_name(secret), 0, "nothing to read on standard input");
+			settings_free(&before);
 			return EX_DATAERR;
 		}
 		/* The provider follows from the host in force after this set. */
@@ -450,10 +733,12 @@ static int cmd_set(struct config *c, int argc, char **argv)
 	}
 	if (check_changes(c, changed)) {
 		fprintf(stderr, "%s\n", _("mailset: nothing was changed"));
+		settings_free(&before);
 		return EX_DATAERR;
 	}
 	bool unchanged;
-	rc = conf_save(c, &unchanged);
+	rc = finish_change(c, &before, changed, &unchanged);
+	settings_free(&before);
 	if (rc)
 		return rc;
 	/* A change prints nothing; a file left alone says why. */
@@ -481,14 +766,35 @@ static int cmd_presets(struct config *c, int argc, char **argv)
 	char *err;
 	if (presets_load_default(&pl, &err) < 0) {
 		fprintf(stderr, "mailset: %s\n", err);
+		note(true, NULL, 0, "%s", err);
 		free(err);
 		return EX_OSFILE;
+	}
+	if (js.on) {
+		json_key(&js.j, "presets");
+		json_open(&js.j, '[');
 	}
 	for (size_t i = 0; i < pl.n; i++) {
 		const struct preset *p = &pl.v[i];
 		printf("%-16s %s  (%s)%s\n", p->id, preset_name(p), p->host,
 		       p->supported ? "" : _("  -- not supported by the shop system"));
+		if (!js.on)
+			continue;
+		json_open(&js.j, '{');
+		json_kstr(&js.j, "name", p->id);
+		json_kstr(&js.j, "title", preset_name(p));
+		json_kstr(&js.j, "host", p->host);
+		json_kstr(&js.j, "port", p->port);
+		json_kstr(&js.j, "auth", p->auth);
+		json_kstr(&js.j, "tls", p->tls);
+		json_key(&js.j, "supported");
+		json_bool(&js.j, p->supported);
+		json_key(&js.j, "needs_host");
+		json_bool(&js.j, preset_needs_host(p));
+		json_close(&js.j, '}');
 	}
+	if (js.on)
+		json_close(&js.j, ']');
 	presets_free(&pl);
 	return EX_OK;
 }
@@ -527,6 +833,7 @@ static int cmd_preset(struct config *c, int argc, char **argv)
 	char *err;
 	if (presets_load_default(&pl, &err) < 0) {
 		fprintf(stderr, "mailset: %s\n", err);
+		note(true, NULL, 0, "%s", err);
 		free(err);
 		return EX_OSFILE;
 	}
@@ -537,9 +844,12 @@ static int cmd_preset(struct config *c, int argc, char **argv)
 		rc = usage_error(_("no preset '%s'; 'mailset presets' lists them"), name);
 		goto out;
 	}
+	if (js.on)
+		json_kstr(&js.j, "preset", p->id);
 	if (!p->supported) {
 		char *why = preset_refusal(p);
 		fprintf(stderr, "mailset: %s\n", why);
+		note(true, NULL, 0, "%s", why);
 		free(why);
 		if (*preset_notes(p))
 			fprintf(stderr, "%s\n", preset_notes(p));
@@ -551,6 +861,8 @@ static int cmd_preset(struct config *c, int argc, char **argv)
 			_("mailset: preset %s needs --host: the server name has the form %s "
 			  "(complete the %s part)\n"),
 			p->id, p->host, "\xE2\x97\xAF");
+		note(true, "smtp.host", 0, "preset %s needs --host: the server name has the form %s "
+		     "(complete the %s part)", p->id, p->host, "\xE2\x97\xAF");
 		print_hints(p);
 		rc = EX_USAGE;
 		goto out;
@@ -570,6 +882,7 @@ static int cmd_preset(struct config *c, int argc, char **argv)
 	}
 	if (why) {
 		fprintf(stderr, "%s: %s\n", settings_field_name(F_HOST), why);
+		note(true, settings_field_name(F_HOST), 0, "%s", why);
 		free(why);
 		rc = EX_DATAERR;
 		goto out;
@@ -579,14 +892,19 @@ static int cmd_preset(struct config *c, int argc, char **argv)
 			h, preset_name(p), p->host);
 	if ((rc = conf_load(c)) != EX_OK)
 		goto out;
+	struct settings before;
+	settings_copy(&before, &c->s);
 	preset_apply(p, h, &c->s);
 	bool unchanged;
-	if ((rc = conf_save(c, &unchanged)) != EX_OK)
+	bool given[F_COUNT] = { [F_HOST] = true, [F_PORT] = true, [F_AUTH] = true, [F_TLS] = true };
+	rc = finish_change(c, &before, given, &unchanged);
+	settings_free(&before);
+	if (rc != EX_OK)
 		goto out;
 	if (unchanged)
 		printf(_("%s: unchanged: %s is already applied: host %s, port %s, auth %s, TLS %s\n"),
 		       c->path, preset_name(p), h, p->port, p->auth, p->tls);
-	else
+	else if (!dry_run)
 		printf(_("%s: applied %s: host %s, port %s, auth %s, TLS %s\n"), c->path,
 		       preset_name(p), h, p->port, p->auth, p->tls);
 	print_hints(p);
@@ -686,6 +1004,8 @@ struct live {
 	struct strbuf saved;
 	size_t lines;
 	char *phase;
+	struct json dialogue; /* --json */
+	char *steps;          /* --json: the helper's J record */
 };
 
 static void print_record(void *ctx, const struct netrec *r)
@@ -696,8 +1016,23 @@ static void print_record(void *ctx, const struct netrec *r)
 		lv->phase = xstrdup(r->text);
 		return;
 	}
+	if (r->type == 'J') {
+		free(lv->steps);
+		lv->steps = xstrdup(r->text);
+		return;
+	}
 	if (r->type != 'L')
 		return;
+	if (js.on) {
+		/* C: what mailset sent, S: the server, *: a note */
+		char who[2] = { r->kind, '\0' };
+		json_open(&lv->dialogue, '{');
+		json_kstr(&lv->dialogue, "from", who);
+		json_key(&lv->dialogue, "ms");
+		json_int(&lv->dialogue, r->ms);
+		json_kstr(&lv->dialogue, "text", r->text);
+		json_close(&lv->dialogue, '}');
+	}
 	char *row = netjob_row(r->kind, r->ms, r->text);
 	fputs(row, stdout);
 	fflush(stdout);
@@ -765,6 +1100,7 @@ static int cmd_test_send(struct config *c, int argc, char **argv)
 		char *why = validate_address(to);
 		if (why) {
 			fprintf(stderr, "mailset: --to %s: %s\n", to, why);
+			note(true, NULL, 0, "--to %s: %s", to, why);
 			free(why);
 			explicit_bzero(req.buf, req.len);
 			sb_free(&req);
@@ -772,9 +1108,27 @@ static int cmd_test_send(struct config *c, int argc, char **argv)
 		}
 		netreq_put(&req, "to", to);
 	}
-	struct live lv = { { 0 }, 0, NULL };
+	struct live lv = { 0 };
+	json_open(&lv.dialogue, '[');
+	if (js.on)
+		netreq_put(&req, "json", "1");
 	char *verdict;
 	rc = run_helper(NETJOB_SMTP, &req, print_record, &lv, &verdict);
+	json_close(&lv.dialogue, ']');
+	if (js.on) {
+		json_kstr(&js.j, "verdict", verdict);
+		/* phases, failed_during, rule, queue_id: the helper's object */
+		if (lv.steps && lv.steps[0] == '{' && lv.steps[1] != '}') {
+			sb_addc(&js.j.sb, ',');
+			sb_add(&js.j.sb, lv.steps + 1, strlen(lv.steps) - 2);
+		}
+		json_key(&js.j, "dialogue");
+		json_raw(&js.j, lv.dialogue.sb.buf);
+		if (rc)
+			note(true, NULL, 0, "%s", verdict);
+	}
+	free(lv.steps);
+	sb_free(&lv.dialogue.sb);
 	if (!lv.lines) {
 		/* nothing happened on the wire: an error message, not a dialogue */
 		fprintf(stderr, "mailset: %s\n", verdict);
@@ -796,13 +1150,24 @@ static int cmd_test_send(struct config *c, int argc, char **argv)
 
 /* -------------------------------------------------------------------- dns */
 
+struct dns_out {
+	size_t lines;
+	struct json report, records; /* --json */
+};
+
 static void print_report_line(void *ctx, const struct netrec *r)
 {
+	struct dns_out *o = ctx;
+	if (r->type == 'J') {
+		json_raw(&o->records, r->text);
+		return;
+	}
 	if (r->type != 'L')
 		return;
 	printf("%s\n", r->text);
 	fflush(stdout);
-	++*(size_t *)ctx;
+	json_str(&o->report, r->text);
+	o->lines++;
 }
 
 static int cmd_dns(struct config *c, int argc, char **argv)
@@ -832,11 +1197,28 @@ static int cmd_dns(struct config *c, int argc, char **argv)
 	if (opts.len)
 		sb_add(&req, opts.buf, opts.len);
 	sb_free(&opts);
+	if (js.on)
+		netreq_put(&req, "json", "1");
 	char *verdict;
-	size_t lines = 0;
-	rc = run_helper(NETJOB_DNS, &req, print_report_line, &lines, &verdict);
-	if (!lines)
+	struct dns_out o = { 0 };
+	json_open(&o.report, '[');
+	json_open(&o.records, '[');
+	rc = run_helper(NETJOB_DNS, &req, print_report_line, &o, &verdict);
+	json_close(&o.report, ']');
+	json_close(&o.records, ']');
+	if (!o.lines)
 		fprintf(stderr, "mailset: %s\n", verdict);
+	if (js.on) {
+		json_kstr(&js.j, "verdict", verdict);
+		json_key(&js.j, "records");
+		json_raw(&js.j, o.records.sb.buf);
+		json_key(&js.j, "report");
+		json_raw(&js.j, o.report.sb.buf);
+		if (rc)
+			note(true, NULL, 0, "%s", verdict);
+	}
+	sb_free(&o.report.sb);
+	sb_free(&o.records.sb);
 	free(verdict);
 	return rc;
 }
@@ -864,9 +1246,25 @@ static int cli_lock(struct config *c, bool *locked)
 				  "running\n"), c->path, lock_describe(&o));
 		st = lock_break(c->path, &o);
 	}
+	/* --wait: the editor's lock is looked at again every 100 ms */
+	for (long ticks = wait_seconds * 10; st == LOCK_HELD && ticks > 0; ticks--) {
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+		st = lock_take(c->path, &o);
+		if (st == LOCK_STALE)
+			break;
+	}
+	if (st == LOCK_STALE) {
+		fprintf(stderr, _("mailset: %s: removing the lock left by %s, which is no longer "
+				  "running\n"), c->path, lock_describe(&o));
+		st = lock_break(c->path, &o);
+	}
 	if (st == LOCK_HELD) {
 		fprintf(stderr, _("mailset: %s is being edited by %s; nothing was changed: try "
 				  "again when they are done\n"), c->path, lock_describe(&o));
+		note(true, NULL, 0, "%s is being edited by %s; nothing was changed: try again "
+		     "when they are done%s", c->path, lock_describe(&o),
+		     wait_seconds ? " (waited --wait seconds)" : "");
 		lock_said = true;
 		return EX_TEMPFAIL;
 	}
@@ -1005,16 +1403,21 @@ int cli_main(int argc, char **argv, const struct cli_hooks *hooks)
 	if (name && !cmd)
 		return usage_error(_("unknown command '%s'"), name);
 	cmd_flags = cmd ? cmd->flags : 0;
+	if (cmd && (nargs = common_options(cmd, nargs, args)) < 0)
+		return json_end(EX_USAGE);
 	if (cmd && (cmd->flags & CMD_NO_FILE))
-		return cmd->run(NULL, nargs, args);
+		return json_end(cmd->run(NULL, nargs, args));
 
 	struct config c = { 0 };
 	c.path = config_path(copt, &c.is_default);
 	if (!c.path) {
 		fprintf(stderr, "%s\n",
 			_("mailset: no configuration file: give -c FILE or set MAILSET_CONFIG"));
-		return EX_CONFIG;
+		note(true, NULL, 0, "no configuration file: give -c FILE or set MAILSET_CONFIG");
+		return json_end(EX_CONFIG);
 	}
+	if (js.on)
+		json_kstr(&js.j, "file", c.path);
 	int rc;
 	if (!cmd) {
 		if (hooks && hooks->editor) {
@@ -1034,5 +1437,5 @@ int cli_main(int argc, char **argv, const struct cli_hooks *hooks)
 	if (cli_locked)
 		lock_release(c.path);
 	config_free(&c);
-	return rc;
+	return json_end(rc);
 }

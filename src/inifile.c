@@ -398,6 +398,40 @@ const struct ini_entry *inifile_find(const struct ini_doc *doc,
 	return NULL;
 }
 
+char *inifile_masked(const struct ini_doc *doc, const char *section, const char *key,
+		     const char *mask, size_t *len)
+{
+	struct strbuf out = { 0 };
+	const char *p = doc->buf ? doc->buf : "";
+	size_t done = 0; /* bytes of buf copied */
+	for (size_t i = 0; i < doc->nlines; i++) {
+		const struct ini_line *l = &doc->lines[i];
+		if (l->kind != INI_KEY && l->kind != INI_CONT)
+			continue;
+		const struct ini_entry *en = &doc->entries[l->entry];
+		if (strcmp(en->section, section) || strcmp(en->key, key))
+			continue;
+		size_t vs, ve;
+		if (l->kind == INI_KEY) {
+			value_span(l, &vs, &ve);
+		} else {
+			const char *t = l->text, *end = l->text + l->len;
+			const char *b = lskip(t, end);
+			vs = (size_t)(b - t);
+			ve = (size_t)(rskip(b, find_chars_or_comment(b, end, NULL)) - t);
+		}
+		if (vs == ve)
+			continue;
+		size_t at = (size_t)(l->text - p);
+		sb_add(&out, p + done, at + vs - done);
+		sb_adds(&out, mask);
+		done = at + ve;
+	}
+	sb_add(&out, p + done, doc->len - done);
+	*len = out.len;
+	return out.buf ? sb_steal(&out) : xstrdup("");
+}
+
 int inifile_section_line(const struct ini_doc *doc, const char *section)
 {
 	for (size_t i = doc->nlines; i-- > 0;)

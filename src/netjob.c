@@ -267,6 +267,7 @@ bool netrec_parse(char *line, struct netrec *r)
 		break;
 	case 'N':
 	case 'F':
+	case 'J':
 		if (line[1] != '\t')
 			return false;
 		r->text = line + 2;
@@ -326,6 +327,11 @@ void netrec_line(int fd, char kind, enum job_level level, long ms, const char *t
 void netrec_note(int fd, const char *text)
 {
 	put_record(fd, "N\t", text);
+}
+
+void netrec_json(int fd, const char *text)
+{
+	put_record(fd, "J\t", text);
 }
 
 void netrec_phase(int fd, const char *text)

@@ -124,7 +124,7 @@ char *xstrdup(const char *s)
 	return xstrndup(s, strlen(s));
 }
 
-static char *xvasprintf(const char *fmt, va_list ap)
+char *xvasprintf(const char *fmt, va_list ap)
 {
 	va_list aq;
 	va_copy(aq, ap);

@@ -983,4 +983,139 @@ else
 fi
 end; fi
 
+# --json: one document on stdout for every command; the fields the man
+# page documents; messages in English whatever the locale.
+if begin json_check_get_presets; then
+f=$T_DIR/mail.ini; mkvalid "$f"
+sed -i 's/^port = 587/port = 99999/; s/^auth = plain/auht = plain/' "$f"
+MS_ENV=(LANG=ja_JP.UTF-8 LANGUAGE=ja)
+ms -c "$f" check --json
+expect_rc 78
+json_expect 'd["command"] == "check" and d["ok"] is False and d["exit"] == 78' \
+	'd["file"] == sys.argv[1].rsplit("/", 1)[0] + "/mail.ini" or d["file"].endswith("/mail.ini")' \
+	'any(e["key"] == "smtp.port" and e["line"] == 10 and "65535" in e["message"] for e in d["errors"])' \
+	'any(w["key"] == "smtp.auht" and w["line"] == 13 and "unknown key" in w["message"] for w in d["warnings"])'
+mkvalid "$f"
+ms -c "$f" get --json
+expect_rc 0
+json_expect 'd["values"]["smtp.host"] == "smtp.example.com"' 'd["values"]["smtp.password"] == "********"' \
+	'len(d["values"]) > 10 and d["errors"] == [] and d["ok"] is True'
+ms -c "$f" get smtp.port --json
+json_expect 'd["values"] == {"smtp.port": "587"}'
+ms -c "$f" get smtp.hots --json
+expect_rc 64
+json_expect 'd["ok"] is False and d["exit"] == 64' 'd["errors"][0]["message"].startswith("unknown key")'
+ms -c "$f" get smtp.password --json
+expect_rc 77
+json_expect '"--show-secret" in d["errors"][0]["message"]' '"secret123" not in json.dumps(d)'
+ms presets --json
+expect_rc 0
+json_expect 'any(p["name"] == "xserver" and p["needs_host"] and p["supported"] and p["port"] == "587" for p in d["presets"])' \
+	'any(p["name"] == "exchange-online" and not p["supported"] for p in d["presets"])' \
+	'all(ord(c) < 0x3000 for p in d["presets"] for c in p["title"])'
+MS_ENV=()
+end; fi
+
+if begin json_set_reports_change_and_noop; then
+f=$T_DIR/mail.ini; mkvalid "$f"
+ms -c "$f" set smtp.port=2525 basic.system_sender_name=Shop --json
+expect_rc 0
+json_expect 'd["command"] == "set" and d["changed"] is True and d["dry_run"] is False' \
+	'"-port = 587\n+port = 2525\n" in d["diff"]' \
+	'"-system_sender_name = Example Shop\n+system_sender_name = Shop\n" in d["diff"]' \
+	'{k["key"]: (k["before"], k["after"], k["changed"]) for k in d["keys"]} == {"smtp.port": ("587", "2525", True), "basic.system_sender_name": ("Example Shop", "Shop", True)}'
+ms -c "$f" get smtp.port
+expect_out 2525
+before=$(stat -c '%i %Y %Z' "$f")
+ms -c "$f" set smtp.port=2525 --json
+expect_rc 0
+json_expect 'd["changed"] is False and d["diff"] == "" and d["keys"][0]["changed"] is False'
+[ "$(stat -c '%i %Y %Z' "$f")" = "$before" ] || fail "a no-op set --json touched the file"
+cp "$f" "$T_DIR/orig"
+ms -c "$f" set smtp.port=99999 basic.contact_email=x@example.org --json
+expect_rc 65
+json_expect 'd["ok"] is False and d["changed"] is False' \
+	'[e["key"] for e in d["errors"]] == ["smtp.port"]' '"65535" in d["errors"][0]["message"]'
+expect_same "$T_DIR/orig" "$f"
+ms_input 'n3w-pass\n' -c "$f" set smtp.password --json
+expect_rc 0
+json_expect 'd["changed"] is True and d["keys"][0]["before"] == "********"' \
+	'"+password = ******** (new)" in d["diff"]' '"n3w-pass" not in json.dumps(d) and "secret123" not in json.dumps(d)'
+ms -c "$f" get --show-secret smtp.password
+expect_out n3w-pass
+end; fi
+
+# --dry-run: the diff of what a save would write, and nothing written.
+# GNU patch is the judge: the diff applied to a copy gives the file a
+# real set writes.
+if begin set_dry_run_diff_applies; then
+f=$T_DIR/mail.ini; mkvalid "$f"
+printf '\n[extra]\nkeep = me\n' >>"$f"
+cp "$f" "$T_DIR/orig"; cp "$f" "$T_DIR/copy.ini"
+touch -d '2001-01-01' "$f"
+before=$(stat -c '%i %Y' "$f")
+ms -c "$f" set smtp.port=465 basic.bcc=a@example.org,b@example.org dns.dkim_selectors=s1 --dry-run
+expect_rc 0
+expect_same "$T_DIR/orig" "$f"
+[ "$(stat -c '%i %Y' "$f")" = "$before" ] || fail "--dry-run touched the file"
+[ -e "$f.lock" ] && fail "--dry-run left a lock"
+head -n 2 "$T_DIR/out" >"$T_DIR/head"
+printf -- '--- %s\n+++ %s\n' "$f" "$f" >"$T_DIR/wanthead"
+expect_same "$T_DIR/wanthead" "$T_DIR/head" "the diff's header"
+cp "$T_DIR/out" "$T_DIR/d.diff"
+patch -s "$T_DIR/copy.ini" <"$T_DIR/d.diff" >"$T_DIR/patch.out" 2>&1 ||
+	fail "patch refused the diff: $(head -c 200 "$T_DIR/patch.out")"
+ms -c "$f" set smtp.port=465 basic.bcc=a@example.org,b@example.org dns.dkim_selectors=s1
+expect_rc 0
+expect_same "$f" "$T_DIR/copy.ini" "the file patched with the --dry-run diff"
+ms -c "$f" set smtp.port=465 --dry-run
+expect_rc 0
+expect_out "$f: unchanged: smtp.port is already '465'"
+ms_input 'hidden-pw\n' -c "$f" set smtp.password --dry-run
+grep -q 'hidden-pw\|secret123' "$T_DIR/out" && fail "the password is in the diff"
+expect_out_has "+password = ******** (new)"
+end; fi
+
+if begin preset_dry_run_json; then
+f=$T_DIR/mail.ini; mkvalid "$f"
+cp "$f" "$T_DIR/orig"
+ms -c "$f" preset xserver --host sv123.xserver.jp --dry-run --json
+expect_rc 0
+json_expect 'd["command"] == "preset" and d["preset"] == "xserver" and d["changed"] is True and d["dry_run"] is True' \
+	'"+host = sv123.xserver.jp" in d["diff"]' \
+	'[k["key"] for k in d["keys"]] == ["smtp.host", "smtp.port", "smtp.auth", "smtp.tls"]'
+expect_same "$T_DIR/orig" "$f"
+ms -c "$f" preset xserver --json
+expect_rc 64
+json_expect 'd["errors"][0]["key"] == "smtp.host" and "--host" in d["errors"][0]["message"]'
+expect_same "$T_DIR/orig" "$f"
+end; fi
+
+# --wait: a set waits for an editor's lock instead of exiting 75.
+if begin set_wait_for_lock; then
+f=$T_DIR/mail.ini; mkvalid "$f"
+sleep 30 &
+holder=$!
+printf 'pid=%s\nhost=%s\nuser=test\nsince=%s\n' "$holder" "$(hostname)" "$(date +%s)" >"$f.lock"
+ms -c "$f" set smtp.port=2526 --wait 0
+expect_rc 75
+ms -c "$f" set smtp.port=2526 --wait x
+expect_rc 64
+expect_err_has "--wait needs a number of seconds"
+( sleep 1; rm -f "$f.lock" ) &
+t0=$(date +%s%N)
+ms -c "$f" set smtp.port=2526 --wait 20
+t1=$(date +%s%N)
+expect_rc 0
+ms -c "$f" get smtp.port
+expect_out 2526
+[ $(((t1 - t0) / 1000000)) -ge 700 ] || fail "set --wait did not wait for the lock"
+printf 'pid=%s\nhost=%s\nuser=test\nsince=%s\n' "$holder" "$(hostname)" "$(date +%s)" >"$f.lock"
+ms -c "$f" set smtp.port=2527 --wait 1 --json
+expect_rc 75
+json_expect 'd["exit"] == 75 and "being edited" in d["errors"][0]["message"]'
+kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+rm -f "$f.lock"
+end; fi
+
 finish

@@ -778,6 +778,19 @@ S=
 UI_N=0
 
 # ui_start LANGUAGE -- MAILSET ARGS...: a new session; the exit status goes
+# dns --json: each record's verdict, what was found and the record to add.
+if begin json_records; then
+dns bare.$Z -- --selector sel --json
+json_expect 'd["command"] == "dns" and d["exit"] == 65 and d["ok"] is False' \
+	'any(r["record"] == "SPF" and r["verdict"] == "missing" and "v=spf1 ip4:127.0.0.1 ~all" in r["suggestion"] for r in d["records"])' \
+	'any(r["record"] == "MX" and r["verdict"] == "ok" for r in d["records"])' \
+	'd["verdict"] and d["report"][-1] == d["verdict"]'
+dns ok.$Z -- --selector sel --json
+expect_rc 0
+json_expect 'd["ok"] is True and all(r["verdict"] in ("ok", "info") for r in d["records"])' \
+	'any(r["record"] == "DKIM sel" and "2048" in r["found"] + r["reason"] for r in d["records"])'
+end; fi
+
 # to $T_DIR/rc when mailset ends.
 ui_start() {
 	local lang=$1

@@ -290,3 +290,19 @@ mkvalid() {
 	printf '%s' "$VALID_INI" >"$1"
 	chmod 600 "$1"
 }
+
+# json_expect EXPR...: stdout is one strict JSON document (python3 -m
+# json.tool reads it) and each Python expression EXPR over it (d) is true.
+json_expect() {
+	if ! /usr/bin/python3 -m json.tool "$T_DIR/out" >/dev/null 2>"$T_DIR/json.err"; then
+		fail "stdout is not one JSON document ($(head -c 120 "$T_DIR/json.err")): $(head -c 200 "$T_DIR/out" | tr '\n' '|')"
+		return 0
+	fi
+	local e
+	for e; do
+		/usr/bin/python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if eval(sys.argv[2]) else 1)' "$T_DIR/out" "$e" 2>/dev/null ||
+			fail "JSON: not ($e): $(head -c 400 "$T_DIR/out")"
+	done
+}

@@ -579,4 +579,24 @@ took=$(($(now_ms) - T_START))
 echo "smtp.sh: $took ms" >&2
 end; fi
 
+# --- test-send --json: the verdict, the phases and the redacted dialogue ----------------
+if begin smtp-json; then
+conf to
+send to --json --to "$CONTACT"
+expect_exit 0
+json_expect 'd["command"] == "test-send" and d["ok"] is True and d["exit"] == 0' \
+	'd["verdict"].startswith("Sent")' 'd["failed_during"] is None and d["rule"] == "sent" and d["queue_id"]' \
+	'd["phases"] == ["connect", "greeting", "ehlo", "tls", "auth", "mail", "rcpt", "data", "eod", "quit", "done"]' \
+	'any(l["from"] == "C" and l["text"] == "STARTTLS" for l in d["dialogue"])' \
+	'any(l["from"] == "C" and l["text"].startswith("AUTH PLAIN ********") for l in d["dialogue"])' \
+	'any(l["from"] == "S" and l["text"].startswith("250") for l in d["dialogue"])'
+"$PY" "$CHECK" has-secret "$W/secret/all" "$T_DIR/out" && fail "the password is in the JSON"
+expect_mails to 1
+C_PASS=$PW_WRONG conf wrongpw
+send wrongpw --json
+expect_exit 77
+json_expect 'd["ok"] is False and d["exit"] == 77' '"refused the user name or password" in d["verdict"]' \
+	'd["errors"][0]["message"] == d["verdict"]' 'd["failed_during"] == "auth" and d["phases"][-1] == "auth"'
+end; fi
+
 finish

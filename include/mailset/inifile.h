@@ -112,6 +112,11 @@ const struct ini_entry *inifile_find(const struct ini_doc *doc,
 				     const char *section, const char *key);
 /* 1-based line of the last header of section, or 0. */
 int inifile_section_line(const struct ini_doc *doc, const char *section);
+/* doc's bytes with the values of every section.key entry (duplicates and
+ * continuation lines too) shown as mask where not empty: a file to show
+ * (a diff) without a secret. A new string; *len its length. */
+char *inifile_masked(const struct ini_doc *doc, const char *section, const char *key,
+		     const char *mask, size_t *len);
 
 /* Why value cannot be written as "key = value" so that inih reads it back
  * exactly, as a translated sentence; NULL when it can. With may_wrap, a

@@ -75,7 +75,7 @@ char *netjob_died(const char *helper, int wstatus);
 /* --- the records ---------------------------------------------------------- */
 
 struct netrec {
-	char type;           /* 'L', 'N', 'F' or 'V' */
+	char type;           /* 'L', 'N', 'F', 'J' or 'V' */
 	char kind;           /* L: C, S, * (the transcript's), ' ' */
 	int level;           /* L: enum job_level */
 	long ms;             /* L */
@@ -91,6 +91,8 @@ bool netrec_parse(char *line, struct netrec *r);
 void netrec_line(int fd, char kind, enum job_level level, long ms, const char *text);
 void netrec_note(int fd, const char *text);
 void netrec_phase(int fd, const char *text);
+/* J: one JSON object (a DNS record's findings, for --json) */
+void netrec_json(int fd, const char *text);
 void netrec_verdict(int fd, int status, const char *text);
 
 /* One line of an SMTP dialogue as mailset shows and saves it:

@@ -34,6 +34,7 @@ void *xgrow(void *p, size_t n, size_t size);
 char *xstrndup(const char *s, size_t n);
 /* printf into a new string. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Write all n bytes of data to fd, again after a short write or EINTR;
  * wr is the write function (NULL: write(2); tests pass a failing one).

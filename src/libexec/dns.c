@@ -13,6 +13,7 @@
 #include "common.h"
 #include "mailset/dns.h"
 #include "mailset/i18n.h"
+#include "mailset/json.h"
 #include "mailset/presets.h"
 #include "mailset/util.h"
 
@@ -23,6 +24,25 @@ static void report_line(void *ctx, const struct dns_item *it, const char *line)
 		: it->v == DV_MISSING || it->v == DV_WRONG ? JL_ERROR
 		: it->v == DV_UNKNOWN ? JL_WARN : JL_PLAIN;
 	netrec_line(1, ' ', lv, 0, line);
+}
+
+/* Each record's findings as a J record, for --json. */
+static void json_items(const struct dns_report *r)
+{
+	static const char *const verdicts[] = { "ok", "missing", "wrong", "unknown", "info" };
+	for (size_t i = 0; i < r->n; i++) {
+		const struct dns_item *it = &r->items[i];
+		struct json j = { 0 };
+		json_open(&j, '{');
+		json_kstr(&j, "record", it->what);
+		json_kstr(&j, "verdict", verdicts[it->v]);
+		json_kstr(&j, "found", it->detail);
+		json_kstr(&j, "reason", it->reason);
+		json_kstr(&j, "suggestion", it->suggest);
+		json_close(&j, '}');
+		netrec_json(1, j.sb.buf);
+		sb_free(&j.sb);
+	}
 }
 
 int main(void)
@@ -67,6 +87,9 @@ int main(void)
 	if (r.offer_preset)
 		netrec_note(1, r.provider->id);
 	dns_report_lines(&r, report_line, NULL);
+	const char *json = netreq_get(&rq, "json");
+	if (json && !strcmp(json, "1"))
+		json_items(&r);
 	/* for make bench and the tests: what the check cost */
 	if (getenv("MAILSET_DNS_STATS") && !in_editor)
 		fprintf(stderr, "mailset: dns: %zu questions, %zu round trips\n", r.questions,

@@ -18,6 +18,7 @@
 
 #include "common.h"
 #include "mailset/i18n.h"
+#include "mailset/json.h"
 #include "mailset/message.h"
 #include "mailset/smtp.h"
 #include "mailset/util.h"
@@ -100,6 +101,34 @@ static int send_one(const struct settings *s, const char *to, const char *mark, 
 	return rc;
 }
 
+/* For --json: the steps the send went through, as stable names, the last
+ * being the one it stopped in ("done" when it completed), the verdict's
+ * rule and the queue id. */
+static void json_steps(const struct settings *s, bool probe, const struct smtp_result *res)
+{
+	static const char *const names[] = { "connect", "greeting", "ehlo", "tls", "auth", "mail",
+					      "rcpt", "data", "eod", "quit", "done" };
+	bool starttls = !strcmp(settings_get(s, F_TLS), "on") && strcmp(settings_get(s, F_PORT), "465");
+	bool auth = strcmp(settings_get(s, F_AUTH), "none") != 0;
+	struct json j = { 0 };
+	json_open(&j, '{');
+	json_key(&j, "phases");
+	json_open(&j, '[');
+	for (int ph = PH_CONNECT; ph <= (int)res->phase && ph <= PH_DONE; ph++) {
+		if ((ph == PH_TLS && !starttls) || (ph == PH_AUTH && !auth) ||
+		    (probe && ph >= PH_MAIL && ph <= PH_EOD && res->phase == PH_DONE))
+			continue;
+		json_str(&j, names[ph]);
+	}
+	json_close(&j, ']');
+	json_kstr(&j, "failed_during", res->status && res->phase != PH_DONE ? names[res->phase] : NULL);
+	json_kstr(&j, "rule", res->rule);
+	json_kstr(&j, "queue_id", res->queue_id);
+	json_close(&j, '}');
+	netrec_json(1, j.sb.buf);
+	sb_free(&j.sb);
+}
+
 static void finish(const struct smtp_result *res, const char *verdict)
 {
 	if (res->status && res->phase != PH_DONE)
@@ -127,9 +156,13 @@ int main(int argc, char **argv)
 	const char *to = netreq_get(&rq, "to"), *contact = netreq_get(&rq, "contact");
 	const char *probe = netreq_get(&rq, "probe");
 	bool is_probe = probe && !strcmp(probe, "1");
+	const char *json = netreq_get(&rq, "json");
+	bool want_json = json && !strcmp(json, "1");
 	struct smtp_result res;
 	send_one(&s, to ? to : "", netreq_get(&rq, "mark"), is_probe, &res);
 	if (!contact || is_probe || res.status) {
+		if (want_json)
+			json_steps(&s, is_probe, &res);
 		finish(&res, res.verdict);
 	} else {
 		/* the shop's second message: the notification to the contact address */
@@ -141,6 +174,8 @@ int main(int argc, char **argv)
 		send_one(&s, contact, netreq_get(&rq, "contact-mark"), false, &res);
 		if (!res.status)
 			checklist(&s);
+		if (want_json)
+			json_steps(&s, false, &res);
 		char *v = xasprintf(_("1/2 (to the customer): %s  2/2 (to the contact address): %s"),
 				    first, res.verdict ? res.verdict : "");
 		finish(&res, v);
