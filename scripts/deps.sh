@@ -12,7 +12,8 @@ server="python3 python3-aiosmtpd openssl"
 # tests/mta/ runs a private Postfix with Dovecot SASL on 127.0.0.1; the system
 # instances of both stay unconfigured and stopped (see the install below).
 mta="postfix dovecot-core"
-check="check libsubunit-dev mandoc tmux curl dnsmasq-base valgrind clang libclang-rt-14-dev python3-spf python3-dnspython $server $mta"
+# tests/ansible.sh runs the Ansible module (share/mailset/ansible) with ansible-playbook.
+check="check libsubunit-dev mandoc tmux curl ansible-core dnsmasq-base valgrind clang libclang-rt-14-dev python3-spf python3-dnspython $server $mta"
 run="$server"
 # `make bench` runs the peers it compares with (dialog, whiptail, git config,
 # curl, swaks; swaks needs Net::SSLeay for STARTTLS), counts syscalls with

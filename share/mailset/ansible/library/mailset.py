@@ -62,8 +62,8 @@ requirements:
 notes:
   - mailset finds its data (presets) in C($MAILSET_DATADIR) or its installed
     data directory; set such variables with the play's C(environment).
-  - Warnings mailset reports on the resulting file (C(mailset check)) are
-    shown as task warnings.
+  - What C(mailset check) finds in the resulting file (a required value
+    still missing, a warning) is shown as task warnings.
 author:
   - mailset developers
 '''
@@ -89,7 +89,7 @@ EXAMPLES = r'''
   diff: true
   register: mail
 
-- name: the host in force after the change
+- name: the BCC list in force after the change
   debug:
     msg: "{{ mail['keys']['basic.bcc'].after }}"
 '''
@@ -299,7 +299,8 @@ def private_copy(module, config, tmpdir):
 
 
 def warn_on(module, runner):
-    """Warnings mailset check reports on the file, as task warnings."""
+    """What mailset check finds in the resulting file (a value still
+    missing, a warning), as task warnings: the steps succeeded."""
     try:
         rc, out, _err = module.run_command([runner.binary, '-c', runner.path, 'check', '--json'],
                                            check_rc=False)
@@ -308,8 +309,10 @@ def warn_on(module, runner):
         return
     if not isinstance(doc, dict):
         return
+    for e in runner.fix_errors(doc.get('errors')):
+        module.warn('mailset check: %s' % error_text(e))
     for w in runner.fix_errors(doc.get('warnings')):
-        module.warn('mailset: %s' % error_text(w))
+        module.warn('mailset check: warning: %s' % error_text(w))
 
 
 def main():
