@@ -138,6 +138,7 @@ errors:
   returned: failure
 '''
 
+import errno
 import json
 import os
 import shutil
@@ -154,6 +155,7 @@ class StepFailed(Exception):
         self.errors = errors
         self.stderr = stderr
         self.command = command
+        self.done = []
 
 
 def value_text(value):
@@ -252,7 +254,16 @@ class Runner:
         return doc
 
     def run_steps(self, steps):
-        return [self.run(args, data) for _name, args, data in steps]
+        """Every step in turn; a failure carries the results of the steps
+        before it (StepFailed.done)."""
+        done = []
+        for _name, args, data in steps:
+            try:
+                done.append(self.run(args, data))
+            except StepFailed as e:
+                e.done = done
+                raise
+        return done
 
 
 def summarize(results):
@@ -282,20 +293,31 @@ def find_binary(module, name):
     return module.get_bin_path(name, required=True)
 
 
-def private_copy(module, config, tmpdir):
-    """A copy of config (mode 0600) in tmpdir; a missing config: none."""
-    copy = os.path.join(tmpdir, os.path.basename(config) or 'mail.ini')
-    if not os.path.exists(config):
-        return copy
+def read_bytes(path):
+    """The file's bytes, None when there is no file."""
     try:
-        with open(config, 'rb') as src:
-            data = src.read()
+        with open(path, 'rb') as f:
+            return f.read()
+    except (IOError, OSError) as e:
+        if e.errno == errno.ENOENT:
+            return None
+        raise
+
+
+def private_copy(module, config, tmpdir):
+    """A copy of config (mode 0600) in tmpdir (a missing config: none) and
+    the bytes copied (None: no file)."""
+    copy = os.path.join(tmpdir, os.path.basename(config) or 'mail.ini')
+    try:
+        data = read_bytes(config)
+        if data is None:
+            return copy, None
         fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, 'wb') as dst:
             dst.write(data)
     except (IOError, OSError) as e:
         module.fail_json(msg='cannot copy %s: %s' % (config, e))
-    return copy
+    return copy, data
 
 
 def warn_on(module, runner):
@@ -361,7 +383,7 @@ def main():
     tmpdir = tempfile.mkdtemp(prefix='ansible-mailset.')
     try:
         os.chmod(tmpdir, 0o700)
-        copy = private_copy(module, config, tmpdir)
+        copy, original = private_copy(module, config, tmpdir)
         trial = Runner(module, binary, copy, rename=(copy, config))
         try:
             results = trial.run_steps(steps)
@@ -375,12 +397,24 @@ def main():
 
     # 2. The same steps on the real file (not in check mode).
     if not module.check_mode:
+        try:
+            now = read_bytes(config)
+        except (IOError, OSError) as e:
+            module.fail_json(msg='cannot read %s: %s' % (config, e), **result)
+        if now != original:
+            module.fail_json(msg='%s changed while the task ran; nothing was written' % config,
+                             **result)
         real = Runner(module, binary, config)
         try:
             results = real.run_steps(steps)
         except StepFailed as e:
-            module.fail_json(msg=e.msg, rc=e.rc, errors=e.errors, stderr=e.stderr,
-                             command=e.command, **result)
+            # Only when the file changed between the trial and now (an
+            # editor took its lock, a full disk): what was applied is said.
+            changed, _diff, _keys = summarize(e.done)
+            result.update(changed=changed, steps=[r['_command'] for r in e.done])
+            module.fail_json(msg='%s (after %d of %d steps)' % (e.msg, len(e.done), len(steps))
+                             if e.done else e.msg,
+                             rc=e.rc, errors=e.errors, stderr=e.stderr, command=e.command, **result)
         warn_on(module, real)
 
     changed, diff, keys = summarize(results)
