@@ -7,7 +7,7 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-CASES='first_run_password_hidden second_run_unchanged check_mode_diff bad_value_all_or_nothing'
+CASES='first_run_password_hidden second_run_unchanged check_mode_diff bad_value_all_or_nothing install_and_doc'
 if ! command -v ansible-playbook >/dev/null 2>&1; then
 	for c in $CASES; do skip "$c" "ansible-playbook is not installed (scripts/deps.sh check installs ansible-core)"; done
 	finish
@@ -166,7 +166,9 @@ grep -q '^== argv: -c .* set smtp.password --json$' "$T_DIR/procs" ||
 grep -q 'ansible-playbook' "$T_DIR/procs" || fail "the process list records no ansible-playbook"
 # ...and saw it in no process's arguments and not in its environment.
 grep -qF -- "$PW" "$T_DIR/procs" && fail "the password is in the process list or mailset's environment: $(grep -F -- "$PW" "$T_DIR/procs" | head -c 200)"
-ls -A "$T_DIR" | grep -q '^mail.ini.' && fail "left behind: $(ls -A "$T_DIR" | grep '^mail.ini.' | tr '\n' ' ')"
+for x in "$T_DIR"/mail.ini.*; do
+	[ -e "$x" ] && fail "left behind: $x"
+done
 end; fi
 
 # 2. The same run again: ok, and the file is not written (inode, mtime).
@@ -234,6 +236,26 @@ msg=$(pj 't["msg"]')
 [ "$(pj '[e["key"] for e in t["errors"]]')" = '["smtp.port"]' ] || fail "errors are $(pj 't["errors"]')"
 expect_same "$T_DIR/ref" "$f"
 grep -qF -- "$PW" "$T_DIR/play.out" "$T_DIR/play.err" && fail "the password is in ansible-playbook's output"
+end; fi
+
+# 5. make install puts the module and its README in the data directory
+# (install runs install-ansible), and ansible-doc reads its documentation.
+if begin install_and_doc; then
+dest=$T_DIR/dest
+lib=$dest/usr/share/mailset/ansible/library
+if ! (unset MAKEFLAGS MFLAGS MAKELEVEL; make -C "$REPO_DIR" install-ansible DESTDIR="$dest" PREFIX=/usr) >"$T_DIR/make.log" 2>&1; then
+	fail "make install-ansible failed: $(tail -n 5 "$T_DIR/make.log" | tr '\n' '|')"
+fi
+expect_same "$REPO_DIR/share/mailset/ansible/library/mailset.py" "$lib/mailset.py"
+expect_same "$REPO_DIR/share/mailset/ansible/README.md" "$dest/usr/share/mailset/ansible/README.md"
+(unset MAKEFLAGS MFLAGS MAKELEVEL; make -n -C "$REPO_DIR" install DESTDIR="$dest" PREFIX=/usr) >"$T_DIR/make-n.log" 2>&1
+grep -qF "$dest/usr/share/mailset/ansible/library/mailset.py" "$T_DIR/make-n.log" ||
+	fail "make install does not install the module"
+timeout -k 5 60 ansible-doc -M "$lib" mailset >"$T_DIR/doc" 2>"$T_DIR/doc.err" ||
+	fail "ansible-doc failed: $(head -c 300 "$T_DIR/doc.err" | tr '\n' '|')"
+for w in '= config' '- password' 'EXAMPLES:' 'RETURN VALUES:' 'preset_host: sv123.xserver.jp'; do
+	grep -qF -- "$w" "$T_DIR/doc" || fail "ansible-doc mailset lacks '$w'"
+done
 end; fi
 
 finish
