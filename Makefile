@@ -176,7 +176,7 @@ check:
 	  MAILSET_B='$(B)' MAILSET_BA='$(BA)' T='$(T)' ONLY='$(ONLY)' tests/run.sh $(TESTS)
 
 lint-man:
-	$(Q)mandoc -T lint -W warning man/mailset.1 man/mailset.ini.5
+	$(Q)mandoc -T lint -W warning man/mailset.1 man/mailset.ini.5 man/ja/man1/mailset.1 man/ja/man5/mailset.ini.5
 
 bench:
 	$(Q)scripts/deps.sh bench
@@ -195,11 +195,14 @@ install: all
 	install -m 644 share/mailset/test-mail.txt $(DESTDIR)$(pkgdatadir)/test-mail.txt
 	install -m 644 man/mailset.1 $(DESTDIR)$(mandir)/man1/mailset.1
 	install -m 644 man/mailset.ini.5 $(DESTDIR)$(mandir)/man5/mailset.ini.5
+	install -D -m 644 man/ja/man1/mailset.1 $(DESTDIR)$(mandir)/ja/man1/mailset.1
+	install -D -m 644 man/ja/man5/mailset.ini.5 $(DESTDIR)$(mandir)/ja/man5/mailset.ini.5
 	install -m 644 $(MO) $(DESTDIR)$(localedir)/ja/LC_MESSAGES/mailset.mo
 
 uninstall:
 	rm -f $(DESTDIR)$(bindir)/mailset $(DESTDIR)$(mandir)/man1/mailset.1 \
 	  $(DESTDIR)$(mandir)/man5/mailset.ini.5 \
+	  $(DESTDIR)$(mandir)/ja/man1/mailset.1 $(DESTDIR)$(mandir)/ja/man5/mailset.ini.5 \
 	  $(DESTDIR)$(localedir)/ja/LC_MESSAGES/mailset.mo
 	rm -rf $(DESTDIR)$(pkgdatadir) $(DESTDIR)$(pkglibexecdir)
 

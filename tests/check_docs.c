@@ -1,7 +1,9 @@
 /* check_docs.c - the man pages say what the tables say: every key binding
- * and every command in mailset(1), every field in mailset.ini(5); every
- * command also in --help and in HACKING.md's "## Command line". A binding,
- * field or command added without its documentation fails here. */
+ * and every command in mailset(1), every field in mailset.ini(5), in the
+ * English pages and in the Japanese ones (man/ja), which also have the
+ * English pages' sections and entries; every command also in --help and in
+ * HACKING.md's "## Command line". A binding, field or command added
+ * without its documentation fails here. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,20 +31,39 @@ static char *slurp(const char *rel)
 	return sb_steal(&sb);
 }
 
-/* The "Keys" part of mailset(1) as the table says it: a paragraph per
- * scope, each row's keys and help. */
-static char *keys_section(void)
+/* The two languages of the man pages: the same checks run on both, so a
+ * command, key, binding or field documented in one and not in the other
+ * fails here. */
+struct manlang {
+	const char *lang;
+	const char *man1, *man5;
+	const char *ss_commands, *ss_keys; /* their .Ss titles in mailset(1) */
+	int ja;
+};
+static const struct manlang langs[] = {
+	{ "en", "man/mailset.1", "man/mailset.ini.5", "Commands", "Keys", 0 },
+	{ "ja", "man/ja/man1/mailset.1", "man/ja/man5/mailset.ini.5", "コマンド", "キー操作", 1 },
+};
+#define NLANGS ((int)(sizeof langs / sizeof *langs))
+
+/* The "Keys" part of mailset(1) as the table says it, in the page's
+ * language: a paragraph per scope, each row's keys and help. */
+static char *keys_section(const struct manlang *ml)
 {
 	struct strbuf sb = { 0 };
 	for (int sc = 0; sc < SC_COUNT; sc++) {
 		const struct scope_info *si = &keys_scopes[sc];
-		sb_addf(&sb, ".Pp\n.Sy %s\n", si->title_en);
+		sb_addf(&sb, ".Pp\n.Sy %s\n", ml->ja ? si->title_ja : si->title_en);
 		if (si->nincludes) {
-			sb_adds(&sb, "(and the keys of");
-			for (int k = 0; k < si->nincludes; k++)
-				sb_addf(&sb, "%s %s", k ? " and" : "",
-					keys_scopes[si->includes[k]].title_en);
-			sb_adds(&sb, ")\n");
+			sb_adds(&sb, ml->ja ? "(" : "(and the keys of");
+			for (int k = 0; k < si->nincludes; k++) {
+				const struct scope_info *in = &keys_scopes[si->includes[k]];
+				if (ml->ja)
+					sb_addf(&sb, "%s「%s」", k ? "と" : "", in->title_ja);
+				else
+					sb_addf(&sb, "%s %s", k ? " and" : "", in->title_en);
+			}
+			sb_adds(&sb, ml->ja ? "のキーも使える)\n" : ")\n");
 		}
 		sb_adds(&sb, ".Bl -tag -width \"Shift-Tab / Enter\" -compact\n");
 		for (size_t i = 0; i < keys_count; i++) {
@@ -53,10 +74,33 @@ static char *keys_section(void)
 			while (n < KEYS_PER_ACTION && b->keys[n])
 				n++;
 			char *label = keys_label(b->keys, n);
-			sb_addf(&sb, ".It %s\n%s\n", label, b->help_en);
+			sb_addf(&sb, ".It %s\n%s\n", label, ml->ja ? b->help_ja : b->help_en);
 			free(label);
 		}
 		sb_adds(&sb, ".El\n");
+	}
+	return sb_steal(&sb);
+}
+
+/* text with each text line that continues a text line joined to it: groff
+ * cannot break a Japanese line but between input lines, so the Japanese
+ * page splits a long help over several; the join is "" in Japanese, " " in
+ * English. */
+static char *join_text_lines(const char *text, int ja)
+{
+	struct strbuf sb = { 0 };
+	for (const char *l = text; *l;) {
+		size_t n = strcspn(l, "\n");
+		sb_add(&sb, l, n);
+		l += n;
+		if (!*l)
+			break;
+		l++;
+		bool text_before = *(l - n - 1) != '.', text_after = *l && *l != '.';
+		if (n && text_before && text_after)
+			sb_adds(&sb, ja ? "" : " ");
+		else
+			sb_adds(&sb, "\n");
 	}
 	return sb_steal(&sb);
 }
@@ -111,28 +155,31 @@ END_TEST
 
 START_TEST(man1_lists_every_command)
 {
-	char *man = slurp("man/mailset.1");
+	const struct manlang *ml = &langs[_i];
+	char *man = slurp(ml->man1);
 	char *syn = between(man, ".Sh SYNOPSIS\n", "\n.Sh ");
-	char *list = between(man, ".Ss Commands\n", "\n.Sh ");
+	char *ss = xasprintf(".Ss %s\n", ml->ss_commands);
+	char *list = between(man, ss, "\n.Sh ");
 	/* each form: a synopsis of its own, an entry of its own */
 	for (size_t i = 0; i < cli_ncommands; i++) {
 		const char *name = cli_commands[i].name;
 		size_t rows = rows_named(name);
 		ck_assert_msg(lines_naming(syn, ".Cm ", name) >= rows,
-			      "man/mailset.1's SYNOPSIS lacks \".Cm %s\" (%zu form(s))", name, rows);
+			      "%s's SYNOPSIS lacks \".Cm %s\" (%zu form(s))", ml->man1, name, rows);
 		ck_assert_msg(lines_naming(list, ".It Cm ", name) >= rows,
-			      "man/mailset.1's Commands list lacks \".It Cm %s\" (%zu form(s))", name,
-			      rows);
+			      "%s's %s list lacks \".It Cm %s\" (%zu form(s))", ml->man1,
+			      ml->ss_commands, name, rows);
 	}
 	/* and no entry for a command that is gone */
 	for (const char *l = strstr(list, "\n.It Cm "); l; l = strstr(l + 1, "\n.It Cm ")) {
 		const char *w = l + strlen("\n.It Cm ");
 		char *name = xstrndup(w, strcspn(w, " \n"));
 		ck_assert_msg(cli_command(name) != NULL,
-			      "man/mailset.1 describes '%s', which is not in cli_commands[]", name);
+			      "%s describes '%s', which is not in cli_commands[]", ml->man1, name);
 		free(name);
 	}
 	free(list);
+	free(ss);
 	free(syn);
 	free(man);
 }
@@ -185,51 +232,108 @@ END_TEST
 START_TEST(man1_lists_every_binding)
 {
 	/* every row of every scope, in the table's order, and nothing else */
-	char *man = slurp("man/mailset.1");
-	const char *start = strstr(man, ".Ss Keys\n");
-	ck_assert_msg(start != NULL, "man/mailset.1 has no Keys subsection");
+	const struct manlang *ml = &langs[_i];
+	char *man = slurp(ml->man1);
+	char *ss = xasprintf(".Ss %s\n", ml->ss_keys);
+	const char *start = strstr(man, ss);
+	ck_assert_msg(start != NULL, "%s has no %s subsection", ml->man1, ml->ss_keys);
 	start = strstr(start, "\n.Pp\n");
 	const char *end = start ? strstr(start, "\n.Sh ") : NULL;
-	ck_assert_msg(start && end, "man/mailset.1: the Keys subsection has no scopes");
-	char *have = xstrndup(start + 1, (size_t)(end - start));
-	char *want = keys_section();
+	ck_assert_msg(start && end, "%s: the %s subsection has no scopes", ml->man1, ml->ss_keys);
+	char *part = xstrndup(start + 1, (size_t)(end - start));
+	char *have = join_text_lines(part, ml->ja);
+	char *want = keys_section(ml);
 	if (strcmp(have, want)) {
 		/* what it should read, to paste in */
 		const char *tmp = getenv("TMPDIR");
-		char *path = xasprintf("%s/mailset-man-keys.roff", tmp && *tmp ? tmp : "/tmp");
+		char *path = xasprintf("%s/mailset-man-keys.%s.roff", tmp && *tmp ? tmp : "/tmp",
+				       ml->lang);
 		FILE *fp = fopen(path, "w");
 		if (fp) {
 			fputs(want, fp);
 			fclose(fp);
 		}
-		ck_abort_msg("man/mailset.1's key lists (from the first .Pp of Keys to the next "
-			     ".Sh) differ from the key table: %s has what they should read", path);
+		ck_abort_msg("%s's key lists (from the first .Pp of %s to the next .Sh) differ "
+			     "from the key table: %s has what they should read", ml->man1, ml->ss_keys,
+			     path);
 	}
+	free(part);
 	free(have);
 	free(want);
+	free(ss);
 	free(man);
 }
 END_TEST
 
 START_TEST(man5_lists_every_field)
 {
-	char *man = slurp("man/mailset.ini.5");
+	const struct manlang *ml = &langs[_i];
+	char *man = slurp(ml->man5);
 	/* each key has its own entry: ".It Cm key", then its labels (a key
 	 * named elsewhere, as "host" in the preset files, does not count) */
 	for (int i = 0; i < F_COUNT; i++) {
 		const struct field *f = &settings_fields[i];
 		char *entry = xasprintf(".It Cm %s\n%s", f->key, f->label_ja);
 		ck_assert_msg(strstr(man, entry) != NULL,
-			      "mailset.ini.5 lacks the entry of %s (\".It Cm %s\" followed by "
-			      "its label %s)", f->key, f->key, f->label_ja);
+			      "%s lacks the entry of %s.%s (\".It Cm %s\" followed by "
+			      "its label %s)", ml->man5, f->section, f->key, f->key, f->label_ja);
 		free(entry);
 	}
 	for (size_t i = 0; i < settings_nsections; i++) {
 		char *hdr = xasprintf("[%s]", settings_sections[i].name);
-		ck_assert_msg(strstr(man, hdr) != NULL, "mailset.ini.5 lacks %s", hdr);
+		ck_assert_msg(strstr(man, hdr) != NULL, "%s lacks %s", ml->man5, hdr);
 		free(hdr);
 	}
 	free(man);
+}
+END_TEST
+
+/* The lines of a page that name what the reader looks up, in order: its
+ * sections, and the entries of commands, options, environment variables,
+ * files, arguments and exit statuses. A translation has the same. */
+static char *skeleton(const char *man)
+{
+	static const char *const keep[] = { ".Sh ", ".It Cm ", ".It Fl ", ".It Ev ", ".It Pa ",
+					    ".It Ar ", ".It Ic ", NULL };
+	struct strbuf sb = { 0 };
+	for (const char *l = man; *l; l += strcspn(l, "\n"), l += *l == '\n') {
+		size_t n = strcspn(l, "\n");
+		/* an exit status: ".It 64" */
+		bool take = !strncmp(l, ".It ", 4) && n > 4 && strspn(l + 4, "0123456789") == n - 4;
+		for (int k = 0; keep[k] && !take; k++)
+			take = !strncmp(l, keep[k], strlen(keep[k]));
+		if (take) {
+			sb_add(&sb, l, n);
+			sb_adds(&sb, "\n");
+		}
+	}
+	return sb_steal(&sb);
+}
+
+static void same_skeleton(const char *en_path, const char *ja_path)
+{
+	char *en = slurp(en_path), *ja = slurp(ja_path);
+	char *a = skeleton(en), *b = skeleton(ja);
+	if (strcmp(a, b)) {
+		const char *x = a, *y = b;
+		while (*x && *x == *y)
+			x++, y++;
+		while (x > a && x[-1] != '\n')
+			x--, y--;
+		ck_abort_msg("%s and %s differ in their sections or entries: \"%.*s\" against "
+			     "\"%.*s\"", en_path, ja_path, (int)strcspn(x, "\n"), x,
+			     (int)strcspn(y, "\n"), y);
+	}
+	free(a);
+	free(b);
+	free(en);
+	free(ja);
+}
+
+START_TEST(translations_in_step)
+{
+	same_skeleton(langs[0].man1, langs[1].man1);
+	same_skeleton(langs[0].man5, langs[1].man5);
 }
 END_TEST
 
@@ -238,10 +342,11 @@ int main(void)
 	i18n_init();
 	Suite *s = suite_create("docs");
 	TCase *tc = tcase_create("man");
-	tcase_add_test(tc, man1_lists_every_binding);
-	tcase_add_test(tc, man5_lists_every_field);
+	tcase_add_loop_test(tc, man1_lists_every_binding, 0, NLANGS);
+	tcase_add_loop_test(tc, man5_lists_every_field, 0, NLANGS);
 	tcase_add_test(tc, command_rows_agree);
-	tcase_add_test(tc, man1_lists_every_command);
+	tcase_add_loop_test(tc, man1_lists_every_command, 0, NLANGS);
+	tcase_add_test(tc, translations_in_step);
 	tcase_add_test(tc, usage_lists_every_command);
 	tcase_add_test(tc, hacking_lists_every_command);
 	suite_add_tcase(s, tc);

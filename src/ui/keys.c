@@ -373,6 +373,10 @@ const char *keys_name(int key)
 		return "PgUp";
 	case K(KEY_DC):
 		return "Delete";
+	case K(KEY_IC):
+		return "Insert";
+	case ' ':
+		return "Space";
 	default:
 		break;
 	}
