@@ -194,6 +194,7 @@ before=$(file_id)
 play "        config: $f
         settings:
           basic.contact_email: office@example.jp
+          basic.system_sender_name: 'Shop \$HOME ~x'
           smtp.port: 465" --check --diff
 [ "$PRC" = 0 ] || fail "ansible-playbook exited $PRC"
 expect_stats 1 0
@@ -201,6 +202,7 @@ pj 't["diff"]["prepared"]' >"$T_DIR/diff"
 grep -q '^-.*contact_email *= *shop@example.jp' "$T_DIR/diff" || fail "the diff lacks the old contact_email: $(head -c 300 "$T_DIR/diff" | tr '\n' '|')"
 grep -q '^+.*contact_email *= *office@example.jp' "$T_DIR/diff" || fail "the diff lacks the new contact_email: $(head -c 300 "$T_DIR/diff" | tr '\n' '|')"
 grep -q '^+.*port *= *465' "$T_DIR/diff" || fail "the diff lacks the new port"
+grep -qF '+system_sender_name = Shop $HOME ~x' "$T_DIR/diff" || fail "the diff lacks the sender name as given (no \$VAR expansion)"
 grep -qF "$f" "$T_DIR/diff" || fail "the diff does not name $f"
 grep -qF 'ansible-mailset.' "$T_DIR/diff" && fail "the diff names the private copy"
 [ "$(pj 't["keys"]["basic.contact_email"]["after"]')" = office@example.jp ] ||

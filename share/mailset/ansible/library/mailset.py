@@ -227,10 +227,12 @@ class Runner:
     def run(self, args, data=None):
         cmd = [self.binary, '-c', self.path] + args + ['--json']
         shown = ' '.join(['mailset', '-c', self.fix(self.path)] + args + ['--json'])
+        # Values go as they are: no ~ or $VAR expansion (run_command's default).
         if data is None:
-            rc, out, err = self.module.run_command(cmd, check_rc=False)
+            rc, out, err = self.module.run_command(cmd, check_rc=False, expand_user_and_vars=False)
         else:
-            rc, out, err = self.module.run_command(cmd, check_rc=False, data=data)
+            rc, out, err = self.module.run_command(cmd, check_rc=False, data=data,
+                                                   expand_user_and_vars=False)
         err = self.fix(err)
         try:
             doc = json.loads(out)
@@ -325,7 +327,7 @@ def warn_on(module, runner):
     missing, a warning), as task warnings: the steps succeeded."""
     try:
         rc, out, _err = module.run_command([runner.binary, '-c', runner.path, 'check', '--json'],
-                                           check_rc=False)
+                                           check_rc=False, expand_user_and_vars=False)
         doc = json.loads(out)
     except (ValueError, OSError):
         return
