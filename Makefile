@@ -16,6 +16,10 @@ pkglibexecdir = $(libexecdir)/mailset
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
 MSGFMT     ?= msgfmt
+# The builder's flags (dpkg-buildflags: CPPFLAGS, CFLAGS, LDFLAGS) go on
+# every compile and link of the program and its helpers, after the
+# project's own (MS_CPPFLAGS, WARN), so that they win.
+CPPFLAGS   ?=
 CFLAGS     ?= -O2 -g
 LDFLAGS    ?=
 
@@ -76,7 +80,7 @@ PC_CHECK      := $(shell $(PKG_CONFIG) --cflags --libs check 2>/dev/null)
 MO = $(B)/locale/ja/LC_MESSAGES/mailset.mo
 
 .SECONDARY:
-.PHONY: FORCE all deps check-deps run check bench install uninstall clean asan pot lint-man fuzz fuzz-build
+.PHONY: FORCE all deps check-deps run check bench install uninstall clean asan pot lint-man fuzz fuzz-build deb
 all: $(B)/mailset $(addprefix $(B)/libexec/,$(HELPERS)) $(MO)
 
 deps:
@@ -198,6 +202,8 @@ install: all
 	install -D -m 644 man/ja/man1/mailset.1 $(DESTDIR)$(mandir)/ja/man1/mailset.1
 	install -D -m 644 man/ja/man5/mailset.ini.5 $(DESTDIR)$(mandir)/ja/man5/mailset.ini.5
 	install -m 644 $(MO) $(DESTDIR)$(localedir)/ja/LC_MESSAGES/mailset.mo
+	install -D -m 644 share/completion/mailset.bash $(DESTDIR)$(datadir)/bash-completion/completions/mailset
+	install -D -m 644 share/completion/_mailset $(DESTDIR)$(datadir)/zsh/vendor-completions/_mailset
 
 uninstall:
 	rm -f $(DESTDIR)$(bindir)/mailset $(DESTDIR)$(mandir)/man1/mailset.1 \
@@ -205,9 +211,20 @@ uninstall:
 	  $(DESTDIR)$(mandir)/ja/man1/mailset.1 $(DESTDIR)$(mandir)/ja/man5/mailset.ini.5 \
 	  $(DESTDIR)$(localedir)/ja/LC_MESSAGES/mailset.mo
 	rm -rf $(DESTDIR)$(pkgdatadir) $(DESTDIR)$(pkglibexecdir)
+	rm -f $(DESTDIR)$(datadir)/bash-completion/completions/mailset $(DESTDIR)$(datadir)/zsh/vendor-completions/_mailset
 
 clean:
 	rm -rf $(B)
+
+# --- the Debian package -------------------------------------------------------
+# make deb: mailset_$(VERSION)_ARCH.deb (and .changes, .buildinfo) in
+# $(B)/deb/, built by dpkg-buildpackage from a copy of the tracked files as
+# they are on disk (so the tree's build/ stays untouched), then lintian.
+# DEB_BUILD_OPTIONS as usual (e.g. nocheck).
+DEB_DIR = $(B)/deb
+deb:
+	$(Q)scripts/deps.sh deb
+	$(Q)scripts/build-deb.sh '$(DEB_DIR)'
 
 -include $(wildcard $(B)/obj/*.d $(B)/obj/ui/*.d $(B)/obj/libexec/*.d $(BA)/obj/*.d $(BA)/obj/ui/*.d \
   $(BA)/obj/libexec/*.d $(BA)/tests/*.d)

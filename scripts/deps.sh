@@ -1,6 +1,6 @@
 #!/bin/sh
 # Make sure the Debian packages a target needs are installed.
-# Usage: scripts/deps.sh build|check|run|bench
+# Usage: scripts/deps.sh build|check|run|bench|deb
 # As root, installs what is missing with apt-get; otherwise prints the exact
 # apt-get line and fails, so that `make` stops before a confusing error.
 set -eu
@@ -12,9 +12,13 @@ server="python3 python3-aiosmtpd openssl"
 # tests/mta/ runs a private Postfix with Dovecot SASL on 127.0.0.1; the system
 # instances of both stay unconfigured and stopped (see the install below).
 mta="postfix dovecot-core"
+# `make deb` and tests/deb.sh build the Debian package and lint it (blhc
+# reads the build log for the hardening flags).
+deb="dpkg-dev debhelper lintian blhc git"
 # tests/ansible.sh runs the Ansible module (share/mailset/ansible) with ansible-playbook.
-check="check libsubunit-dev mandoc tmux curl ansible-core dnsmasq-base valgrind clang libclang-rt-14-dev python3-spf python3-dnspython $server $mta"
-run="$server"
+check="$deb check libsubunit-dev mandoc tmux curl ansible-core dnsmasq-base valgrind clang libclang-rt-14-dev python3-spf python3-dnspython $server $mta"
+# A real provider's certificate is verified against the system CAs.
+run="$server ca-certificates"
 # `make bench` runs the peers it compares with (dialog, whiptail, git config,
 # curl, swaks; swaks needs Net::SSLeay for STARTTLS), counts syscalls with
 # strace, peak RSS with GNU time, and answers DNS from dnsmasq.
@@ -25,7 +29,8 @@ build) want="$build" ;;
 check) want="$build $check" ;;
 run)   want="$build $run" ;;
 bench) want="$build $bench" ;;
-*) echo "usage: $0 build|check|run|bench" >&2; exit 64 ;;
+deb)   want="$build $deb" ;;
+*) echo "usage: $0 build|check|run|bench|deb" >&2; exit 64 ;;
 esac
 
 missing=""

@@ -3,12 +3,15 @@
  * and a handler per command. */
 #include "mailset/cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sysexits.h>
@@ -96,6 +99,80 @@ static int usage_error(const char *fmt, ...)
 	note(true, NULL, 0, "%s", msg);
 	free(msg);
 	return EX_USAGE;
+}
+
+/* The optimal string alignment distance of a and b (Damerau-Levenshtein:
+ * insert, delete, substitute, swap two neighbours; ASCII case ignored). */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	size_t *row = xcalloc(3 * (nb + 1), sizeof *row);
+	size_t *prev2 = row, *prev = row + nb + 1, *cur = row + 2 * (nb + 1);
+	for (size_t j = 0; j <= nb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= na; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= nb; j++) {
+			int ca = tolower((unsigned char)a[i - 1]), cb = tolower((unsigned char)b[j - 1]);
+			size_t d = prev[j - 1] + (ca != cb);
+			if (prev[j] + 1 < d)
+				d = prev[j] + 1;
+			if (cur[j - 1] + 1 < d)
+				d = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+			    tolower((unsigned char)a[i - 2]) == cb && prev2[j - 2] + 1 < d)
+				d = prev2[j - 2] + 1;
+			cur[j] = d;
+		}
+		size_t *t = prev2;
+		prev2 = prev, prev = cur, cur = t;
+	}
+	size_t d = prev[nb];
+	free(row);
+	return d;
+}
+
+/* Keeps in *best the candidate closest to typed, when it is close enough
+ * to be a typo of it (as git's "did you mean": a short word may differ by
+ * one edit, a longer one by two); *dist is the best distance so far. */
+static void closest(const char *typed, const char *cand, const char **best, size_t *dist)
+{
+	size_t n = strlen(typed), limit = n < 3 ? 0 : n < 6 ? 1 : 2;
+	size_t d = edit_distance(typed, cand);
+	if (d <= limit && d < *dist) {
+		*best = cand;
+		*dist = d;
+	}
+}
+
+static int unknown_command(const char *name)
+{
+	const char *best = NULL;
+	size_t dist = SIZE_MAX;
+	for (size_t i = 0; i < cli_ncommands; i++)
+		closest(name, cli_commands[i].name, &best, &dist);
+	if (best)
+		return usage_error(_("'%s' is not a command; did you mean '%s'?"), name, best);
+	return usage_error(_("'%s' is not a command"), name);
+}
+
+/* An unknown KEY of get or set: the closest key, or the key of that name
+ * in another section ("host": smtp.host). */
+static int unknown_key(const char *key)
+{
+	const char *best = NULL;
+	size_t dist = SIZE_MAX;
+	for (int i = 0; i < F_COUNT; i++) {
+		const char *name = settings_field_name(i);
+		if (!strchr(key, '.') && !strcasecmp(key, strchr(name, '.') + 1)) {
+			best = name;
+			break;
+		}
+		closest(key, name, &best, &dist);
+	}
+	if (best)
+		return usage_error(_("unknown key '%s'; did you mean '%s'?"), key, best);
+	return usage_error(_("unknown key '%s'; 'mailset get' lists the keys"), key);
 }
 
 /* "--name VALUE" or "--name=VALUE" at argv[*i]: 1 and *val set (*i moved
@@ -455,7 +532,7 @@ static int cmd_get(struct config *c, int argc, char **argv)
 	}
 	const struct field *f = NULL;
 	if (key && !(f = settings_field_by_name(key)))
-		return usage_error(_("unknown key '%s'; 'mailset get' lists the keys"), key);
+		return unknown_key(key);
 	int rc = conf_load(c);
 	if (rc)
 		return rc;
@@ -673,7 +750,7 @@ static int cmd_set(struct config *c, int argc, char **argv)
 		const struct field *f = settings_field_by_name(key);
 		int rc = EX_OK;
 		if (!f)
-			rc = usage_error(_("unknown key '%s'; 'mailset get' lists the keys"), key);
+			rc = unknown_key(key);
 		else if ((f->flags & FIELD_SECRET) && eq)
 			rc = usage_error(_("%s cannot be given on the command line, where other users "
 					   "can see it: run 'mailset set %s' and type it, or pipe it in"),
@@ -799,16 +876,16 @@ static int cmd_presets(struct config *c, int argc, char **argv)
 	return EX_OK;
 }
 
-static void print_hints(const struct preset *p)
+static void print_hints(FILE *fp, const struct preset *p)
 {
 	const char *user = i18n_pick(p->username_ja, p->username_en);
 	const char *pass = i18n_pick(p->password_ja, p->password_en);
 	if (user)
-		printf("  %s: %s\n", settings_label(F_USERNAME), user);
+		fprintf(fp, "  %s: %s\n", settings_label(F_USERNAME), user);
 	if (pass)
-		printf("  %s: %s\n", settings_label(F_PASSWORD), pass);
+		fprintf(fp, "  %s: %s\n", settings_label(F_PASSWORD), pass);
 	if (*preset_notes(p))
-		printf("\n%s\n", preset_notes(p));
+		fprintf(fp, "\n%s\n", preset_notes(p));
 }
 
 static int cmd_preset(struct config *c, int argc, char **argv)
@@ -863,7 +940,7 @@ static int cmd_preset(struct config *c, int argc, char **argv)
 			p->id, p->host, "\xE2\x97\xAF");
 		note(true, "smtp.host", 0, "preset %s needs --host: the server name has the form %s "
 		     "(complete the %s part)", p->id, p->host, "\xE2\x97\xAF");
-		print_hints(p);
+		print_hints(stderr, p);
 		rc = EX_USAGE;
 		goto out;
 	}
@@ -907,7 +984,7 @@ static int cmd_preset(struct config *c, int argc, char **argv)
 	else if (!dry_run)
 		printf(_("%s: applied %s: host %s, port %s, auth %s, TLS %s\n"), c->path,
 		       preset_name(p), h, p->port, p->auth, p->tls);
-	print_hints(p);
+	print_hints(stdout, p);
 	bool changed[F_COUNT] = { [F_HOST] = true, [F_AUTH] = true };
 	warn_after_change(c, changed);
 out:
@@ -1170,12 +1247,26 @@ static void print_report_line(void *ctx, const struct netrec *r)
 	o->lines++;
 }
 
+/* --server VALUE that the helper could not use: a usage error, named. */
+static bool bad_server(const char *val)
+{
+	char *why = validate_nameserver(val);
+	if (why)
+		usage_error(_("--server '%s': %s"), val, why);
+	free(why);
+	return why != NULL;
+}
+
 static int cmd_dns(struct config *c, int argc, char **argv)
 {
 	struct strbuf opts = { 0 };
 	const char *val;
 	for (int i = 0; i < argc; i++) {
 		int o = opt_value(argc, argv, &i, "--server", &val);
+		if (o > 0 && bad_server(val)) {
+			sb_free(&opts);
+			return EX_USAGE;
+		}
 		if (o > 0)
 			netreq_put(&opts, "server", val);
 		else if (!o && (o = opt_value(argc, argv, &i, "--selector", &val)) > 0)
@@ -1289,36 +1380,85 @@ static int lock_before_write(struct config *c, struct ini_error *e)
 
 /* ---------------------------------------------------------- the commands */
 
+/* Their options, for CMD --help and the completion. */
+/* The options common_options() takes: every command's, the writers'. */
+#define JSON_OPT { "--json", NULL, N_("the result as one JSON document, in English") }
+#define WRITE_OPTS \
+	{ "--dry-run", NULL, N_("print the diff a save would write; write nothing") }, \
+	{ "--wait", "SECONDS", N_("wait for an editor's lock instead of exiting 75") }
+
+static const struct cli_option json_opts[] = {
+	JSON_OPT,
+	{ NULL, NULL, NULL },
+};
+static const struct cli_option set_opts[] = {
+	WRITE_OPTS,
+	JSON_OPT,
+	{ NULL, NULL, NULL },
+};
+static const struct cli_option get_opts[] = {
+	{ "--show-secret", NULL, N_("print the password too (get smtp.password needs it)") },
+	JSON_OPT,
+	{ NULL, NULL, NULL },
+};
+static const struct cli_option preset_opts[] = {
+	{ "--host", "HOST", N_("the whole server name, for a preset whose host\n"
+			       "has \xE2\x97\xAF (sv1234.xserver.jp)") },
+	WRITE_OPTS,
+	JSON_OPT,
+	{ NULL, NULL, NULL },
+};
+static const struct cli_option send_opts[] = {
+	{ "--to", "ADDR", N_("the recipient (default: basic.contact_email)") },
+	{ "--save", "FILE", N_("also write the dialogue and the verdict to FILE\n"
+			       "(overwritten; a new one is mode 0600)") },
+	JSON_OPT,
+	{ NULL, NULL, NULL },
+};
+static const struct cli_option probe_opts[] = {
+	{ "--probe", NULL, N_("stop after the login: nothing is sent") },
+	{ "--save", "FILE", N_("also write the dialogue and the verdict to FILE\n"
+			       "(overwritten; a new one is mode 0600)") },
+	JSON_OPT,
+	{ NULL, NULL, NULL },
+};
+static const struct cli_option dns_opts[] = {
+	{ "--selector", "S", N_("a DKIM selector to check; give it again for more") },
+	{ "--server", "ADDR[:PORT]", N_("ask this DNS server (IPv6 with a port: [ADDR]:PORT)") },
+	JSON_OPT,
+	{ NULL, NULL, NULL },
+};
+
 /* One row per form of a command; see cli.h. */
 const struct cli_command cli_commands[] = {
-	{ "check", "",
+	{ "check", "[--json]",
 	  N_("validate the file; problems as FILE:LINE: key: message"),
-	  cmd_check, 0 },
-	{ "get", "[--show-secret] [KEY]",
+	  cmd_check, 0, json_opts },
+	{ "get", "[--show-secret] [KEY] [--json]",
 	  N_("print one value (section.key), or all of them"),
-	  cmd_get, 0 },
-	{ "set", "KEY=VALUE...",
+	  cmd_get, 0, get_opts },
+	{ "set", "KEY=VALUE... [--dry-run] [--wait SECONDS] [--json]",
 	  N_("validate all, then save; on any error write nothing"),
-	  cmd_set, CMD_MAY_CREATE | CMD_LOCK },
-	{ "set", "smtp.password",
+	  cmd_set, CMD_MAY_CREATE | CMD_LOCK, set_opts },
+	{ "set", "smtp.password [--dry-run] [--wait SECONDS] [--json]",
 	  N_("read the password from standard input"),
-	  cmd_set, CMD_MAY_CREATE | CMD_LOCK },
-	{ "presets", "",
+	  cmd_set, CMD_MAY_CREATE | CMD_LOCK, set_opts },
+	{ "presets", "[--json]",
 	  N_("list the provider presets"),
-	  cmd_presets, CMD_NO_FILE },
-	{ "preset", "NAME [--host HOST]",
+	  cmd_presets, CMD_NO_FILE, json_opts },
+	{ "preset", "NAME [--host HOST] [--dry-run] [--wait SECONDS] [--json]",
 	  N_("apply a provider preset"),
-	  cmd_preset, CMD_MAY_CREATE | CMD_LOCK },
-	{ "test-send", "[--to ADDR] [--save FILE]",
+	  cmd_preset, CMD_MAY_CREATE | CMD_LOCK, preset_opts },
+	{ "test-send", "[--to ADDR] [--save FILE] [--json]",
 	  N_("send a test message, show the SMTP dialogue"),
-	  cmd_test_send, 0 },
-	{ "test-send", "--probe [--save FILE]",
+	  cmd_test_send, 0, send_opts },
+	{ "test-send", "--probe [--save FILE] [--json]",
 	  N_("connect, start TLS, log in, then QUIT: test the\n"
 	     "server and the password without sending mail"),
-	  cmd_test_send, 0 },
-	{ "dns", "[--selector S]... [--server ADDR[:PORT]]",
+	  cmd_test_send, 0, probe_opts },
+	{ "dns", "[--selector S]... [--server ADDR[:PORT]] [--json]",
 	  N_("check MX, SPF, DKIM and DMARC of the sender domain"),
-	  cmd_dns, 0 },
+	  cmd_dns, 0, dns_opts },
 };
 const size_t cli_ncommands = sizeof cli_commands / sizeof *cli_commands;
 
@@ -1332,6 +1472,24 @@ const struct cli_command *cli_command(const char *name)
 
 #define HELP_COLUMN 28
 
+/* The help in its column after a label w columns wide (below it when the
+ * label is too wide); its lines after the first in the same column. */
+static void print_help_column(FILE *fp, int w, const char *msgid)
+{
+	if (w >= HELP_COLUMN)
+		fprintf(fp, "\n%*s", HELP_COLUMN, "");
+	else
+		fprintf(fp, "%*s", HELP_COLUMN - w, "");
+	for (const char *h = _(msgid);;) {
+		size_t n = strcspn(h, "\n");
+		fprintf(fp, "%.*s\n", (int)n, h);
+		if (!h[n] || !h[n + 1])
+			break;
+		h += n + 1;
+		fprintf(fp, "%*s", HELP_COLUMN, "");
+	}
+}
+
 void cli_usage(FILE *fp)
 {
 	fputs(_("Usage: mailset [-c FILE] COMMAND [ARGS]\n"
@@ -1340,20 +1498,7 @@ void cli_usage(FILE *fp)
 	for (size_t i = 0; i < cli_ncommands; i++) {
 		const struct cli_command *k = &cli_commands[i];
 		int w = fprintf(fp, "  %s%s%s", k->name, *k->args ? " " : "", k->args);
-		/* the help in its column; below when the synopsis is too wide */
-		if (w >= HELP_COLUMN)
-			fprintf(fp, "\n%*s", HELP_COLUMN, "");
-		else
-			fprintf(fp, "%*s", HELP_COLUMN - w, "");
-		/* its lines after the first in the same column */
-		for (const char *h = _(k->help);;) {
-			size_t n = strcspn(h, "\n");
-			fprintf(fp, "%.*s\n", (int)n, h);
-			if (!h[n] || !h[n + 1])
-				break;
-			h += n + 1;
-			fprintf(fp, "%*s", HELP_COLUMN, "");
-		}
+		print_help_column(fp, w, k->help);
 	}
 	fputs(_("\n"
 		"Options:\n"
@@ -1363,23 +1508,197 @@ void cli_usage(FILE *fp)
 		"\n"
 		"FILE defaults to $MAILSET_CONFIG, else $XDG_CONFIG_HOME/mailset/mail.ini\n"
 		"(~/.config/mailset/mail.ini). See mailset(1) and mailset.ini(5).\n"), fp);
+	fputs(_("'mailset COMMAND --help' shows a command's options.\n"), fp);
+}
+
+/* The options of the rows named name, each once, in table order; f is
+ * called for each (ctx passed on). */
+static void each_option(const char *name, void (*f)(void *ctx, const struct cli_option *o),
+			void *ctx)
+{
+	for (size_t i = 0; i < cli_ncommands; i++) {
+		const struct cli_command *k = &cli_commands[i];
+		if (strcmp(k->name, name) || !k->opts)
+			continue;
+		for (const struct cli_option *o = k->opts; o->name; o++) {
+			bool seen = false;
+			for (size_t j = 0; j < i && !seen; j++) {
+				const struct cli_command *e = &cli_commands[j];
+				if (strcmp(e->name, name) || !e->opts)
+					continue;
+				for (const struct cli_option *p = e->opts; p->name && !seen; p++)
+					seen = !strcmp(p->name, o->name);
+			}
+			if (!seen)
+				f(ctx, o);
+		}
+	}
+}
+
+static void print_option_help(void *ctx, const struct cli_option *o)
+{
+	FILE *fp = ctx;
+	int w = fprintf(fp, "  %s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+	print_help_column(fp, w, o->help);
+}
+
+void cli_command_usage(const char *name, FILE *fp)
+{
+	const struct cli_command *cmd = cli_command(name);
+	if (!cmd)
+		return;
+	const char *file = cmd->flags & CMD_NO_FILE ? "" : "[-c FILE] ";
+	bool first = true;
+	for (size_t i = 0; i < cli_ncommands; i++) {
+		const struct cli_command *k = &cli_commands[i];
+		if (strcmp(k->name, name))
+			continue;
+		fprintf(fp, "%s mailset %s%s%s%s\n", first ? _("Usage:") : _("   or:"), file, k->name,
+			*k->args ? " " : "", k->args);
+		first = false;
+	}
+	fputc('\n', fp);
+	for (size_t i = 0; i < cli_ncommands; i++) {
+		const struct cli_command *k = &cli_commands[i];
+		if (strcmp(k->name, name))
+			continue;
+		int w = fprintf(fp, "  %s%s%s", k->name, *k->args ? " " : "", k->args);
+		print_help_column(fp, w, k->help);
+	}
+	fprintf(fp, "\n%s\n", _("Options:"));
+	each_option(name, print_option_help, fp);
+	if (!(cmd->flags & CMD_NO_FILE)) {
+		int w = fprintf(fp, "  -c, --config FILE");
+		print_help_column(fp, w, N_("the configuration file (also after the command)"));
+	}
+	int w = fprintf(fp, "  -h, --help");
+	print_help_column(fp, w, N_("show this help"));
+	fprintf(fp, "\n%s\n", _("See mailset(1)."));
+}
+
+/* ------------------------------------------------------------- completion */
+
+static void print_option_name(void *ctx, const struct cli_option *o)
+{
+	(void)ctx;
+	printf("%s%s\n", o->name, o->arg ? "=" : "");
+}
+
+/* mailset --complete WHAT [CMD]: the words a shell may complete, one a
+ * line, from the tables and the data files; no configuration is read.
+ * An option that takes a value ends with '='. */
+static int complete(int argc, char **argv)
+{
+	const char *what = argc > 0 ? argv[0] : "";
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+	if (!strcmp(what, "commands") && argc == 1) {
+		for (size_t i = 0; i < cli_ncommands; i++)
+			if (cli_command(cli_commands[i].name) == &cli_commands[i])
+				puts(cli_commands[i].name);
+	} else if ((!strcmp(what, "keys") || !strcmp(what, "set-keys")) && argc == 1) {
+		/* set-keys: what set takes, KEY= but the secret alone (read
+		 * from standard input, never given on the command line) */
+		bool set = !strcmp(what, "set-keys");
+		for (int i = 0; i < F_COUNT; i++)
+			printf("%s%s\n", settings_field_name(i),
+			       set && !(settings_fields[i].flags & FIELD_SECRET) ? "=" : "");
+	} else if (!strcmp(what, "presets") && argc == 1) {
+		struct preset_list pl;
+		char *err;
+		if (presets_load_default(&pl, &err) < 0) {
+			free(err);
+			return EX_OSFILE;
+		}
+		for (size_t i = 0; i < pl.n; i++)
+			puts(pl.v[i].id);
+		presets_free(&pl);
+	} else if (!strcmp(what, "options") && argc <= 2) {
+		const struct cli_command *k = cmd ? cli_command(cmd) : NULL;
+		if (cmd && !k)
+			return unknown_command(cmd);
+		if (k)
+			each_option(cmd, print_option_name, NULL);
+		if (!k || !(k->flags & CMD_NO_FILE))
+			puts("-c\n--config=");
+		puts("--help");
+		if (!k)
+			puts("--version\n--wizard");
+	} else {
+		return usage_error("%s", _("--complete takes commands, keys, set-keys, presets or "
+					   "options [COMMAND]"));
+	}
+	return EX_OK;
 }
 
 /* ------------------------------------------------------------------- main */
 
-int cli_main(int argc, char **argv, const struct cli_hooks *hooks)
+/* As coreutils' close_stdout(): output that could not be written is an
+ * error, not a success (mailset get >/dev/full). A reader that went away
+ * (EPIPE, SIGPIPE ignored) is not worth a message; a standard output that
+ * was closed and never written to is no error. */
+static int close_stdout(int rc)
+{
+	int err = 0;
+	errno = 0;
+	if (fflush(stdout) != 0)
+		err = errno;
+	bool failed = err || ferror(stdout);
+	bool pending = __fpending(stdout) > 0;
+	errno = 0;
+	if (fclose(stdout) != 0 && (failed || pending || errno != EBADF)) {
+		failed = true;
+		if (!err)
+			err = errno;
+	}
+	if (!failed || err == EPIPE)
+		return rc;
+	if (err)
+		fprintf(stderr, "mailset: %s: %s\n", _("write error"), strerror(err));
+	else
+		fprintf(stderr, "mailset: %s\n", _("write error"));
+	return rc ? rc : EX_IOERR;
+}
+
+/* The option of cmd named by word ("--to" or "--to=ADDR"), or NULL. */
+static const struct cli_option *command_option(const struct cli_command *cmd, const char *word)
+{
+	for (size_t i = 0; i < cli_ncommands; i++) {
+		const struct cli_command *k = &cli_commands[i];
+		if (strcmp(k->name, cmd->name) || !k->opts)
+			continue;
+		for (const struct cli_option *o = k->opts; o->name; o++) {
+			size_t n = strlen(o->name);
+			if (!strncmp(word, o->name, n) && (!word[n] || word[n] == '='))
+				return o;
+		}
+	}
+	return NULL;
+}
+
+static int run(int argc, char **argv, const struct cli_hooks *hooks, bool *editor)
 {
 	const char *copt = NULL;
-	bool wizard = false;
-	int i = 1;
-	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+	bool wizard = false, help = false, ended = false;
+	const struct cli_command *cmd = NULL;
+	const char *name = NULL;
+	/* The global options, wherever they are before "--"; the command's
+	 * words are moved down to args, in their order (w <= i). */
+	char **args = argv + 1;
+	int nargs = 0;
+	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (!strcmp(a, "--")) {
-			i++;
-			break;
+		if (ended || a[0] != '-' || !a[1]) {
+			if (name) {
+				args[nargs++] = argv[i];
+				continue;
+			}
+			name = a;
+			if (strcmp(name, "help") && !(cmd = cli_command(name)))
+				return unknown_command(name);
+		} else if (!strcmp(a, "--")) {
+			ended = true;
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			cli_usage(stdout);
-			return EX_OK;
+			help = true;
 		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
 			return version(hooks);
 		} else if (!strcmp(a, "-c") || !strcmp(a, "--config")) {
@@ -1392,16 +1711,33 @@ int cli_main(int argc, char **argv, const struct cli_hooks *hooks)
 			copt = a + 2;
 		} else if (!strcmp(a, "--wizard")) {
 			wizard = true;
+		} else if (name) {
+			/* the command's: it judges them; the value of one of its
+			 * options is not ours to read */
+			const struct cli_option *o = cmd ? command_option(cmd, a) : NULL;
+			args[nargs++] = argv[i];
+			if (o && o->arg && !strchr(a, '=') && i + 1 < argc)
+				args[nargs++] = argv[++i];
 		} else {
 			return usage_error(_("unknown option '%s'"), a);
 		}
 	}
-	const char *name = i < argc ? argv[i++] : NULL;
-	int nargs = argc - i;
-	char **args = argv + i;
-	const struct cli_command *cmd = name ? cli_command(name) : NULL;
-	if (name && !cmd)
-		return usage_error(_("unknown command '%s'"), name);
+	/* mailset help [CMD] is mailset [CMD] --help */
+	if (name && !cmd) {
+		if (nargs > 1)
+			return usage_error(_("help: one COMMAND at a time ('%s' is one too many)"),
+					   args[1]);
+		if (nargs && !(cmd = cli_command(args[0])))
+			return unknown_command(args[0]);
+		help = true;
+	}
+	if (help) {
+		if (cmd)
+			cli_command_usage(cmd->name, stdout);
+		else
+			cli_usage(stdout);
+		return EX_OK;
+	}
 	cmd_flags = cmd ? cmd->flags : 0;
 	if (cmd && (nargs = common_options(cmd, nargs, args)) < 0)
 		return json_end(EX_USAGE);
@@ -1421,6 +1757,7 @@ int cli_main(int argc, char **argv, const struct cli_hooks *hooks)
 	int rc;
 	if (!cmd) {
 		if (hooks && hooks->editor) {
+			*editor = true;
 			rc = hooks->editor(c.path, c.is_default, wizard);
 		} else {
 			cli_usage(stderr);
@@ -1438,4 +1775,13 @@ int cli_main(int argc, char **argv, const struct cli_hooks *hooks)
 		lock_release(c.path);
 	config_free(&c);
 	return json_end(rc);
+}
+
+int cli_main(int argc, char **argv, const struct cli_hooks *hooks)
+{
+	bool editor = false;
+	int rc = argc > 1 && !strcmp(argv[1], "--complete") ? complete(argc - 2, argv + 2)
+							    : run(argc, argv, hooks, &editor);
+	/* the editor's screen is not standard output's to judge */
+	return editor ? rc : close_stdout(rc);
 }

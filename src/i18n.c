@@ -20,18 +20,27 @@ void i18n_init(void)
 	const char *loc = setlocale(LC_CTYPE, "");
 	if (loc)
 		loc = setlocale(LC_MESSAGES, "");
-	/* gettext ignores LANGUAGE in the C locale, and without a UTF-8
-	 * codeset Japanese could not be shown: fall back to C.UTF-8, which
-	 * glibc always has. A LANG=ja_JP.UTF-8 whose locale is not installed
-	 * still asks for Japanese, so it becomes LANGUAGE then. */
-	if (!loc || is_c_locale(setlocale(LC_MESSAGES, NULL))) {
+	/* The messages' locale asked for, as setlocale reads it. */
+	const char *want = getenv("LC_ALL");
+	if (!want || !*want)
+		want = getenv("LC_MESSAGES");
+	if (!want || !*want)
+		want = getenv("LANG");
+	if (want && !*want)
+		want = NULL;
+	if (want && is_c_locale(want)) {
+		/* C or POSIX by name: untranslated, and LANGUAGE ignored, as
+		 * gettext does (LC_MESSAGES stays "C"); the characters UTF-8. */
+		setlocale(LC_CTYPE, "C.UTF-8");
+		setlocale(LC_MESSAGES, "C");
+	} else if (!loc || is_c_locale(setlocale(LC_MESSAGES, NULL))) {
+		/* No locale set, or one that is not installed: without a
+		 * UTF-8 codeset Japanese could not be shown, so C.UTF-8,
+		 * which glibc always has and where gettext honours LANGUAGE.
+		 * A LANG=ja_JP.UTF-8 whose locale is not installed still asks
+		 * for Japanese, so it becomes LANGUAGE then. */
 		setlocale(LC_CTYPE, "C.UTF-8");
 		setlocale(LC_MESSAGES, "C.UTF-8");
-		const char *want = getenv("LC_ALL");
-		if (!want || !*want)
-			want = getenv("LC_MESSAGES");
-		if (!want || !*want)
-			want = getenv("LANG");
 		if (want && !strncmp(want, "ja", 2) && !getenv("LANGUAGE"))
 			setenv("LANGUAGE", "ja", 0);
 	}

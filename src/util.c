@@ -124,6 +124,8 @@ char *xstrdup(const char *s)
 	return xstrndup(s, strlen(s));
 }
 
+/* format(printf, 1, 0): the callers' format is checked at their call, and
+ * clang's -Wformat-nonliteral knows fmt is that checked format (util.h). */
 char *xvasprintf(const char *fmt, va_list ap)
 {
 	va_list aq;

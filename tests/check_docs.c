@@ -5,6 +5,7 @@
  * HACKING.md's "## Command line". A binding, field or command added
  * without its documentation fails here. */
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,6 +230,41 @@ START_TEST(hacking_lists_every_command)
 }
 END_TEST
 
+START_TEST(every_option_documented)
+{
+	/* each option of the table in mailset(1)'s SYNOPSIS and in its
+	 * command's usage line */
+	char *man = slurp("man/mailset.1");
+	char *syn = between(man, ".Sh SYNOPSIS\n", "\n.Sh ");
+	for (size_t i = 0; i < cli_ncommands; i++) {
+		const struct cli_command *k = &cli_commands[i];
+		for (const struct cli_option *o = k->opts; o && o->name; o++) {
+			char *fl = xasprintf("Fl %s", o->name + 1);
+			ck_assert_msg(strstr(syn, fl) != NULL,
+				      "man/mailset.1's SYNOPSIS lacks \"%s\" (%s)", fl, k->name);
+			ck_assert_msg(strstr(k->args, o->name) != NULL,
+				      "the synopsis of '%s %s' lacks its option %s", k->name, k->args,
+				      o->name);
+			ck_assert_msg(o->help && *o->help, "%s %s has no help", k->name, o->name);
+			free(fl);
+		}
+		/* and the other way: every --option of the synopsis is a row's
+		 * option (CMD --help, the completion and the parser read them) */
+		for (const char *a = strstr(k->args, "--"); a; a = strstr(a + 2, "--")) {
+			char *name = xstrndup(a, strspn(a, "-abcdefghijklmnopqrstuvwxyz"));
+			bool found = false;
+			for (const struct cli_option *o = k->opts; o && o->name && !found; o++)
+				found = !strcmp(o->name, name);
+			ck_assert_msg(found, "'%s %s': %s is not in the row's options (opts)", k->name,
+				      k->args, name);
+			free(name);
+		}
+	}
+	free(syn);
+	free(man);
+}
+END_TEST
+
 START_TEST(man1_lists_every_binding)
 {
 	/* every row of every scope, in the table's order, and nothing else */
@@ -349,6 +385,7 @@ int main(void)
 	tcase_add_test(tc, translations_in_step);
 	tcase_add_test(tc, usage_lists_every_command);
 	tcase_add_test(tc, hacking_lists_every_command);
+	tcase_add_test(tc, every_option_documented);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -13,9 +13,10 @@
 
 static const char *const names[] = {
 	"ショップ窓口",
-	/* 58 full-width characters: the longest name the file can hold */
-	"株式会社オンラインストア本店お客様相談窓口係株式会社オンラインストア本店お客様相談窓口係"
-	"株式会社オンラインストア本店お客様",
+	/* 58 full-width characters: the longest name the file can hold (one
+	 * string in two pieces: the parentheses tell clang so) */
+	("株式会社オンラインストア本店お客様相談窓口係株式会社オンラインストア本店お客様相談窓口係"
+	 "株式会社オンラインストア本店お客様"),
 	"Aショップ窓口テスト株式会社オンラインストア本店 お問い合わせ係",
 	"A much longer sender name for this shop, in plain ASCII words only",
 	"ecforce　お客様窓口🛒",

@@ -152,6 +152,11 @@ END_TEST
 
 static void language(const char *lang)
 {
+	/* no locale named: a caller's LC_ALL=C would make gettext ignore
+	 * LANGUAGE (i18n.c) */
+	unsetenv("LANG");
+	unsetenv("LC_ALL");
+	unsetenv("LC_MESSAGES");
 	setenv("LANGUAGE", lang, 1);
 	i18n_init();
 	ck_assert_msg(i18n_japanese() == !strcmp(lang, "ja"),

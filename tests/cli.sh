@@ -378,7 +378,7 @@ $f: unchanged: basic.bcc is already ''"
 [ "$(file_state "$f")" = "$before" ] || fail "inode, times, mode or size changed: '$before' -> '$(file_state "$f")'"
 expect_same "$T_DIR/orig.ini" "$f"
 [ "$(dir_list "$T_DIR/cfg")" = "mail.ini " ] || fail "directory holds: $(dir_list "$T_DIR/cfg")"
-MS_ENV=(LANGUAGE=ja); ms -c "$f" set smtp.port=587; MS_ENV=()
+MS_ENV=(LANG=C.UTF-8 LANGUAGE=ja); ms -c "$f" set smtp.port=587; MS_ENV=()
 expect_rc 0
 expect_out "$f: 変更なし: smtp.port はすでに '587' です"
 [ "$(file_state "$f")" = "$before" ] || fail "inode, times, mode or size changed (LANGUAGE=ja)"
@@ -685,7 +685,7 @@ end; fi
 if begin presets_japanese_names; then
 ms presets
 cp "$T_DIR/out" "$T_DIR/en"
-MS_ENV=(LANGUAGE=ja); ms presets; MS_ENV=()
+MS_ENV=(LANG=C.UTF-8 LANGUAGE=ja); ms presets; MS_ENV=()
 expect_rc 0
 cmp -s "$T_DIR/en" "$T_DIR/out" && fail "LANGUAGE=ja lists the same names as English"
 LC_ALL=C grep -q "$(printf '[\200-\377]')" "$T_DIR/out" || fail "no non-ASCII name with LANGUAGE=ja"
@@ -804,6 +804,173 @@ ms -V
 expect_rc 0
 end; fi
 
+if begin command_help; then
+f=$T_DIR/mail.ini; mkvalid "$f"
+ms --complete commands
+cmds=$(out)
+[ -n "$cmds" ] || fail "--complete commands printed nothing"
+for c in $cmds; do
+	for h in --help -h; do
+		MS_ENV=(MAILSET_CONFIG=$T_DIR/nope.ini); ms "$c" "$h"; MS_ENV=()
+		expect_rc 0 "mailset $c $h"
+		[ -s "$T_DIR/err" ] && fail "mailset $c $h wrote on stderr: $(head -c 200 "$T_DIR/err")"
+		head -n1 "$T_DIR/out" | grep -q "^Usage: mailset .*$c" || fail "mailset $c $h: first line '$(head -n1 "$T_DIR/out")'"
+		expect_out_has "-h, --help"
+	done
+	cp "$T_DIR/out" "$T_DIR/want.help"
+	ms help "$c"
+	expect_rc 0 "mailset help $c"
+	cmp -s "$T_DIR/want.help" "$T_DIR/out" || fail "mailset help $c differs from mailset $c -h"
+done
+# each command's options, from the table
+ms test-send --help
+expect_out_has "mailset [-c FILE] test-send --probe [--save FILE]"
+for o in "--to ADDR" "--save FILE" "--probe"; do expect_out_has "  $o "; done
+ms dns --help
+for o in "--selector S" "--server ADDR[:PORT]"; do expect_out_has "  $o "; done
+ms get --help
+expect_out_has "  --show-secret "
+grep -q -- "--probe" "$T_DIR/out" && fail "get --help names test-send's --probe"
+ms preset --help
+expect_out_has "  --host HOST "
+ms presets --help
+grep -q -- "--config" "$T_DIR/out" && fail "presets --help offers -c, which it does not read"
+# before the command, after it, and the general help
+ms -c "$f" get --help;  expect_rc 0; expect_out_has "--show-secret"
+ms --help get;          expect_rc 0; expect_out_has "--show-secret"
+ms help;                expect_rc 0; expect_out_has "Commands:"
+ms help chek;           expect_rc 64; expect_err_has "did you mean 'check'?"
+end; fi
+
+if begin options_after_command; then
+f=$T_DIR/mail.ini; mkvalid "$f"
+MS_ENV=(MAILSET_CONFIG=$T_DIR/nope.ini)
+ms get smtp.host -c "$f";        expect_rc 0 "get KEY -c FILE"; expect_out smtp.example.com
+ms get smtp.host --config "$f";  expect_rc 0 "get KEY --config FILE"; expect_out smtp.example.com
+ms get --config="$f" smtp.host;  expect_rc 0 "get --config=FILE KEY"; expect_out smtp.example.com
+ms get smtp.host "-c$f";         expect_rc 0 "get KEY -cFILE"; expect_out smtp.example.com
+# a value that starts with '-' stays a value
+ms set basic.system_sender_name=-x -c "$f"; expect_rc 0 "set KEY=-x -c FILE"
+ms -c "$f" get basic.system_sender_name;    expect_out "-x"
+ms set -c "$f" basic.system_sender_name=-h; expect_rc 0 "set KEY=-h"
+ms -c "$f" get basic.system_sender_name;    expect_out "-h"
+# a command option's value is the command's, not a global option
+ms preset xserver --host -h -c "$f"
+expect_rc 65 "preset --host -h"
+grep -q "^Usage" "$T_DIR/out" && fail "--host -h was taken for --help"
+expect_err_has "smtp.host: "
+# -- ends the options: what follows is the command's
+ms -c "$f" get -- -c
+expect_rc 64 "get -- -c"
+expect_err_has "get: unknown option '-c'"
+ms get smtp.host -c
+expect_rc 64 "get KEY -c (no FILE)"
+expect_err_has "-c needs a file name"
+MS_ENV=()
+end; fi
+
+if begin did_you_mean_command; then
+ms chek
+expect_rc 64
+expect_out_empty
+expect_err_has "mailset: 'chek' is not a command; did you mean 'check'?"
+expect_err_has "Try 'mailset --help'."
+ms gte smtp.host;  expect_rc 64; expect_err_has "did you mean 'get'?"
+ms presset xserver; expect_rc 64; expect_err_has "did you mean 'preset'?"
+ms tset-send;      expect_rc 64; expect_err_has "did you mean 'test-send'?"
+ms frobnicate
+expect_rc 64
+expect_err_has "'frobnicate' is not a command"
+grep -q "did you mean" "$T_DIR/err" && fail "a suggestion for frobnicate: $(head -c 200 "$T_DIR/err")"
+end; fi
+
+if begin did_you_mean_key; then
+f=$T_DIR/mail.ini; mkvalid "$f"
+cp "$f" "$T_DIR/orig.ini"
+ms -c "$f" get smtp.hots
+expect_rc 64 "get smtp.hots"
+expect_out_empty
+expect_err_has "unknown key 'smtp.hots'; did you mean 'smtp.host'?"
+ms -c "$f" set smtp.prot=465
+expect_rc 64 "set smtp.prot=465"
+expect_err_has "unknown key 'smtp.prot'; did you mean 'smtp.port'?"
+ms -c "$f" set basic.contact_emial=a@example.com
+expect_err_has "did you mean 'basic.contact_email'?"
+ms -c "$f" get host
+expect_rc 64 "get host"
+expect_err_has "did you mean 'smtp.host'?"
+ms -c "$f" get nothing.like.it
+expect_rc 64
+expect_err_has "'mailset get' lists the keys"
+grep -q "did you mean" "$T_DIR/err" && fail "a suggestion for nothing.like.it"
+expect_same "$T_DIR/orig.ini" "$f"
+end; fi
+
+if begin errors_on_stderr; then
+f=$T_DIR/mail.ini; mkvalid "$f"
+for s in foo '[::1' '::1]:53' 1.2.3.4:0 127.0.0.1:99999; do
+	ms -c "$f" dns --server "$s"
+	expect_rc 64 "dns --server $s"
+	expect_out_empty
+	expect_err_has "--server '$s'"
+	case $s in *:0 | *:99999) expect_err_has "port" ;; *) expect_err_has "[::1]:5353" ;; esac
+done
+# what preset needs, with the error, on stderr
+ms -c "$f" preset xserver
+expect_rc 64
+expect_out_empty
+expect_err_has "needs --host"
+end; fi
+
+if begin stdout_write_error; then
+f=$T_DIR/mail.ini; mkvalid "$f"
+for args in "-c $f get smtp.host" "-c $f get" "--help" "get --help" "presets" "-c $f check"; do
+	# shellcheck disable=SC2086
+	timeout 60 "$MAILSET" $args >/dev/full 2>"$T_DIR/err"
+	RC=$?
+	sanitizer_check "$T_DIR/err" "mailset $args"
+	expect_rc 74 "mailset $args >/dev/full"
+	expect_err_has "mailset: write error: No space left on device"
+done
+# nothing to write: a closed stdout is no error
+timeout 60 "$MAILSET" -c "$f" set smtp.port=465 >&- 2>"$T_DIR/err"
+RC=$?
+expect_rc 0 "set with stdout closed"
+# a reader that went away is not an error to report
+timeout 60 "$MAILSET" --help 2>"$T_DIR/err" | true
+grep -q "write error" "$T_DIR/err" && fail "a closed pipe gave: $(cat "$T_DIR/err")"
+end; fi
+
+if begin complete_queries; then
+MS_ENV=(MAILSET_CONFIG=$T_DIR/nope.ini HOME=/nonexistent)
+ms --complete commands
+expect_rc 0
+expect_out "$(printf '%s\n' check get set presets preset test-send dns)"
+ms --complete keys
+expect_rc 0
+for k in $ALL_KEYS; do grep -qx "$k" "$T_DIR/out" || fail "--complete keys lacks $k"; done
+ms --complete set-keys
+expect_rc 0
+grep -qx "smtp.host=" "$T_DIR/out" || fail "--complete set-keys lacks smtp.host="
+grep -qx "smtp.password" "$T_DIR/out" || fail "--complete set-keys offers smtp.password= (the password on a command line)"
+ms --complete presets
+expect_rc 0
+expect_out "$(printf '%s\n' $PRESET_IDS)"
+ms --complete options test-send
+expect_rc 0
+for o in --to= --save= --probe -c --config= --help; do grep -qx -- "$o" "$T_DIR/out" || fail "options test-send lacks $o"; done
+ms --complete options presets
+grep -qx -- "-c" "$T_DIR/out" && fail "options presets offers -c"
+ms --complete options
+for o in -c --config= --help --version --wizard; do grep -qx -- "$o" "$T_DIR/out" || fail "options lacks $o"; done
+[ -e "$T_DIR/nope.ini" ] && fail "--complete created the configuration file"
+ms --complete options chek;  expect_rc 64
+ms --complete nonsense;      expect_rc 64
+MS_ENV=()
+ms --help
+grep -q -- "--complete" "$T_DIR/out" && fail "--help shows --complete"
+end; fi
+
 # --- configuration path -----------------------------------------------------
 
 mk_host() { mkdir -p "$(dirname "$1")"; mkfile "$1" "[smtp]\nhost = $2\n"; }
@@ -861,7 +1028,7 @@ f=$T_DIR/mail.ini; mkvalid "$f"
 MS_ENV=(LANGUAGE=en); ms -c "$f" set smtp.port=0; MS_ENV=()
 expect_rc 65
 cp "$T_DIR/err" "$T_DIR/err.en"
-MS_ENV=(LANGUAGE=ja); ms -c "$f" set smtp.port=0; MS_ENV=()
+MS_ENV=(LANG=C.UTF-8 LANGUAGE=ja); ms -c "$f" set smtp.port=0; MS_ENV=()
 expect_rc 65
 expect_err_has "smtp.port: "
 cmp -s "$T_DIR/err.en" "$T_DIR/err" && fail "LANGUAGE=ja gives the same message as LANGUAGE=en: $(head -c 200 "$T_DIR/err")"
@@ -875,6 +1042,37 @@ cp "$T_DIR/err" "$T_DIR/err.en"
 MS_ENV=(LANG=ja_JP.UTF-8); ms -c "$f" set smtp.port=0; MS_ENV=()
 expect_rc 65
 cmp -s "$T_DIR/err.en" "$T_DIR/err" && fail "LANG=ja_JP.UTF-8 gives the English message"
+end; fi
+
+# gettext's rules: LANGUAGE wins over any locale but C (or POSIX) named as
+# such; a Japanese locale that is not installed still gives Japanese.
+if begin locale_rules; then
+MS_ENV=(-u LANG -u LANGUAGE); ms --help; MS_ENV=()
+cp "$T_DIR/out" "$T_DIR/en"
+head -n1 "$T_DIR/en" | grep -q '^Usage: ' || fail "no locale: --help starts '$(head -n1 "$T_DIR/en")'"
+while IFS='|' read -r want envs; do
+	read -r -a e <<<"$envs"
+	MS_ENV=(-u LANG -u LANGUAGE -u LC_ALL -u LC_MESSAGES "${e[@]}"); ms --help; MS_ENV=()
+	expect_rc 0 "$envs mailset --help"
+	if [ "$want" = en ]; then
+		cmp -s "$T_DIR/en" "$T_DIR/out" || fail "$envs: not English: $(head -n1 "$T_DIR/out")"
+	else
+		cmp -s "$T_DIR/en" "$T_DIR/out" && fail "$envs: English, not Japanese"
+		LC_ALL=C grep -q "$(printf '[\200-\377]')" "$T_DIR/out" || fail "$envs: no Japanese in --help"
+	fi
+done <<'CASES'
+en|LC_ALL=C LANGUAGE=ja
+en|LC_ALL=POSIX LANGUAGE=ja
+en|LANG=C LANGUAGE=ja
+en|LC_MESSAGES=C LANG=ja_JP.UTF-8 LANGUAGE=ja
+en|LANG=en_US.UTF-8
+ja|LANG=ja_JP.UTF-8
+ja|LANGUAGE=ja LANG=ja_JP.UTF-8
+ja|LANG=en_US.UTF-8 LANGUAGE=ja
+ja|LANG=C.UTF-8 LANGUAGE=ja
+ja|LC_ALL=ja_JP.UTF-8 LANG=C
+en|LANG=ja_JP.UTF-8 LANGUAGE=en
+CASES
 end; fi
 
 # --- I/O failures (need root for mount) -----------------------------------------
@@ -947,7 +1145,8 @@ fi
 for p in usr/bin/mailset usr/libexec/mailset/mailset-smtp usr/libexec/mailset/mailset-dns \
 	usr/share/man/man1/mailset.1 usr/share/man/man5/mailset.ini.5 \
 	usr/share/man/ja/man1/mailset.1 usr/share/man/ja/man5/mailset.ini.5 \
-	usr/share/locale/ja/LC_MESSAGES/mailset.mo; do
+	usr/share/locale/ja/LC_MESSAGES/mailset.mo \
+	usr/share/bash-completion/completions/mailset usr/share/zsh/vendor-completions/_mailset; do
 	[ -f "$dest/$p" ] || fail "make install did not install /$p"
 done
 # the Japanese pages where man -L ja looks, as they are in man/ja
@@ -955,6 +1154,10 @@ for p in man1/mailset.1 man5/mailset.ini.5; do
 	[ -f "$dest/usr/share/man/ja/$p" ] && ! cmp -s "$REPO_DIR/man/ja/$p" "$dest/usr/share/man/ja/$p" &&
 		fail "/usr/share/man/ja/$p differs from man/ja/$p"
 done
+cmp -s "$REPO_DIR/share/completion/mailset.bash" "$dest/usr/share/bash-completion/completions/mailset" ||
+	fail "the installed bash completion is not share/completion/mailset.bash"
+cmp -s "$REPO_DIR/share/completion/_mailset" "$dest/usr/share/zsh/vendor-completions/_mailset" ||
+	fail "the installed zsh completion is not share/completion/_mailset"
 for id in $PRESET_IDS; do
 	[ -f "$dest/usr/share/mailset/presets/$id.ini" ] || fail "preset $id.ini not installed"
 done

@@ -23,6 +23,14 @@ struct config;
 #define CMD_LOCK       0x4u /* runs holding FILE.lock: a live editor makes it
 			       fail with 75, a stale lock is broken */
 
+/* An option of a command, for CMD --help and the shell completion; the
+ * command line parser also reads arg to leave an option's value alone. */
+struct cli_option {
+	const char *name;    /* "--to" */
+	const char *arg;     /* "ADDR" when it takes a value, else NULL */
+	const char *help;    /* msgid */
+};
+
 struct cli_command {
 	const char *name;
 	const char *args;    /* synopsis after the name, "" for none */
@@ -32,6 +40,8 @@ struct cli_command {
 	 * sysexits.h status. */
 	int (*run)(struct config *c, int argc, char **argv);
 	unsigned flags;      /* CMD_* */
+	/* its options, ending with { NULL }; NULL when it has none */
+	const struct cli_option *opts;
 };
 
 extern const struct cli_command cli_commands[];
@@ -41,6 +51,9 @@ extern const size_t cli_ncommands;
 const struct cli_command *cli_command(const char *name);
 /* The --help text: the commands from the table, then the options. */
 void cli_usage(FILE *fp);
+/* CMD --help: the usage lines of name's rows, their help, their options
+ * and the global ones. */
+void cli_command_usage(const char *name, FILE *fp);
 
 struct cli_hooks {
 	/* Versions of the libraries linked by the caller (ncurses), for
@@ -50,6 +63,11 @@ struct cli_hooks {
 	int (*editor)(const char *path, int is_default, int wizard);
 };
 
+/* The global options (-c FILE, --help...) are taken wherever they are, up
+ * to "--"; the rest goes to the command in its order. At the end, a
+ * failed write to standard output is an error (exit 74), as in
+ * coreutils' close_stdout(). "mailset --complete WHAT" is the shell
+ * completion's question (HACKING.md); it reads no configuration. */
 int cli_main(int argc, char **argv, const struct cli_hooks *hooks);
 
 #endif
