@@ -231,3 +231,12 @@ deb:
 
 # libFuzzer harnesses: make fuzz, make fuzz-build (make check runs each over its corpus once)
 -include tests/fuzz/fuzz.mk
+
+# The Ansible module (share/mailset/ansible), installed with the rest of
+# the data directory: `install` runs this too.
+.PHONY: install-ansible
+install: install-ansible
+install-ansible:
+	install -d $(DESTDIR)$(pkgdatadir)/ansible/library
+	install -m 644 share/mailset/ansible/README.md $(DESTDIR)$(pkgdatadir)/ansible/README.md
+	install -m 644 share/mailset/ansible/library/mailset.py $(DESTDIR)$(pkgdatadir)/ansible/library/mailset.py

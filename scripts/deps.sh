@@ -15,7 +15,8 @@ mta="postfix dovecot-core"
 # `make deb` and tests/deb.sh build the Debian package and lint it (blhc
 # reads the build log for the hardening flags).
 deb="dpkg-dev debhelper lintian blhc git"
-check="$deb check libsubunit-dev mandoc tmux curl dnsmasq-base valgrind clang libclang-rt-14-dev python3-spf python3-dnspython $server $mta"
+# tests/ansible.sh runs the Ansible module (share/mailset/ansible) with ansible-playbook.
+check="$deb check libsubunit-dev mandoc tmux curl ansible-core dnsmasq-base valgrind clang libclang-rt-14-dev python3-spf python3-dnspython $server $mta"
 # A real provider's certificate is verified against the system CAs.
 run="$server ca-certificates"
 # `make bench` runs the peers it compares with (dialog, whiptail, git config,
