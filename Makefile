@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mailset - terminal editor for a shop's outgoing-mail settings
 # GNU make. `make run` and `make check` install missing Debian packages
 # first (as root) or print the apt-get line to run.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 # `make bench`, command-line parts, each next to `git config` on the same
 # file, the runs interleaved (mailset, git, git, mailset, ...) so that load
 # drifting during the run hits both. Rows on stdout for bench-table.py

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # `make bench`, DNS part: how long one `mailset dns` takes when every answer
 # is held back 200 ms (scripts/dns-delay.py in front of a dnsmasq serving a
 # complete zone), in round trips (elapsed / delay) and as mailset counts

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # `make bench`, SMTP part: one test send against a local server that waits
 # a fixed time before every reply (scripts/test-smtpd.py --delay), for
 # mailset, curl's CLI (default and --sasl-ir) and swaks, the clients

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 # `make bench`: prints the rows the bench parts wrote as one table.
 # Usage: bench-table.py ROWS-FILE...
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 # `make bench`, terminal part: what the editor costs as an SSH link sees it,
 # next to dialog and whiptail measured the same way in the same run.
 # Usage: bench-tui.py [path/to/mailset]   (scripts/bench.sh tui runs it)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `make bench`: mailset next to the programs it is compared with (dialog,
 # whiptail, git config, curl, swaks), all run here in the same run, printed
 # as one table: figure, mailset, peer, ratio, target (ok/over). Asserts

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # benchrow.py - the row every bench part prints for scripts/bench-table.py:
 # figure, mailset, peer's name, peer, unit, target, tab-separated.
 import statistics

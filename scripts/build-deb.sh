@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # scripts/build-deb.sh OUTDIR - build the Debian package of the working tree
 # and lint it (`make deb`, tests/deb.sh).
 #

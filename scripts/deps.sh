@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Make sure the Debian packages a target needs are installed.
 # Usage: scripts/deps.sh build|check|run|bench|deb
 # As root, installs what is missing with apt-get; otherwise prints the exact

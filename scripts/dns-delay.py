@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """scripts/dns-delay.py - a UDP DNS forwarder that holds every answer back.
 
     dns-delay.py --listen PORT --upstream PORT [--delay MS] [--ready-file F]

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # scripts/make-test-certs.sh DIR - the TLS certificates of the test SMTP server
 # (scripts/test-smtpd.py --certs DIR), made with the openssl command.
 #

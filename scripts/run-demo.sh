@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `make run`: open the editor on the demo configuration, with a local test
 # SMTP server (aiosmtpd on 127.0.0.1, STARTTLS + AUTH, a CA of its own) so
 # that the test send (F5) shows a real dialogue. The server stops when the

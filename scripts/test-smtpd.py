@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 r"""A real SMTP server on the loopback interface, for mailset's tests and demo.
 
 Run it with /usr/bin/python3: Debian's python3-aiosmtpd (1.4.3) belongs to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cli.c - the command line: one table of commands (cli_commands[], at the
  * end) that usage, dispatch, the lock policy and tests/check_docs.c read,
  * and a handler per command. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* config.c - finding, loading and saving the configuration file. */
 #include "mailset/config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dns.c - MX, SPF, reverse DNS, DKIM and DMARC of the sending domain,
  * judged against the Gmail sender guidelines. Questions go through the
  * resolver (resolver.h): the independent ones are queued first, so that a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* i18n.c - locale set-up and the language decision. */
 #include "mailset/i18n.h"
 

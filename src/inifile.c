@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* inifile.c - read through inih; line-preserving, atomic write.
  *
  * inih decides every value. Alongside, each line is classified with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json.c - writing the JSON documents of --json (see json.h). */
 #include "mailset/json.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* linediff.c - a unified diff of two texts (see linediff.h). */
 #include "mailset/linediff.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lock.c - FILE.lock with O_EXCL, and the list of files to remove at exit
  * or when memory runs out. */
 #include "mailset/lock.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* main.c - pick the command line or the editor. */
 #include <curses.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* message.c - the test message. */
 #include "mailset/message.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* netjob.c - the request to a network helper, starting it, its records. */
 #include "mailset/netjob.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* presets.c - provider presets from data files. */
 #include "mailset/presets.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* recover.c - the recovery file: "section.key=value" lines, escaped. */
 #include "mailset/recover.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* resolver.c - parallel, cached DNS questions on c-ares.
  *
  * c-ares rather than glibc's res_nquery (one question at a time, IPv4

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* settings.c - the field table (the one description of every setting) and
  * the values of one configuration. Labels and help texts come from the
  * admin guide (reference/mail-settings-admin-guide.ja.txt). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* smtp.c - one test send: libcurl connects, secures and logs in; mailset
  * speaks the rest itself, so that every reply is judged whole and nothing
  * is sent before the login the settings ask for has succeeded. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* spf.c - RFC 7208 check_host(). Section numbers below are RFC 7208's.
  *
  * Where pyspf, the reference implementation (tests/spf.sh compares the two

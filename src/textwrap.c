@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* textwrap.c - lines of a given display width, Japanese line breaking. */
 #include "mailset/textwrap.h"
 

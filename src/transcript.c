@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* transcript.c - redaction and safe rendering of SMTP dialogue lines. */
 #include "mailset/transcript.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* util.c - allocation wrappers, whole-file writes, string buffers, UTF-8. */
 #include "mailset/util.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* validate.c - the rules of SPEC section 1: addresses, address lists,
  * display names, host names, ports and choices, one field at a time and
  * between fields.

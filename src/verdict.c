@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* verdict.c - the table from SMTP replies to verdicts, and reply parsing. */
 #include "mailset/verdict.h"
 

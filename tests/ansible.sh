@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/ansible.sh - the Ansible module (share/mailset/ansible/library/
 # mailset.py) run by a real ansible-playbook (-i localhost, -c local) on
 # files under the test's directory, with the mailset under test ($MAILSET).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_config.c - a configuration file compared with what was loaded
  * (issue 13): no write for a save that changes nothing, and someone
  * else's change told by the bytes, without hashing.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_docs.c - the man pages say what the tables say: every key binding
  * and every command in mailset(1), every field in mailset.ini(5), in the
  * English pages and in the Japanese ones (man/ja), which also have the

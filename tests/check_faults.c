@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_faults.c - the save path when the system fails it (issue 5, item 4).
  *
  * 1. Every step of inifile_write_atomic() (mkstemp, write, fsync, close,

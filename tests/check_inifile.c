@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_inifile.c - unit tests of the INI document (inifile.h).
  *
  * Every expectation comes from HACKING.md ("INI rules", "Writer rules") and

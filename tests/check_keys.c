@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_keys.c - the key table: one key, one action in a scope; help,
  * key bars and footers are made from it. */
 #include <check.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_linediff.c - the unified diff of --dry-run and --json (linediff.c)
  * and the JSON writer (json.c), against reference implementations: GNU
  * patch must turn the old text into the new one with every diff made

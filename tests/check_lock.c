@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_lock.c - the life cycle of locks and temporary files (lock.h), and
  * whole-file writes (util_write_new).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_message.c - the test message's headers: ASCII only (A-labels,
  * RFC 2047 encoded words of at most 75 characters), lines of at most 78
  * characters (RFC 5322 2.1.1), the display name decoding back whole. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_presets.c - the providers' rules (presets.c with the shipped
  * the preset files of share/mailset/presets): a host checked against its provider's
  * template (the ◯ part filled in with what the provider uses, nothing typed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_property.c - for every value `set` accepts, the saved file read back
  * through libinih yields exactly that value.
  *

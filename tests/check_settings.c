@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_settings.c - the field table says what the admin guide says: its
  * labels as the admin screen writes them, its help sentences, and each
  * choice shown in the user's language while the file keeps its values. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_textwrap.c - Japanese line breaking (textwrap.c, the editor's
  * term_wrap()) on the admin guide's own texts: every field's help text in
  * both languages, every preset's notes and a few paragraphs of the guide,

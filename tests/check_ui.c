@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_ui.c - the editor's screens and dialogs without tmux: curses on
  * /dev/null (newterm), the real key handling (ui_key), a fresh editor for
  * every key. The F1 help of each screen, pane and dialog must list exactly

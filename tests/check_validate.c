@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_validate.c - the rules of SPEC section 1 as validate.c applies them:
  * for each rule, values it accepts and values it refuses, with the words
  * the refusal must contain. */

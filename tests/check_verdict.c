@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_verdict.c - the verdict table against real servers' replies
  * (tests/smtp/replies.txt): each reply's verdict id and exit status, the
  * queue ids of every MTA's wording, and the reply parser. */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/cli.sh - the command line as HACKING.md specifies it: every
 # subcommand, its output and its exit status (sysexits.h).
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/completion.sh - the shell completion files (share/completion/)
 # driven for real: bash runs the completion function as readline would,
 # with COMP_WORDS and COMP_CWORD, and the function asks the built program

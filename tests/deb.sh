@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/deb.sh - the Debian package of the working tree: built from a copy
 # of the tracked files as they are on disk (scripts/build-deb.sh, as `make
 # deb`: dpkg-buildpackage -us -uc -b, DEB_BUILD_OPTIONS=nocheck parallel=2),

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/demo.sh - `make run` (scripts/run-demo.sh) in a real terminal
 # (tmux): it says where the demo server's mail lands before the editor
 # takes the screen, opens the editor on Enter, and counts what arrived

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/dns.sh - `mailset dns` and the editor's DNS pane against a real DNS
 # server: Debian's dnsmasq on 127.0.0.1, serving a zone this script makes
 # (one server, one subdomain of shop.test per case; --local=/shop.test/ makes

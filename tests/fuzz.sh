@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/fuzz.sh - the libFuzzer harnesses (tests/fuzz/fuzz_*.c).
 #
 #   tests/fuzz.sh            (make check, through tests/run.sh) for each

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/lib.sh - helpers for the command-line tests (sourced by bash).
 #
 # A test is:   if begin NAME; then ...commands and expect_* checks...; end; fi

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/oom.sh - every allocation of a command fails in turn (issue 5,
 # item 7). $MAILSET is built with -DMAILSET_FAULTS: MAILSET_FAIL_ALLOC=N
 # makes its Nth allocation fail, and the program runs its out-of-memory hook

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/postfix.sh - `mailset test-send` against a real Postfix 3.7 with
 # Dovecot 2.3 SASL (tests/mta/mta.sh: private configuration, 127.0.0.1,
 # one smtpd per case, delivery into a Maildir the test reads). The oracle is

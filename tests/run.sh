@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/run.sh CHECKTEST... - run the Check unit tests named on the command
 # line ($TESTBIN/NAME) and every tests/*.sh but this file and lib.sh, and
 # add up the results. The last line is "N passed, N failed" (", N skipped"

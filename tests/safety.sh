@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/safety.sh - end-to-end tests of the safety promises and of hostile
 # input: hang-up recovery (pane killed, SIGTERM, SIGHUP), the terminal left
 # as it was after SIGINT/SIGTERM/SIGQUIT, one editor per file (FILE.lock,

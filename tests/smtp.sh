@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/smtp.sh - integration tests of `mailset test-send` against the real
 # test SMTP server (scripts/test-smtpd.py, aiosmtpd) on 127.0.0.1, one server
 # per case, all started together. Checks, for each case, the exit status, the

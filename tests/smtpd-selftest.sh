@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/smtpd-selftest.sh - self-test of the test SMTP server
 # (scripts/test-smtpd.py) and its certificates (scripts/make-test-certs.sh),
 # driven with the curl command. Uses tests/lib.sh for its cases (begin, fail,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/spf.sh - the SPF evaluator (src/spf.c) against pyspf, the RFC 7208
 # reference implementation (Debian's python3-spf), case by case.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* spfq.c - the SPF evaluator alone, for tests/spf.sh (the differential
  * test against pyspf):
  *

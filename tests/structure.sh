@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/structure.sh - the editor's layers, read off the compiled objects
 # (nm), so a call that crosses them fails here whatever its spelling:
 #   0  term keys lineedit job logview   (no editor state)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* testutil.h - helpers the Check tests share (included, not compiled
  * alone). The including file defines `static char *tmp_root;`, the
  * directory main() makes and removes after all tests ran. */

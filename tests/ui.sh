@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/ui.sh - end-to-end tests of the editor: the real (sanitised) binary
 # in a real terminal, tmux, driven with send-keys and read with capture-pane.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/valgrind.sh - the Check unit tests under valgrind (issue 5: "a
 # valgrind pass over the unit tests; zero reports").
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cli.h - the command line: the table of commands, and cli_main().
  *
  * cli_main() parses the whole command line, runs one command and returns

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* config.h - one configuration file: where it is, what it holds, and
  * loading and saving it. Shared by the command line and the editor. */
 #ifndef MAILSET_CONFIG_H

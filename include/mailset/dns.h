@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dns.h - the DNS check of the sending domain: MX, SPF, DKIM, DMARC.
  *
  * dns_check() asks the system's resolver, or the server named in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* i18n.h - message catalogue and language choice.
  *
  * Messages are English msgids translated through gettext (po/ja.po).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* inifile.h - the INI file as the shop's reader (inih) sees it, and a
  * line-preserving writer.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json.h - writing the JSON documents of --json.
  *
  * A document is built in a strbuf with these calls, which put the commas

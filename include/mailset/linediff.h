@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* linediff.h - a unified diff of two texts, as `diff -u` prints it.
  *
  * Lines are compared whole, line endings included (a CRLF line differs

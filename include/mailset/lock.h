@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lock.h - one editor per file (FILE.lock, made with O_EXCL), and the files
  * a process must not leave behind.
  *

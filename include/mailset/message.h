@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* message.h - the test message: headers, RFC 2047 names, MIME UTF-8 body.
  *
  * Every function returns a new string (caller frees). Lines end in CRLF;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* netjob.h - network work in a helper process.
  *
  * The SMTP engine (libcurl, OpenSSL) and the DNS engine (c-ares, OpenSSL,

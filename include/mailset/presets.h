@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* presets.h - provider presets, read from share/mailset/presets/NAME.ini.
  *
  * A preset file has one [preset] section:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* recover.h - unsaved edits kept through a hang-up: FILE.recover.
  *
  * When the terminal goes away (SIGHUP, an SSH drop), SIGTERM arrives or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* resolver.h - DNS questions asked in parallel, each one once, through
  * c-ares.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* settings.h - the field table and the values of one configuration.
  *
  * Every setting of the INI schema is described once, in settings_fields[]:

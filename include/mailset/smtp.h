@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* smtp.h - the test send engine.
  *
  * smtp_send() sends one message with the given settings over a fresh

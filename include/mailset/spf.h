@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* spf.h - RFC 7208 check_host(): the SPF result for one client address.
  *
  * Complete: every mechanism (all, include, a, mx, ptr, ip4, ip6, exists),

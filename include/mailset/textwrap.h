@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* textwrap.h - text broken into lines of a given display width, for
  * terminals: Japanese line breaking (kinsoku) included. Pure: no curses, so
  * the unit tests link it with the model. The editor reaches these through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* transcript.h - what may be shown of an SMTP dialogue.
  *
  * Every line passes through here before it is stored or shown anywhere:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ui.h - the full-screen editor.
  *
  * ui_run() opens the editor on path (the first-time wizard when the file

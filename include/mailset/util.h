@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* util.h - allocation, growable buffers and UTF-8 helpers shared by the model.
  *
  * Allocation failure is not an error the program can recover from in a

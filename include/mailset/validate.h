@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* validate.h - the rules of SPEC section 1, one function per kind of value.
  *
  * Each validate_*() returns NULL when the value is acceptable, or a new

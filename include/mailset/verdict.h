@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* verdict.h - what an SMTP server's reply means to a shop operator.
  *
  * One table (src/verdict.c) maps the phase of the exchange, the reply code,

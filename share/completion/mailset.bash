@@ -1,4 +1,5 @@
 # bash completion for mailset(1)                        -*- shell-script -*-
+# SPDX-License-Identifier: MIT
 # Installed as $(datadir)/bash-completion/completions/mailset. The words
 # come from the program itself (mailset --complete ...), so they follow
 # its command table, its settings and the presets it has installed. The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* common.c - reading a helper's request from its standard input. */
 #include "common.h"
 

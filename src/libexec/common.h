@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* common.h - what both network helpers share: reading the request. */
 #ifndef MAILSET_LIBEXEC_COMMON_H
 #define MAILSET_LIBEXEC_COMMON_H

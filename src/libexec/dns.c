@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mailset-dns - the DNS check of the sending domain, in a process of its
  * own (see netjob.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mailset-smtp - the test send, in a process of its own (see netjob.h).
  *
  * Request: the settings (s.SECTION.KEY), "to", "probe" ("1": connect, log

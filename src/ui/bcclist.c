@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bcclist.c - the BCC list (F7 on the BCC field): one address a row, each
  * added, edited or deleted on its own and checked as it is entered; closing
  * puts the list back in the field, comma-separated. */

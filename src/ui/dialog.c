@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dialog.c - the frame of every dialog: window, box, title, wrapped text
  * that scrolls, and a footer made from the dialog's keys; and the two
  * dialogs that are nothing but the frame, a message and the key help. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dnspane.c - the DNS チェック pane: under its fields (the form draws
  * them), the report of a check run in a child process. */
 #include "mailset/ui/screens.h"

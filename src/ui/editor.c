@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* editor.c - the editor core: the values being edited, one write path for
  * a field, validation, saving, the status line, and the drawing every
  * screen shares. It calls the model and the dialog frame, never a screen. */

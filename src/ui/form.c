@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* form.c - the main screen: title, sidebar of sections, the fields of one
  * section (the test send and DNS panes shown inside it), and the question
  * before quitting with unsaved changes. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* job.c - work in a helper process (a test send, a DNS check), its
  * records read back through a pipe. */
 #include "mailset/ui/job.h"

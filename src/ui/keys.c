@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* keys.c - the key table: every key of every screen and dialog. */
 #include "mailset/ui/keys.h"
 

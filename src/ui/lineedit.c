@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lineedit.c - one-line text field of wide characters. */
 #include "mailset/ui/lineedit.h"
 

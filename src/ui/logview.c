@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* logview.c - a scrolling view of a job's lines. */
 #include "mailset/ui/logview.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* picker.c - the provider presets (F3): a libmenu menu in a dialog; the
  * chosen provider's values go into the fields, and a message says what the
  * user must still type. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* safety.c - nothing lost in the editor: one editor per file (FILE.lock),
  * unsaved edits kept through a hang-up (FILE.recover), no blind overwrite
  * of a file changed behind the editor's back. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* term.c - terminal set-up, signals through a self-pipe, drawing helpers. */
 #include "mailset/ui/term.h"
 

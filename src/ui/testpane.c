@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* testpane.c - the 送信テスト pane: recipient, Send, the live dialogue,
  * the verdict. Shown inside the form (F5) and the wizard's test step. */
 #include "mailset/ui/screens.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ui.c - the editor's loop: it draws the screen, the pane inside it and the
  * open dialog, hands each key to them, polls the children's pipes, and
  * carries out what the modules request. The one place that knows every

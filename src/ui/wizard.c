@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wizard.c - first-time setup: the admin guide's common setups, then
  * addresses, sender name, provider, credentials, and save. */
 #include "mailset/ui/screens.h"

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """tests/dns/txt-strings.py PORT NAME: ask the DNS server on 127.0.0.1:PORT
 (over TCP) for the TXT records of NAME and print how many character-strings
 the first one has. tests/dns.sh checks its own fixture with it: a DKIM key

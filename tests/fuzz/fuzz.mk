@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/fuzz/fuzz.mk - libFuzzer harnesses (tests/fuzz/fuzz_*.c), included
 # by the top Makefile after its own variables (B, MODEL_SRC, PC_MODEL_LIBS,
 # PKG_CONFIG, E, Q).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_ini.c - libFuzzer harness: INI load -> save -> load.
  *
  * Input: the bytes of a configuration file.

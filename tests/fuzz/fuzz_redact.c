@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_redact.c - libFuzzer harness: the transcript redactor.
  *
  * Input: USER \0 PASSWORD \0 LINES. USER and PASSWORD hold no NUL (they

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_render.c - libFuzzer harness: transcript_safe(), the renderer of
  * server bytes.
  *

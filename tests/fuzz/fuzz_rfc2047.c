@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_rfc2047.c - libFuzzer harness: message_encode_words().
  *
  * Input: UTF-8 text (inputs with a NUL byte or invalid UTF-8 are skipped:

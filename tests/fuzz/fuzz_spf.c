@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_spf.c - libFuzzer harness: the SPF record parser and the macro
  * expander, fed what any domain on the Internet may publish as TXT.
  *

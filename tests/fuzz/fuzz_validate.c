@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_validate.c - libFuzzer harness: the validators and the normaliser.
  *
  * Input: one value, as a NUL-terminated string (bytes after a NUL are not

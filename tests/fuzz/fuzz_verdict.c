@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_verdict.c - libFuzzer harness: the reply parser and the verdict
  * table, fed what a hostile server may send.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/mta/mta.sh - a real Postfix 3.7 with Dovecot 2.3 SASL as a test server
 # for `mailset test-send` (sourced by bash tests; needs root and the Debian
 # packages postfix and dovecot-core: scripts/deps.sh check).

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """tests/mta/probe.py - one check of a tests/mta/mta.sh listener, made with
 Python's smtplib (a real SMTP client that is not mailset).
 

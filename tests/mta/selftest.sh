@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/mta/selftest.sh - self-test of the real-MTA harness (tests/mta/mta.sh):
 # starts the private Postfix + Dovecot, proves with Python's smtplib
 # (tests/mta/probe.py, not mailset) that every listener behaves as mta.sh

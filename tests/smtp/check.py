@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """tests/smtp/check.py - checks of tests/smtp.sh that are easier in Python.
 
     check.py message EML JSON --name N --from ADDR --to ADDR --helo NAME

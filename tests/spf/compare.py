@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """tests/spf/compare.py CASES.json PYSPF.tsv MAILSET.tsv [SHOW]: compare the
 two sides case by case. A case agrees only when mailset's result equals
 pyspf's: pyspf is the oracle, also for the cases marked "dev" in the corpus

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """tests/spf/corpus.py OUTDIR: write the SPF differential corpus.
 
 OUTDIR/dnsmasq.conf  the zone (every name under spf.test, the reverse zones

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """tests/spf/pyspf-run.py PORT CASES.json OUT.tsv: the reference side of the
 SPF differential test. Every case goes through pyspf (Debian's python3-spf,
 RFC 7208) with its defaults (spf.query(...).check(): strict, the default

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """tests/spf/spfq-run.py SPFQ PORT CASES.json OUT.tsv [JOBS]: the C side of
 the SPF differential test. Runs `SPFQ --server 127.0.0.1:PORT --batch` in
 JOBS (default 4) processes, the cases dealt among them; each case gets a

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """tests/spf/zone-check.py PORT CASES.json: the fixture itself. Asks the DNS
 server on 127.0.0.1:PORT for the TXT records of every case's domain and
 checks that its SPF record(s) come back as the corpus wrote them (strings

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 # tests/ui/ptybytes.py - what the editor writes to its terminal, key by key.
 #
 # Usage: ptybytes.py COLSxROWS [--strace LOG] KEY... -- PROGRAM ARGS...

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/ui/tmux.sh - helpers shared by the tests that drive mailset in tmux
 # (tests/ui.sh, tests/safety.sh, tests/dns.sh). Sourced, not run: the caller
 # sets TMUX_SOCK, T_DIR, S and, where used, LANG_UI and FIXTURE; a script may

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dialog.h - the frame every dialog shares: a window over the screen with
  * a box, a title, wrapped text that scrolls, and a footer made from the
  * dialog's keys. What a dialog does is its dialog_ops (screen.h), kept by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* editor.h - the editor core: the values being edited and what every
  * screen shares (one write path for a field, validation, saving, the
  * status line, drawing a field).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* job.h - work in a helper process: a test send, a DNS check.
  *
  * The network code runs in the helpers mailset-smtp and mailset-dns

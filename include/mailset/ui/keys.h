@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* keys.h - every key of every screen and dialog, in one table.
  *
  * Each row binds keys to an action in a scope (a screen, a pane in one of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lineedit.h - a one-line text field of wide characters.
  *
  * Holds the text as wide characters so that the cursor moves and deletes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* logview.h - a scrolling view of a job's lines: it follows the end until
  * scrolled, and a scroll starts from what is on the screen. */
 #ifndef MAILSET_UI_LOGVIEW_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* screen.h - the shape of every screen and dialog.
  *
  * A screen (the form, the wizard) or a pane shown inside one (the test

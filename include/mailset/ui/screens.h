@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* screens.h - the screens, panes and dialog owners, for ui.c (which alone
  * starts them and carries out what they request) and for the screens that
  * show a pane inside them (the form and the wizard: the test send pane). */

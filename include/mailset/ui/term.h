@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* term.h - the terminal: set-up, signals, input, styles, restoring.
  *
  * term_open() refuses a terminal that cannot address the cursor (dumb or

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: MIT
 # mailset - Ansible module for a shop's outgoing-mail settings (mailset(1)).
 # Python 3, the standard library and AnsibleModule only.
 
