@@ -23,19 +23,6 @@ static void put(const char *path, const char *data, size_t len)
 	ck_assert_int_eq(fclose(fp), 0);
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	ck_assert_ptr_nonnull(fp);
-	struct strbuf sb = { 0 };
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-		sb_add(&sb, buf, n);
-	fclose(fp);
-	*len = sb.len;
-	return sb.buf ? sb_steal(&sb) : xstrdup("");
-}
 
 /* patch(1) applied to a with our diff gives b. */
 static void round_trip(const char *dir, const char *a, size_t alen, const char *b, size_t blen)
@@ -54,7 +41,7 @@ static void round_trip(const char *dir, const char *a, size_t alen, const char *
 	free(cmd);
 	ck_assert_msg(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "patch refused the diff:\n%s", d);
 	size_t olen;
-	char *o = slurp(fo, &olen);
+	char *o = slurp_len(fo, &olen);
 	ck_assert_msg(olen == blen && !memcmp(o, b, blen), "patch made another text from:\n%s", d);
 	free(o);
 out:

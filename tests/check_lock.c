@@ -55,15 +55,7 @@ static bool exists(const char *path)
 
 static char *slurp(const char *path)
 {
-	FILE *fp = fopen(path, "r");
-	ck_assert_msg(fp != NULL, "open %s: %s", path, strerror(errno));
-	struct strbuf sb = { 0 };
-	char buf[512];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-		sb_add(&sb, buf, n);
-	fclose(fp);
-	return sb_steal(&sb);
+	return slurp_len(path, NULL);
 }
 
 static size_t entries(const char *dir)

@@ -48,6 +48,23 @@ static inline void tmp_root_remove(const char *name)
 	free(tmp_root);
 }
 
+/* The whole of the file at path (a new string; *len its length when len
+ * is not NULL); a test fails when it cannot be read. */
+static inline char *slurp_len(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	ck_assert_msg(fp != NULL, "open %s: %s", path, strerror(errno));
+	struct strbuf sb = { 0 };
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+		sb_add(&sb, buf, n);
+	fclose(fp);
+	if (len)
+		*len = sb.len;
+	return sb.buf ? sb_steal(&sb) : xstrdup("");
+}
+
 /* A new directory under tmp_root (caller frees the name). */
 static inline char *tmpdir_new(void)
 {
