@@ -104,7 +104,10 @@ if begin deb_installs_under_usr; then
 		for f in ./usr/bin/mailset ./usr/libexec/mailset/mailset-smtp ./usr/libexec/mailset/mailset-dns \
 			./usr/share/mailset/presets/xserver.ini ./usr/share/mailset/test-mail.txt \
 			./usr/share/locale/ja/LC_MESSAGES/mailset.mo ./usr/share/man/man1/mailset.1.gz \
-			./usr/share/man/man5/mailset.ini.5.gz ./usr/share/doc/mailset/copyright; do
+			./usr/share/man/man5/mailset.ini.5.gz ./usr/share/doc/mailset/copyright \
+			./usr/share/mailset/ansible/library/mailset.py \
+			./usr/share/bash-completion/completions/mailset \
+			./usr/share/zsh/vendor-completions/_mailset; do
 			grep -qxF "$f" "$T_DIR/files" || fail "$f is not in the package"
 		done
 		grep -E '^\./usr/local|^\./(etc|opt|home)/' "$T_DIR/files" >"$T_DIR/bad" &&
