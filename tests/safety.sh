@@ -338,8 +338,7 @@ edit_sender_name_ja() {
 	keys C-u
 	wait_row_lacks "$(sender_label)" 'ecforceお客様窓口' || return 1
 	type_text 'ショップ'
-	wait_for 'ショップ' || return 1
-	expect_row_has "$(sender_label)" 'ショップ'
+	wait_row_has "$(sender_label)" 'ショップ' || return 1
 	wait_for "$(tr_ '* unsaved')" || return 1
 }
 

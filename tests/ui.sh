@@ -239,8 +239,7 @@ t_edit_sender_name() {
 	local col0
 	col0=$(cursor_col)
 	type_text 'ショップ窓口'
-	wait_for 'ショップ窓口' || return
-	expect_row_has "$label" 'ショップ窓口'
+	wait_row_has "$label" 'ショップ窓口' || return
 	expect_cursor_on "$label"
 	# Six wide characters: twelve columns; ← and → step over one each.
 	expect_cursor_col $((col0 + 12)) "the cursor after typing 'ショップ窓口'"

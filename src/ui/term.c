@@ -22,6 +22,7 @@ static SCREEN *scr;
 static int sigpipe[2] = { -1, -1 };
 static volatile sig_atomic_t pending;
 static bool colors;
+static bool hung_up;
 static attr_t styles[ST_COUNT];
 
 static void on_signal(int sig)
@@ -181,7 +182,20 @@ void term_close(void)
 		int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGWINCH };
 		for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
 			signal(sigs[i], SIG_IGN);
+		/* After a hang-up, the shell that started us dies too, and
+		 * the kernel sends its orphaned process group SIGHUP and
+		 * SIGCONT; a SIGCONT discards the SIGSTOP with which
+		 * LeakSanitizer stops the process at exit, and the test
+		 * build then waits for that stop forever. A session of our
+		 * own is out of that group; nothing else depends on it. */
+		if (hung_up)
+			setsid();
 	}
+}
+
+void term_hung_up(void)
+{
+	hung_up = true;
 }
 
 int term_signal_fd(void)

@@ -297,6 +297,7 @@ static void hang_up(struct editor *ed)
 	job_cancel(&ed->send);
 	job_cancel(&ed->dns);
 	safety_hangup(ed);
+	term_hung_up();
 }
 
 static int loop(struct editor *ed)

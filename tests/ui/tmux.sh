@@ -129,6 +129,20 @@ ui_stop() {
 	sanitizer_check "$T_DIR/err" "mailset (tmux session $S)"
 }
 
+# wait_row_has LABEL TEXT [SECONDS]: until the screen row that holds LABEL
+# also holds TEXT (TEXT showing elsewhere, in the help line say, is not it).
+wait_row_has() {
+	local n=$((${3:-8} * 20)) i=0
+	while [ $i -lt $n ]; do
+		screen
+		grep -F -- "$1" "$T_DIR/screen" | grep -qF -- "$2" && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	fail "the row of '$1' never showed '$2'; screen: $(screen_flat)"
+	return 1
+}
+
 # wait_row_lacks LABEL TEXT [SECONDS]: until the screen row that holds LABEL
 # no longer holds TEXT (TEXT may stay elsewhere, in the help line say).
 wait_row_lacks() {

@@ -40,6 +40,9 @@ enum style {
 int term_open(char *err, size_t errlen);
 /* Restore the terminal; safe to call twice. */
 void term_close(void);
+/* The editor leaves because of a signal or a hang-up: term_close() then
+ * also leaves the terminal's session. */
+void term_hung_up(void);
 
 /* The descriptor to poll for signals, and the signals that came. */
 int term_signal_fd(void);
