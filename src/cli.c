@@ -367,6 +367,7 @@ static int conf_load(struct config *c)
 /* Save c; *unchanged tells that the file already held what a save would
  * write, and was left alone. */
 static bool lock_said; /* the lock's refusal is printed: not again */
+static int lock_exit;  /* and its exit status */
 
 static int conf_save(struct config *c, bool *unchanged)
 {
@@ -374,11 +375,14 @@ static int conf_save(struct config *c, bool *unchanged)
 	int r = config_save(c, false, &e);
 	*unchanged = r == 1;
 	if (r < 0 && lock_said)
-		return EX_TEMPFAIL;
+		return lock_exit;
 	if (r < 0) {
 		fprintf(stderr, "mailset: %s: %s\n", c->path, e.msg);
 		note(true, NULL, 0, "%s", e.msg);
-		if (!e.replaced)
+		if (e.status == INI_CHANGED)
+			fprintf(stderr, "%s\n", _("mailset: run the command again to apply it to "
+						  "what the file holds now"));
+		else if (!e.replaced)
 			fprintf(stderr, "%s\n", _("mailset: nothing was changed"));
 		return config_save_status(&e);
 	}
@@ -1358,13 +1362,24 @@ static int cli_lock(struct config *c, bool *locked)
 		     "when they are done%s", c->path, lock_describe(&o),
 		     wait_seconds ? " (waited --wait seconds)" : "");
 		lock_said = true;
-		return EX_TEMPFAIL;
+		return lock_exit = EX_TEMPFAIL;
 	}
-	/* LOCK_ERROR: no lock can be made here (a read-only directory...);
-	 * the save will say why it fails. */
-	*locked = st == LOCK_TAKEN;
-	if (*locked)
-		inifile_clean_temps(c->path);
+	if (st != LOCK_TAKEN) {
+		/* No lock, no write: never a save that another run could race
+		 * (a read-only directory, a lock that cannot be removed...). */
+		int err = st == LOCK_STALE ? EEXIST : errno;
+		char *lp = lock_path(c->path);
+		fprintf(stderr, _("mailset: cannot lock %s (%s): %s; nothing was changed\n"),
+			c->path, lp, strerror(err));
+		note(true, NULL, 0, "cannot lock %s (%s): %s; nothing was changed", c->path, lp,
+		     strerror(err));
+		free(lp);
+		lock_said = true;
+		return lock_exit = err == ENOSPC || err == EDQUOT || err == EIO ? EX_IOERR
+										: EX_CANTCREAT;
+	}
+	*locked = true;
+	inifile_clean_temps(c->path);
 	return EX_OK;
 }
 

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -877,6 +878,14 @@ enum ini_status inifile_write_atomic(const char *path, const char *data,
 		rc = INI_IOERR;
 		goto out;
 	}
+	/* Held with flock() until it is the file or gone: another run's
+	 * inifile_clean_temps() removes only a temporary nobody holds. A
+	 * second descriptor, as fd is closed before the rename. */
+	int held = dup(fd);
+	if (held >= 0 && flock(held, LOCK_EX | LOCK_NB) < 0) {
+		close(held);
+		held = -1;
+	}
 	/* Gone at exit or out of memory, whatever happens below (best
 	 * effort: a full list only leaves it to inifile_clean_temps()). */
 	int tn = lock_tempfile_add(tmp);
@@ -929,12 +938,16 @@ enum ini_status inifile_write_atomic(const char *path, const char *data,
 	}
 	if (dfd >= 0)
 		close(dfd);
+	if (held >= 0)
+		close(held);
 	goto out;
 fail:
 	if (fd >= 0)
 		close(fd);
 	if (tn < 0 || lock_tempfile_remove(tn) < 0)
 		unlink(tmp);
+	if (held >= 0)
+		close(held);
 	rc = INI_IOERR;
 out:
 	free(tmp);
@@ -964,8 +977,16 @@ int inifile_clean_temps(const char *path)
 				strlen(name + blen + 6) == 6;
 		if (!save_tmp && !lock_tmp)
 			continue;
+		/* Only what nobody holds: a live run holds its temporary with
+		 * flock() from the moment it exists (lock_take(), the save). */
 		char *p = xasprintf("%s/%s", dir, name);
-		n += unlink(p) == 0;
+		int fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		struct stat fst, lst;
+		if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &fst) == 0 &&
+		    lstat(p, &lst) == 0 && fst.st_dev == lst.st_dev && fst.st_ino == lst.st_ino)
+			n += unlink(p) == 0;
+		if (fd >= 0)
+			close(fd);
 		free(p);
 	}
 	if (d)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -177,8 +178,24 @@ static bool alive(const struct lock_owner *o)
 	return kill(o->pid, 0) == 0 || errno != ESRCH;
 }
 
+static enum lock_status take_once(const char *config, struct lock_owner *owner);
+static bool tmp_gone;
+
 enum lock_status lock_take(const char *config, struct lock_owner *owner)
 {
+	/* A temporary another run's cleaning removed (see take_once) is
+	 * ENOENT from link(); the directory itself was there a moment ago. */
+	enum lock_status st;
+	int tries = 0;
+	do
+		st = take_once(config, owner);
+	while (st == LOCK_ERROR && errno == ENOENT && tmp_gone && ++tries < 20);
+	return st;
+}
+
+static enum lock_status take_once(const char *config, struct lock_owner *owner)
+{
+	tmp_gone = false;
 	/* The lock is written whole under another name, then linked into
 	 * place: it never exists half-written, so an empty or unreadable one
 	 * is a leftover, not an editor starting up. */
@@ -201,6 +218,10 @@ enum lock_status lock_take(const char *config, struct lock_owner *owner)
 		err = errno;
 		goto out;
 	}
+	/* Held until linked: the lock holder's inifile_clean_temps() removes
+	 * only temporaries nobody holds. One it removed before this flock()
+	 * makes the link() below fail with ENOENT: lock_take() tries again. */
+	flock(fd, LOCK_EX | LOCK_NB);
 	int tn = lock_tempfile_add(tmp); /* best effort: only for this moment */
 	fchmod(fd, 0600);
 	/* No fsync: after a crash this lock is stale whether it holds its
@@ -211,8 +232,9 @@ enum lock_status lock_take(const char *config, struct lock_owner *owner)
 		close(fd);
 		goto drop;
 	}
+	int linked = link(tmp, path);
 	close(fd);
-	if (link(tmp, path) == 0) {
+	if (linked == 0) {
 		/* Listed before anything can fail or allocate: every lock of
 		 * this process goes at exit or out of memory at the latest. One
 		 * that cannot be listed is given back. */
@@ -226,6 +248,8 @@ enum lock_status lock_take(const char *config, struct lock_owner *owner)
 	} else if ((err = errno) == EEXIST) {
 		read_owner(path, owner);
 		st = alive(owner) ? LOCK_HELD : LOCK_STALE;
+	} else if (err == ENOENT) {
+		tmp_gone = access(tmp, F_OK) < 0;
 	}
 drop:
 	if (tn >= 0)
@@ -245,8 +269,15 @@ enum lock_status lock_break(const char *config, struct lock_owner *owner)
 	struct lock_owner now;
 	read_owner(path, &now);
 	/* Break only what was seen stale: not a lock taken meanwhile. */
-	if (!alive(&now) && now.pid == owner->pid && !strcmp(now.host, owner->host))
-		unlink(path);
+	if (!alive(&now) && now.pid == owner->pid && !strcmp(now.host, owner->host) &&
+	    unlink(path) < 0 && errno != ENOENT) {
+		/* a directory, another user's file in a sticky directory...:
+		 * the lock stays, so nothing may be written */
+		int err = errno;
+		free(path);
+		errno = err;
+		return LOCK_ERROR;
+	}
 	free(path);
 	return lock_take(config, owner);
 }

@@ -1329,6 +1329,69 @@ kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
 rm -f "$f.lock"
 end; fi
 
+# Parallel sets on different keys: each one that says it saved has its
+# change in the file; every other one exits 75 naming the holder. (A holder
+# used to remove the lock temporaries of runs still taking the lock, which
+# then wrote without it: changes lost with exit 0.)
+if begin concurrent_sets_lose_nothing; then
+f=$T_DIR/mail.ini
+keys=(basic.contact_email basic.system_email basic.system_sender_name basic.bcc smtp.host
+	smtp.port smtp.username smtp.auth smtp.tls smtp.ca_file dns.server dns.dkim_selectors
+	options.sms_auth options.twilio)
+saved=0 refused=0
+for r in $(seq 1 20); do
+	mkvalid "$f"
+	vals=("a$r@example.jp" "b$r@example.jp" "Name$r" "c$r@example.jp" "h$r.example.jp"
+		"25$((r % 10))0" "u$r@example.jp" plain on /etc/ssl/certs/ca-certificates.crt
+		"127.0.0.$r" "s$r" on on)
+	for i in "${!keys[@]}"; do
+		("$MAILSET" -c "$f" set "${keys[$i]}=${vals[$i]}" >"$T_DIR/out$i" 2>"$T_DIR/err$i"
+			echo $? >"$T_DIR/rc$i") &
+	done
+	wait
+	for i in "${!keys[@]}"; do
+		rc=$(cat "$T_DIR/rc$i")
+		case $rc in
+		0)
+			saved=$((saved + 1))
+			got=$("$MAILSET" -c "$f" get "${keys[$i]}" 2>&1)
+			[ "$got" = "${vals[$i]}" ] ||
+				fail "round $r: set ${keys[$i]}=${vals[$i]} exited 0, but the file holds '$got'" ;;
+		75)
+			refused=$((refused + 1))
+			# the holder named, or (the holder done meanwhile) the
+			# file changed since this run read it: run it again
+			grep -q 'is being edited by .*(pid [0-9]' "$T_DIR/err$i" ||
+				grep -q 'run the command again' "$T_DIR/err$i" ||
+				fail "round $r: exit 75 without the holder: $(cat "$T_DIR/err$i")" ;;
+		*) fail "round $r: set ${keys[$i]} exited $rc: $(cat "$T_DIR/err$i")" ;;
+		esac
+	done
+	leftover=$(find "$T_DIR" -maxdepth 1 -name '*mail.ini.*' ! -name '*.lock' | head -3)
+	[ -z "$leftover" ] || fail "round $r left temporaries: $leftover"
+	[ -e "$f.lock" ] && fail "round $r left the lock"
+done
+note "14 parallel sets x 20 rounds: $saved saved (each one in the file), $refused refused with 75"
+[ "$saved" -ge 20 ] || fail "only $saved of 280 sets saved"
+end; fi
+
+# A lock that cannot be removed (a directory; another user's file in a
+# sticky directory) is a lock: nothing is written past it.
+if begin lock_unremovable_writes_nothing; then
+f=$T_DIR/mail.ini; mkvalid "$f"; cp "$f" "$T_DIR/before"
+mkdir "$f.lock"
+ms -c "$f" set smtp.port=2526
+[ "$RC" = 73 ] || [ "$RC" = 75 ] || fail "set past a lock directory exited $RC: $(cat "$T_DIR/err")"
+expect_err_has "$f.lock"
+expect_err_has "nothing was changed"
+cmp -s "$f" "$T_DIR/before" || fail "set wrote past a lock directory"
+ms -c "$f" preset lolipop --json
+[ "$RC" = 73 ] || [ "$RC" = 75 ] || fail "preset past a lock directory exited $RC"
+json_expect '"nothing was changed" in d["errors"][0]["message"]'
+cmp -s "$f" "$T_DIR/before" || fail "preset wrote past a lock directory"
+rmdir "$f.lock"
+end; fi
+
 # The Japanese pages as lintian formats them (man-db loads groff's ja.tmac
 # for a page under ja/, which breaks lines between Japanese characters),
 # and through groff alone: no warning at all, 80 columns wide.
