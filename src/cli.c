@@ -1127,8 +1127,16 @@ static void print_record(void *ctx, const struct netrec *r)
 static int save_transcript(const char *file, const char *text)
 {
 	if (util_write_new(file, text, strlen(text), 0600, UTIL_WRITE_TRUNC) < 0) {
-		fprintf(stderr, _("mailset: %s: cannot save the transcript: %s\n"), file,
-			strerror(errno));
+		int err = errno;
+		struct stat st;
+		bool link = lstat(file, &st) == 0 && S_ISLNK(st.st_mode);
+		const char *why = link ? _("it is a symbolic link: give the file's own name")
+			: err == EPERM ? _("it belongs to another user: give a new name")
+			: strerror(err);
+		fprintf(stderr, _("mailset: %s: cannot save the transcript: %s\n"), file, why);
+		note(true, NULL, 0, "%s: cannot save the transcript: %s", file,
+		     link ? "it is a symbolic link: give the file's own name"
+		     : err == EPERM ? "it belongs to another user: give a new name" : strerror(err));
 		return -1;
 	}
 	return 0;

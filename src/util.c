@@ -187,7 +187,17 @@ int util_write_new(const char *path, const void *data, size_t len, mode_t mode,
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	if (fd < 0 && errno == EEXIST && (flags & UTIL_WRITE_TRUNC)) {
 		created = false;
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+		/* Never through a link, never another user's file: it would
+		 * keep its owner and mode, and get what we write. */
+		fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+		struct stat ost;
+		if (fd >= 0 && fstat(fd, &ost) == 0 && S_ISREG(ost.st_mode) &&
+		    (ost.st_uid != geteuid() || fchmod(fd, mode) < 0 || ftruncate(fd, 0) < 0)) {
+			int err = ost.st_uid != geteuid() ? EPERM : errno;
+			close(fd);
+			errno = err;
+			return -1;
+		}
 	}
 	if (fd < 0)
 		return -1;

@@ -1375,6 +1375,22 @@ note "14 parallel sets x 20 rounds: $saved saved (each one in the file), $refuse
 [ "$saved" -ge 20 ] || fail "only $saved of 280 sets saved"
 end; fi
 
+# test-send --save never writes through a symbolic link, and a file it
+# overwrites ends mode 0600 (it may hold the server's replies).
+if begin test_send_save_no_link; then
+f=$T_DIR/mail.ini; mkvalid "$f"
+ms -c "$f" set smtp.host=127.0.0.1 smtp.port=1
+echo 'not yours' >"$T_DIR/victim"
+ln -s victim "$T_DIR/link"
+ms -c "$f" test-send --save "$T_DIR/link"
+expect_err_has "cannot save the transcript: it is a symbolic link"
+[ "$(cat "$T_DIR/victim")" = 'not yours' ] || fail "test-send --save wrote through a link"
+echo old >"$T_DIR/mine"; chmod 666 "$T_DIR/mine"
+ms -c "$f" test-send --save "$T_DIR/mine"
+[ "$(stat -c %a "$T_DIR/mine")" = 600 ] || fail "the saved dialogue is mode $(stat -c %a "$T_DIR/mine")"
+grep -q 'port 1' "$T_DIR/mine" || fail "the saved dialogue lacks the connection: $(head -3 "$T_DIR/mine")"
+end; fi
+
 # A lock that cannot be removed (a directory; another user's file in a
 # sticky directory) is a lock: nothing is written past it.
 if begin lock_unremovable_writes_nothing; then
