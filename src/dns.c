@@ -19,6 +19,7 @@
 #include "mailset/i18n.h"
 #include "mailset/resolver.h"
 #include "mailset/spf.h"
+#include "mailset/transcript.h"
 #include "mailset/util.h"
 
 #define DKIM_MIN_BITS 1024
@@ -47,12 +48,28 @@ static const char *dns_error(enum dnsr_status st)
 	}
 }
 
+/* s (taken; NULL: "") made safe to show, as a new string */
+#define DNS_TEXT_MAX 8192 /* characters of one text shown */
+
+static char *safe_text(char *s)
+{
+	if (!s)
+		return xstrdup("");
+	char *t = transcript_safe(s, strlen(s), DNS_TEXT_MAX);
+	free(s);
+	return t;
+}
+
 static struct dns_item *add_item(struct dns_report *r, const char *what, enum dns_verdict v,
 				 char *detail, char *reason, char *suggest)
 {
+	/* Record texts are anyone's bytes: no control character, line
+	 * separator or bidi override reaches a terminal or a report raw. */
+	detail = safe_text(detail);
+	reason = safe_text(reason);
+	suggest = suggest ? safe_text(suggest) : NULL;
 	r->items = xrealloc(r->items, (r->n + 1) * sizeof *r->items);
-	r->items[r->n] = (struct dns_item){ what, v, detail ? detail : xstrdup(""),
-					    reason ? reason : xstrdup(""), suggest };
+	r->items[r->n] = (struct dns_item){ what, v, detail, reason, suggest };
 	return &r->items[r->n++];
 }
 

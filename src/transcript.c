@@ -104,7 +104,12 @@ char *transcript_safe(const char *s, size_t n, size_t cap)
 			k = 1;
 		} else if (cp < 0x20 || cp == 0x7F) {
 			w = (size_t)snprintf(esc, sizeof esc, "^%c", cp == 0x7F ? '?' : (char)(cp + '@'));
-		} else if (cp >= 0x80 && cp < 0xA0) {
+		} else if ((cp >= 0x80 && cp < 0xA0) || cp == 0x061C || cp == 0x200E ||
+			   cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) ||
+			   (cp >= 0x2066 && cp <= 0x2069)) {
+			/* C1 controls; the line and paragraph separators and the
+			 * bidi marks, embeddings, overrides and isolates, which
+			 * break or reorder what is shown around them */
 			w = (size_t)snprintf(esc, sizeof esc, "\\u%04X", (unsigned)cp);
 		} else {
 			w = 1;

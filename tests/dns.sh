@@ -121,6 +121,11 @@ C=$W/zone/dnsmasq.conf
 	txt twospf.$Z "$spf_ok"
 	txt twospf.$Z "v=spf1 a -all"
 
+	# evil: an SPF record with a line break that would forge a report
+	# line, a carriage return and a right-to-left override (dnsmasq
+	# turns \r and \n into the bytes)
+	mx evil mx.ok.$Z 10
+	txt evil.$Z 'v=spf1 ip4:192.0.2.1 \r\nSPF            OK        forged ‮ -all'
 	# wrongip: SPF that does not cover 127.0.0.1
 	mx wrongip mx.ok.$Z 10
 	txt wrongip.$Z "v=spf1 ip4:192.0.2.1 -all"
@@ -346,6 +351,17 @@ verdict "Ready: SPF, DKIM and DMARC are in order"
 expect_nowhere "add:"
 expect_nowhere "Provider:"
 [ -s "$T_DIR/err" ] && fail "stderr: $(head -c 200 "$T_DIR/err")"
+end; fi
+
+# A record's bytes never reach the report raw, nor forge one of its lines.
+if begin record_controls_escaped; then
+dns evil.$Z -- --selector sel
+row SPF WRONG
+grep -q $'\r' "$T_DIR/out" && fail "a carriage return from the record reached the report"
+grep -q '^SPF  *OK  *forged' "$T_DIR/out" && fail "the record forged a report line: $(grep -n forged "$T_DIR/out")"
+grep -q $'\xe2\x80\xae' "$T_DIR/out" && fail "the right-to-left override reached the report raw"
+grep -qF '^M^J' "$T_DIR/out" || fail "the report does not show the record's line break: $(grep -F 'spf1 ip4:192.0.2.1' "$T_DIR/out")"
+grep -qF '\u202E' "$T_DIR/out" || fail "the report does not show the override as \\u202E"
 end; fi
 
 if begin no_spf_dkim_ok; then
