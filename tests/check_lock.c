@@ -482,8 +482,23 @@ START_TEST(write_trunc_overwrites_in_place)
 	ck_assert_str_eq(got, "new\n");
 	ck_assert_int_eq(stat(path, &after), 0);
 	ck_assert_uint_eq(after.st_ino, before.st_ino);
-	ck_assert_uint_eq(after.st_mode & 07777, 0640);
+	/* it may hold what only its owner should read: the mode asked */
+	ck_assert_uint_eq(after.st_mode & 07777, 0600);
 	free(got);
+	/* never through a symbolic link */
+	char *victim = mkfile(dir, "victim", "keep\n");
+	char *link = xasprintf("%s/link", dir);
+	ck_assert_int_eq(symlink(victim, link), 0);
+	errno = 0;
+	ck_assert_int_eq(util_write_new(link, "x", 1, 0600, UTIL_WRITE_TRUNC), -1);
+	ck_assert_int_eq(errno, ELOOP);
+	char *kept = slurp(victim);
+	ck_assert_str_eq(kept, "keep\n");
+	free(kept);
+	unlink(link);
+	unlink(victim);
+	free(link);
+	free(victim);
 	/* a failure does not remove what it did not create */
 	const struct util_io io = { write, fsync_fails, close };
 	util_set_io(&io);
