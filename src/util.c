@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/mman.h>
 #include <sysexits.h>
@@ -215,6 +217,23 @@ int util_write_new(const char *path, const void *data, size_t len, mode_t mode,
 		unlink(path);
 	errno = err;
 	return -1;
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+
+void util_no_core(void)
+{
+	struct rlimit none = { 0, 0 };
+	setrlimit(RLIMIT_CORE, &none);
+#ifndef SANITIZED
+	prctl(PR_SET_DUMPABLE, 0);
+#endif
 }
 
 /* ------------------------------------------------------------- strbuf */

@@ -1391,6 +1391,43 @@ ms -c "$f" test-send --save "$T_DIR/mine"
 grep -q 'port 1' "$T_DIR/mine" || fail "the saved dialogue lacks the connection: $(head -3 "$T_DIR/mine")"
 end; fi
 
+# Killed with SIGABRT while it holds the password (a test send waiting on
+# a server that never answers), neither mailset nor its helper leaves a
+# core dump holding it. The plain build: ASan builds keep ptrace for
+# LeakSanitizer. (core_pattern "core" here writes into the working
+# directory; a piped one is the system's.)
+if begin no_core_holds_password; then
+f=$T_DIR/mail.ini; mkvalid "$f"
+pw='Core-Dump-Secret-7x'
+/usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(5)
+print(s.getsockname()[1], flush=True)
+conns = []
+while True:
+    c, _ = s.accept(); conns.append(c)
+' >"$T_DIR/port" &
+silent=$!
+for _ in $(seq 50); do [ -s "$T_DIR/port" ] && break; sleep 0.1; done
+ms -c "$f" set smtp.host=127.0.0.1 "smtp.port=$(cat "$T_DIR/port")"
+ms_input "$pw\n" -c "$f" set smtp.password
+expect_rc 0
+mkdir "$T_DIR/cwd"
+plain=${MAILSET_B:-$MAILSET_SRCDIR/build}/mailset
+(cd "$T_DIR/cwd" && ulimit -c unlimited && exec "$plain" -c "$f" test-send >/dev/null 2>&1) &
+pid=$!
+sleep 1.5
+kill -ABRT $(pgrep -P "$pid") "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+sleep 0.5
+kill "$silent" 2>/dev/null; wait "$silent" 2>/dev/null
+cores=$(find "$T_DIR/cwd" -name 'core*' 2>/dev/null)
+for c in $cores; do
+	grep -qaF "$pw" "$c" && fail "the core dump $c holds the password"
+done
+note "killed with SIGABRT: $(echo $cores | wc -w) core files in its working directory"
+end; fi
+
 # A lock that cannot be removed (a directory; another user's file in a
 # sticky directory) is a lock: nothing is written past it.
 if begin lock_unremovable_writes_nothing; then

@@ -21,6 +21,9 @@
  * running exit handlers. Nothing half-written is left: saves replace files
  * atomically. */
 void util_on_oom(void (*hook)(void));
+/* No core dump (it would hold the password): RLIMIT_CORE 0, and not
+ * dumpable outside sanitizer builds (LeakSanitizer must ptrace itself). */
+void util_no_core(void);
 /* Tests only (MAILSET_FAULTS builds): $MAILSET_FAIL_ALLOC=N makes the Nth
  * allocation fail. */
 

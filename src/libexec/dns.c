@@ -48,6 +48,7 @@ static void json_items(const struct dns_report *r)
 
 int main(void)
 {
+	util_no_core();
 	i18n_init();
 	struct netreq rq;
 	helper_read_request(&rq);

@@ -139,6 +139,7 @@ static void finish(const struct smtp_result *res, const char *verdict)
 
 int main(int argc, char **argv)
 {
+	util_no_core();
 	i18n_init();
 	if (argc == 2 && !strcmp(argv[1], "--version")) {
 		const curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
