@@ -651,14 +651,35 @@ static int finish_change(struct config *c, const struct settings *before, const 
 
 /* The password, from a terminal without echo or the first line of stdin.
  * Returns a new string, or NULL when nothing could be read. */
+/* The terminal as it was before the no-echo prompt: a signal during the
+ * prompt puts it back before the signal does what it does. */
+static struct termios prompt_saved;
+static const int prompt_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+static struct sigaction prompt_old[sizeof prompt_signals / sizeof *prompt_signals];
+
+static void prompt_signal(int sig)
+{
+	tcsetattr(STDIN_FILENO, TCSANOW, &prompt_saved);
+	ssize_t w = write(STDERR_FILENO, "\n", 1);
+	(void)w;
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static char *read_secret(const char *name)
 {
 	FILE *in = stdin;
-	struct termios old, quiet;
-	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+	struct termios quiet;
+	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &prompt_saved) == 0;
 	if (tty) {
 		fprintf(stderr, _("%s (not shown): "), name);
-		quiet = old;
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = prompt_signal;
+		sigemptyset(&sa.sa_mask);
+		for (size_t i = 0; i < sizeof prompt_signals / sizeof *prompt_signals; i++)
+			sigaction(prompt_signals[i], &sa, &prompt_old[i]);
+		quiet = prompt_saved;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
 	}
@@ -666,7 +687,9 @@ static char *read_secret(const char *name)
 	size_t cap = 0;
 	ssize_t n = getline(&line, &cap, in);
 	if (tty) {
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &prompt_saved);
+		for (size_t i = 0; i < sizeof prompt_signals / sizeof *prompt_signals; i++)
+			sigaction(prompt_signals[i], &prompt_old[i], NULL);
 		fputc('\n', stderr);
 	}
 	if (n < 0) {

@@ -509,6 +509,46 @@ t_signal_recovery() {
 
 # mailset run from an interactive bash in the pane:
 #   stty -g >before; mailset -c FILE; stty -g >after
+# A signal at `set smtp.password`'s no-echo prompt leaves the terminal as
+# it was (run from sh, which restores nothing itself, unlike bash -i).
+t_prompt_signal() {
+	local sig=$1 f=$T_DIR/mail.ini pid
+	fixture "$f"
+	cp "$f" "$T_DIR/before.ini"
+	{
+		printf 'stty -g >%q\n' "$T_DIR/stty.before"
+		ui_env_cmd en -- -- -c "$f" set smtp.password
+		printf 'echo $? >%q\n' "$T_DIR/rc.tmp"
+		printf 'stty -g >%q\n' "$T_DIR/stty.after"
+		printf 'mv %q %q\n' "$T_DIR/rc.tmp" "$T_DIR/rc"
+		printf 'exec sleep 60\n'
+	} >"$T_DIR/cmd.sh"
+	UI_N=$((UI_N + 1))
+	S=s$UI_N
+	SESSIONS+=("$S:")
+	rm -f "$T_DIR/rc" "$T_DIR/pid"
+	tm new-session -d -s "$S" -x 80 -y 24 "sh $T_DIR/cmd.sh"
+	# the prompt goes to stderr, which ui_env_cmd sends to a file
+	local i=0
+	while ! grep -qF '(not shown)' "$T_DIR/err" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	grep -qF '(not shown)' "$T_DIR/err" || { fail "no password prompt: $(cat "$T_DIR/err")"; return; }
+	pid=$(ms_pid)
+	sleep 0.2
+	kill -"$sig" "$pid"
+	wait_exit || return
+	if [ ! -s "$T_DIR/stty.before" ] || [ ! -s "$T_DIR/stty.after" ]; then
+		fail "stty -g gave nothing"
+	else
+		cmp -s "$T_DIR/stty.before" "$T_DIR/stty.after" ||
+			fail "SIG$sig at the password prompt left the terminal modes changed: stty -g before $(cat "$T_DIR/stty.before"), after $(cat "$T_DIR/stty.after")"
+	fi
+	expect_same "$T_DIR/before.ini" "$f" "the config"
+	expect_no_file "$f.lock" "the lock after SIG$sig at the prompt"
+}
+
 t_idle_signal() {
 	local sig=$1 f=$T_DIR/mail.ini pid
 	fixture "$f"
@@ -1500,6 +1540,8 @@ run_test hangup_sighup_recovered_ja_umask_000 t_signal_recovery HUP ja 000
 run_test idle_sigint_terminal_restored t_idle_signal INT
 run_test idle_sigterm_terminal_restored t_idle_signal TERM
 run_test idle_sigquit_terminal_restored t_idle_signal QUIT
+run_test password_prompt_sigint_echo_restored t_prompt_signal INT
+run_test password_prompt_sigterm_echo_restored t_prompt_signal TERM
 
 run_test lock_second_editor_read_only_ja t_two_editors ja r
 run_test lock_second_editor_via_symlink_quit_en t_two_editors en q
