@@ -649,8 +649,6 @@ static int finish_change(struct config *c, const struct settings *before, const 
 	return rc;
 }
 
-/* The password, from a terminal without echo or the first line of stdin.
- * Returns a new string, or NULL when nothing could be read. */
 /* The terminal as it was before the no-echo prompt: a signal during the
  * prompt puts it back before the signal does what it does. */
 static struct termios prompt_saved;
@@ -666,6 +664,8 @@ static void prompt_signal(int sig)
 	raise(sig);
 }
 
+/* The password, from a terminal without echo or the first line of stdin.
+ * Returns a new string, or NULL when nothing could be read. */
 static char *read_secret(const char *name)
 {
 	FILE *in = stdin;
@@ -1152,14 +1152,13 @@ static int save_transcript(const char *file, const char *text)
 	if (util_write_new(file, text, strlen(text), 0600, UTIL_WRITE_TRUNC) < 0) {
 		int err = errno;
 		struct stat st;
-		bool link = lstat(file, &st) == 0 && S_ISLNK(st.st_mode);
-		const char *why = link ? _("it is a symbolic link: give the file's own name")
-			: err == EPERM ? _("it belongs to another user: give a new name")
-			: strerror(err);
-		fprintf(stderr, _("mailset: %s: cannot save the transcript: %s\n"), file, why);
+		const char *why = lstat(file, &st) == 0 && S_ISLNK(st.st_mode)
+			? N_("it is a symbolic link: give the file's own name")
+			: err == EPERM ? N_("it belongs to another user: give a new name") : NULL;
+		fprintf(stderr, _("mailset: %s: cannot save the transcript: %s\n"), file,
+			why ? _(why) : strerror(err));
 		note(true, NULL, 0, "%s: cannot save the transcript: %s", file,
-		     link ? "it is a symbolic link: give the file's own name"
-		     : err == EPERM ? "it belongs to another user: give a new name" : strerror(err));
+		     why ? why : strerror(err));
 		return -1;
 	}
 	return 0;

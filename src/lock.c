@@ -178,24 +178,24 @@ static bool alive(const struct lock_owner *o)
 	return kill(o->pid, 0) == 0 || errno != ESRCH;
 }
 
-static enum lock_status take_once(const char *config, struct lock_owner *owner);
-static bool tmp_gone;
+static enum lock_status take_once(const char *config, struct lock_owner *owner, bool *tmp_gone);
 
 enum lock_status lock_take(const char *config, struct lock_owner *owner)
 {
 	/* A temporary another run's cleaning removed (see take_once) is
 	 * ENOENT from link(); the directory itself was there a moment ago. */
 	enum lock_status st;
+	bool tmp_gone;
 	int tries = 0;
 	do
-		st = take_once(config, owner);
-	while (st == LOCK_ERROR && errno == ENOENT && tmp_gone && ++tries < 20);
+		st = take_once(config, owner, &tmp_gone);
+	while (st == LOCK_ERROR && tmp_gone && ++tries < 20);
 	return st;
 }
 
-static enum lock_status take_once(const char *config, struct lock_owner *owner)
+static enum lock_status take_once(const char *config, struct lock_owner *owner, bool *tmp_gone)
 {
-	tmp_gone = false;
+	*tmp_gone = false;
 	/* The lock is written whole under another name, then linked into
 	 * place: it never exists half-written, so an empty or unreadable one
 	 * is a leftover, not an editor starting up. */
@@ -249,7 +249,7 @@ static enum lock_status take_once(const char *config, struct lock_owner *owner)
 		read_owner(path, owner);
 		st = alive(owner) ? LOCK_HELD : LOCK_STALE;
 	} else if (err == ENOENT) {
-		tmp_gone = access(tmp, F_OK) < 0;
+		*tmp_gone = access(tmp, F_OK) < 0;
 	}
 drop:
 	if (tn >= 0)
