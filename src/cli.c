@@ -1151,10 +1151,7 @@ static int save_transcript(const char *file, const char *text)
 {
 	if (util_write_new(file, text, strlen(text), 0600, UTIL_WRITE_TRUNC) < 0) {
 		int err = errno;
-		struct stat st;
-		const char *why = lstat(file, &st) == 0 && S_ISLNK(st.st_mode)
-			? N_("it is a symbolic link: give the file's own name")
-			: err == EPERM ? N_("it belongs to another user: give a new name") : NULL;
+		const char *why = util_write_why(file, err);
 		fprintf(stderr, _("mailset: %s: cannot save the transcript: %s\n"), file,
 			why ? _(why) : strerror(err));
 		note(true, NULL, 0, "%s: cannot save the transcript: %s", file,

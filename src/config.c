@@ -180,9 +180,19 @@ int config_save_copy(const struct config *c, const char *path, struct ini_error 
 	if (settings_render(&c->doc, &c->s, &out, &nd, e) < 0)
 		return -1;
 	inifile_free(&nd);
-	enum ini_status rc = inifile_write_atomic(path, out.buf ? out.buf : "", out.len, e);
+	/* A new file, 0600, never through a link nor into a file that is
+	 * there already (another user's, made to receive the password). */
+	int rc = util_write_new(path, out.buf ? out.buf : "", out.len, 0600, 0);
+	if (rc < 0) {
+		int err = errno;
+		const char *why = util_write_why(path, err);
+		memset(e, 0, sizeof *e);
+		e->status = INI_IOERR;
+		e->err = err;
+		snprintf(e->msg, sizeof e->msg, "%s", why ? _(why) : strerror(err));
+	}
 	sb_free(&out);
-	return rc == INI_OK ? 0 : -1;
+	return rc;
 }
 
 void config_free(struct config *c)

@@ -28,12 +28,25 @@ static struct tempfile {
 	volatile sig_atomic_t owner;
 	dev_t dev;
 	ino_t ino;
+	int fd; /* a lock's descriptor, holding its flock(); else -1 */
 	char path[LOCK_TEMPFILE_PATH];
 } tempfiles[LOCK_TEMPFILES];
 
 static bool is_ours(const struct tempfile *t)
 {
 	return t->owner && t->owner == (sig_atomic_t)getpid();
+}
+
+/* Off the list; a lock's flock() ends with its descriptor, after the
+ * unlink, so nobody sees the file unheld (close: async-signal-safe). */
+static void let_go(struct tempfile *t)
+{
+	int err = errno;
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
+	t->owner = 0;
+	errno = err;
 }
 
 /* Still the file that was added (lstat and unlink: async-signal-safe). */
@@ -61,6 +74,7 @@ int lock_tempfile_add(const char *path)
 		if (!at_exit)
 			at_exit = atexit(lock_cleanup) == 0;
 		memcpy(t->path, path, len + 1);
+		t->fd = -1;
 		t->dev = st.st_dev;
 		t->ino = st.st_ino;
 		t->owner = (sig_atomic_t)getpid(); /* last: the entry is whole */
@@ -82,14 +96,14 @@ int lock_tempfile_remove(int n)
 		rc = unlink(t->path);
 	else
 		errno = ENOENT;
-	t->owner = 0;
+	let_go(t);
 	return rc;
 }
 
 void lock_tempfile_forget(int n)
 {
 	if (n >= 0 && n < LOCK_TEMPFILES && is_ours(&tempfiles[n]))
-		tempfiles[n].owner = 0;
+		let_go(&tempfiles[n]);
 }
 
 void lock_cleanup(void)
@@ -101,7 +115,7 @@ void lock_cleanup(void)
 			continue;
 		if (still_same(t))
 			unlink(t->path);
-		t->owner = 0;
+		let_go(t);
 	}
 	errno = err;
 }
@@ -146,15 +160,19 @@ static void my_host(char *buf, size_t n)
 	buf[n - 1] = '\0';
 }
 
-static void read_owner(const char *path, struct lock_owner *o)
+/* The owner written in an open lock file. */
+static void read_owner_fd(int fd, struct lock_owner *o)
 {
 	memset(o, 0, sizeof *o);
-	FILE *fp = fopen(path, "r");
-	if (!fp)
+	char text[1024];
+	ssize_t n = pread(fd, text, sizeof text - 1, 0);
+	if (n <= 0)
 		return;
-	char line[512];
-	while (fgets(line, sizeof line, fp)) {
-		line[strcspn(line, "\n")] = '\0';
+	text[n] = '\0';
+	for (char *line = text, *next; *line; line = next) {
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
 		if (!strncmp(line, "pid=", 4))
 			o->pid = (pid_t)atol(line + 4);
 		else if (!strncmp(line, "host=", 5))
@@ -163,19 +181,62 @@ static void read_owner(const char *path, struct lock_owner *o)
 			snprintf(o->user, sizeof o->user, "%.63s", line + 5);
 		else if (!strncmp(line, "since=", 6))
 			o->since = (time_t)atoll(line + 6);
+		else if (!strcmp(line, "lock=flock"))
+			o->flock = true;
 	}
-	fclose(fp);
 }
 
-static bool alive(const struct lock_owner *o)
+static int open_lock(const char *path)
+{
+	return open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+}
+
+/* Whether the lock file open on fd (owner o) belongs to a live process.
+ * A lock made by this version is held with flock() for its holder's life:
+ * one nobody holds is stale, whatever process has its pid now. A lock
+ * without that word (a hand-made one, or an older version's) is judged by
+ * its pid. A lock from another host is always live: nothing here can
+ * tell. fd -1: this process holds the file's flock() itself. */
+static bool alive(int fd, const struct lock_owner *o)
 {
 	char host[256];
 	my_host(host, sizeof host);
 	if (o->pid <= 0 || !*o->host)
 		return false; /* empty or unreadable: left by a crash */
 	if (strcmp(host, o->host))
-		return true; /* another machine: cannot tell, so yes */
+		return true;
+	if (o->flock) {
+		if (fd < 0) /* this process holds it now */
+			return false;
+		if (flock(fd, LOCK_SH | LOCK_NB) < 0)
+			return errno == EWOULDBLOCK || errno == EINTR;
+		flock(fd, LOCK_UN);
+		return false;
+	}
 	return kill(o->pid, 0) == 0 || errno != ESRCH;
+}
+
+/* Who holds the lock at path: LOCK_HELD or LOCK_STALE (owner filled), or
+ * LOCK_ERROR with errno ENOENT when it is gone meanwhile. */
+static enum lock_status judge(const char *path, struct lock_owner *owner)
+{
+	memset(owner, 0, sizeof *owner);
+	int fd = open_lock(path);
+	if (fd < 0) {
+		struct stat st;
+		if (errno == ENOENT || lstat(path, &st) < 0)
+			return LOCK_ERROR;
+		/* unreadable (another user's, a link): live by its existence,
+		 * named by its owner */
+		struct passwd *pw = getpwuid(st.st_uid);
+		snprintf(owner->user, sizeof owner->user, "%s", pw ? pw->pw_name : "?");
+		owner->since = st.st_mtime;
+		return LOCK_HELD;
+	}
+	read_owner_fd(fd, owner);
+	bool live = alive(fd, owner);
+	close(fd);
+	return live ? LOCK_HELD : LOCK_STALE;
 }
 
 static enum lock_status take_once(const char *config, struct lock_owner *owner, bool *tmp_gone);
@@ -197,8 +258,8 @@ static enum lock_status take_once(const char *config, struct lock_owner *owner, 
 {
 	*tmp_gone = false;
 	/* The lock is written whole under another name, then linked into
-	 * place: it never exists half-written, so an empty or unreadable one
-	 * is a leftover, not an editor starting up. */
+	 * place: it never exists half-written, so an empty one is a
+	 * leftover, not an editor starting up. */
 	char *path = lock_path(config);
 	char *tmp = xasprintf("%s.XXXXXX", path);
 	enum lock_status st = LOCK_ERROR;
@@ -211,17 +272,25 @@ static enum lock_status take_once(const char *config, struct lock_owner *owner, 
 	snprintf(me.user, sizeof me.user, "%s", pw ? pw->pw_name : "?");
 	me.since = time(NULL);
 	char buf[512];
-	int n = snprintf(buf, sizeof buf, "pid=%ld\nhost=%s\nuser=%s\nsince=%lld\n",
+	me.flock = true;
+	int n = snprintf(buf, sizeof buf, "pid=%ld\nhost=%s\nuser=%s\nsince=%lld\nlock=flock\n",
 			 (long)me.pid, me.host, me.user, (long long)me.since);
 	int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		err = errno;
 		goto out;
 	}
-	/* Held until linked: the lock holder's inifile_clean_temps() removes
-	 * only temporaries nobody holds. One it removed before this flock()
-	 * makes the link() below fail with ENOENT: lock_take() tries again. */
-	flock(fd, LOCK_EX | LOCK_NB);
+	/* Held from here to the lock's release: the lock holder's
+	 * inifile_clean_temps() removes only temporaries nobody holds, and a
+	 * lock nobody holds is stale. One it took or removed before this
+	 * flock() is not used: lock_take() tries again with another. */
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		err = ENOENT;
+		*tmp_gone = true;
+		close(fd);
+		unlink(tmp); /* unless it is gone already */
+		goto out;
+	}
 	int tn = lock_tempfile_add(tmp); /* best effort: only for this moment */
 	fchmod(fd, 0600);
 	/* No fsync: after a crash this lock is stale whether it holds its
@@ -233,12 +302,14 @@ static enum lock_status take_once(const char *config, struct lock_owner *owner, 
 		goto drop;
 	}
 	int linked = link(tmp, path);
-	close(fd);
 	if (linked == 0) {
 		/* Listed before anything can fail or allocate: every lock of
 		 * this process goes at exit or out of memory at the latest. One
 		 * that cannot be listed is given back. */
-		if (lock_tempfile_add(path) >= 0) {
+		int ln = lock_tempfile_add(path);
+		if (ln >= 0) {
+			tempfiles[ln].fd = fd; /* its flock() lasts as long */
+			fd = -1;
 			st = LOCK_TAKEN;
 			*owner = me;
 		} else {
@@ -246,11 +317,14 @@ static enum lock_status take_once(const char *config, struct lock_owner *owner, 
 			unlink(path);
 		}
 	} else if ((err = errno) == EEXIST) {
-		read_owner(path, owner);
-		st = alive(owner) ? LOCK_HELD : LOCK_STALE;
+		st = judge(path, owner);
+		if (st == LOCK_ERROR) /* gone meanwhile: try again */
+			*tmp_gone = true;
 	} else if (err == ENOENT) {
 		*tmp_gone = access(tmp, F_OK) < 0;
 	}
+	if (fd >= 0)
+		close(fd);
 drop:
 	if (tn >= 0)
 		lock_tempfile_remove(tn);
@@ -265,20 +339,34 @@ out:
 
 enum lock_status lock_break(const char *config, struct lock_owner *owner)
 {
+	/* Break only what was seen stale, not a lock taken meanwhile: the
+	 * same owner, unheld, and still the file at path while this process
+	 * holds its flock() (so no other run breaks it at the same time). */
 	char *path = lock_path(config);
+	int fd = open_lock(path);
+	int err = 0;
+	struct stat fst, pst;
 	struct lock_owner now;
-	read_owner(path, &now);
-	/* Break only what was seen stale: not a lock taken meanwhile. */
-	if (!alive(&now) && now.pid == owner->pid && !strcmp(now.host, owner->host) &&
-	    unlink(path) < 0 && errno != ENOENT) {
-		/* a directory, another user's file in a sticky directory...:
-		 * the lock stays, so nothing may be written */
-		int err = errno;
-		free(path);
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		read_owner_fd(fd, &now);
+		bool stale = now.pid == owner->pid && !strcmp(now.host, owner->host) &&
+			     !alive(-1, &now);
+		if (stale && fstat(fd, &fst) == 0 && lstat(path, &pst) == 0 &&
+		    fst.st_dev == pst.st_dev && fst.st_ino == pst.st_ino && unlink(path) < 0 &&
+		    errno != ENOENT)
+			err = errno; /* a directory, another user's file in a sticky
+				      * directory...: the lock stays, nothing may be
+				      * written */
+	} else if (fd < 0 && errno != ENOENT) {
+		err = errno;
+	}
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	if (err) {
 		errno = err;
 		return LOCK_ERROR;
 	}
-	free(path);
 	return lock_take(config, owner);
 }
 
@@ -301,7 +389,10 @@ const char *lock_describe(const struct lock_owner *o)
 	struct tm tm;
 	if (o->since && localtime_r(&o->since, &tm))
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-	snprintf(buf, sizeof buf, _("%s (pid %ld on %s, since %s)"), *o->user ? o->user : "?",
-		 (long)o->pid, *o->host ? o->host : "?", when);
+	if (o->pid > 0)
+		snprintf(buf, sizeof buf, _("%s (pid %ld on %s, since %s)"),
+			 *o->user ? o->user : "?", (long)o->pid, *o->host ? o->host : "?", when);
+	else /* a lock this process cannot read: its file's owner and time */
+		snprintf(buf, sizeof buf, _("%s (since %s)"), *o->user ? o->user : "?", when);
 	return buf;
 }

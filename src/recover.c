@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mailset/lock.h"
 #include "mailset/util.h"
 
 #define MAGIC "mailset-recover 1"
@@ -77,16 +78,18 @@ static bool differs(const char *a, const char *b)
 
 int recover_write(const char *rpath, const struct settings *s, const struct settings *saved)
 {
-	int fd = open(rpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -1;
-	/* 0600 whatever the umask, and whatever an old file had */
-	if (fchmod(fd, 0600) < 0) {
-		int err = errno;
-		close(fd);
-		errno = err;
+	/* Made new (mkostemp: O_EXCL, 0600) and renamed into place: never
+	 * written into a file someone else made there, never through a link,
+	 * and a full disk leaves the last recovery file, not an empty one. */
+	char tmp[LOCK_TEMPFILE_PATH];
+	if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", rpath) >= (int)sizeof tmp) {
+		errno = ENAMETOOLONG;
 		return -1;
 	}
+	int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int tn = lock_tempfile_add(tmp); /* gone if this process dies now */
 	struct out o = { .fd = fd };
 	char line[64];
 	puts_(&o, MAGIC "\n");
@@ -109,8 +112,19 @@ int recover_write(const char *rpath, const struct settings *s, const struct sett
 	flush(&o);
 	int rc = o.failed || fsync(fd) < 0 ? -1 : 0;
 	int err = errno;
-	if (close(fd) < 0)
+	if (close(fd) < 0 && !rc) {
 		rc = -1;
+		err = errno;
+	}
+	if (!rc && rename(tmp, rpath) < 0) {
+		rc = -1;
+		err = errno;
+	}
+	if (rc == 0) {
+		lock_tempfile_forget(tn);
+	} else if (tn < 0 || lock_tempfile_remove(tn) < 0) {
+		unlink(tmp);
+	}
 	errno = err;
 	return rc;
 }
@@ -141,9 +155,23 @@ int recover_read(const char *rpath, struct settings *out, time_t *when, bool *pa
 	memset(out, 0, sizeof *out);
 	*when = 0;
 	*password_changed = false;
-	FILE *fp = fopen(rpath, "r");
-	if (!fp)
+	/* Only a file this user made: one planted by another user (or a
+	 * link) would put their values into the form. */
+	int fd = open(rpath, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 077)) {
+		close(fd);
+		errno = EPERM;
+		return -1;
+	}
+	FILE *fp = fdopen(fd, "r");
+	if (!fp) {
+		close(fd);
+		return -1;
+	}
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;

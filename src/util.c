@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "mailset/i18n.h"
 #include "mailset/lock.h"
 
 static void (*oom_hook)(void);
@@ -217,6 +218,18 @@ int util_write_new(const char *path, const void *data, size_t len, mode_t mode,
 		unlink(path);
 	errno = err;
 	return -1;
+}
+
+const char *util_write_why(const char *path, int err)
+{
+	struct stat st;
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		return N_("it is a symbolic link: give the file's own name");
+	if (err == EEXIST)
+		return N_("a file of that name exists already: give a new name");
+	if (err == EPERM)
+		return N_("it belongs to another user: give a new name");
+	return NULL;
 }
 
 #if defined(__SANITIZE_ADDRESS__)

@@ -8,7 +8,10 @@
  *    ENOBUFS and lists nothing; exit and out of memory empty it.
  * 2. Locks: lock_take() puts the lock on the list, lock_release() is the
  *    only way it goes, and only this process's; a file created after its
- *    lock was taken releases by the same name.
+ *    lock was taken releases by the same name. The lock is flock()ed while
+ *    held: one nobody holds is stale even when its pid is alive (reused),
+ *    one held is live whatever its pid; a lock without "lock=flock" is
+ *    judged by its pid.
  * 3. util_write_new(): a new file or none (EEXIST), short writes and EINTR
  *    retried, every failing step (write, fsync, close) leaves no file made
  *    here, UTIL_WRITE_TRUNC overwrites in place and never removes what it
@@ -24,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sysexits.h>
@@ -353,6 +357,99 @@ START_TEST(new_file_releases_by_the_same_name)
 }
 END_TEST
 
+/* A lock as this version writes it, for pid, on this host. */
+static char *flock_lock_text(pid_t pid)
+{
+	char host[256];
+	ck_assert_int_eq(gethostname(host, sizeof host), 0);
+	host[sizeof host - 1] = '\0';
+	return xasprintf("pid=%ld\nhost=%s\nuser=x\nsince=1\nlock=flock\n", (long)pid, host);
+}
+
+START_TEST(held_lock_holds_its_flock)
+{
+	/* the lock is flock()ed for its holder's life, by another open file
+	 * description than any a reader makes */
+	char *dir = tmpdir_new();
+	char *config = mkfile(dir, "mail.ini", "[smtp]\n");
+	char *lock = lock_path(config);
+	struct lock_owner o;
+	ck_assert_int_eq(lock_take(config, &o), LOCK_TAKEN);
+	ck_assert(o.flock);
+	int fd = open(lock, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(flock(fd, LOCK_SH | LOCK_NB), -1);
+	ck_assert_int_eq(errno, EWOULDBLOCK);
+	ck_assert_int_eq(lock_release(config), 0);
+	close(fd);
+	free(lock), free(config), free(dir);
+}
+END_TEST
+
+START_TEST(reused_pid_is_stale)
+{
+	/* a lock left by a killed holder whose pid is now a live process's
+	 * (here the parent's): nobody holds it, so it is stale and breaks */
+	char *dir = tmpdir_new();
+	char *config = mkfile(dir, "mail.ini", "[smtp]\n");
+	char *lock = lock_path(config), *text = flock_lock_text(getppid());
+	free(mkfile(dir, "mail.ini.lock", text));
+	struct lock_owner o;
+	ck_assert_int_eq(lock_take(config, &o), LOCK_STALE);
+	ck_assert_int_eq(o.pid, getppid());
+	ck_assert_int_eq(lock_break(config, &o), LOCK_TAKEN);
+	ck_assert_int_eq(o.pid, getpid());
+	ck_assert_int_eq(lock_release(config), 0);
+	ck_assert(!exists(lock));
+	free(text), free(lock), free(config), free(dir);
+}
+END_TEST
+
+START_TEST(flock_held_lock_is_live_whatever_its_pid)
+{
+	/* a held lock is live even when its pid says nothing (gone); and
+	 * lock_break() never removes it */
+	char *dir = tmpdir_new();
+	char *config = mkfile(dir, "mail.ini", "[smtp]\n");
+	pid_t gone = fork();
+	if (gone == 0)
+		_exit(0);
+	ck_assert_int_eq(waitpid(gone, NULL, 0), gone);
+	char *lock = lock_path(config), *text = flock_lock_text(gone);
+	free(mkfile(dir, "mail.ini.lock", text));
+	int fd = open(lock, O_RDONLY);
+	ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
+	struct lock_owner o;
+	ck_assert_int_eq(lock_take(config, &o), LOCK_HELD);
+	ck_assert_int_eq(o.pid, gone);
+	ck_assert_int_eq(lock_break(config, &o), LOCK_HELD);
+	char *now = slurp(lock);
+	ck_assert_str_eq(now, text);
+	close(fd); /* its holder is gone now: stale */
+	ck_assert_int_eq(lock_take(config, &o), LOCK_STALE);
+	ck_assert_int_eq(lock_break(config, &o), LOCK_TAKEN);
+	ck_assert_int_eq(lock_release(config), 0);
+	free(now), free(text), free(lock), free(config), free(dir);
+}
+END_TEST
+
+START_TEST(old_lock_judged_by_pid)
+{
+	/* no "lock=flock" (an older version's, or made by hand): a live pid
+	 * keeps it */
+	char *dir = tmpdir_new();
+	char *config = mkfile(dir, "mail.ini", "[smtp]\n");
+	char *text = flock_lock_text(getppid());
+	*strstr(text, "lock=flock") = '\0';
+	free(mkfile(dir, "mail.ini.lock", text));
+	struct lock_owner o;
+	ck_assert_int_eq(lock_take(config, &o), LOCK_HELD);
+	ck_assert(!o.flock);
+	ck_assert_int_eq(lock_break(config, &o), LOCK_HELD);
+	free(text), free(config), free(dir);
+}
+END_TEST
+
 /* ------------------------------------------------------- util_write_new */
 
 static int nwrites, fail_after, fsync_calls;
@@ -602,6 +699,10 @@ static Suite *lock_suite(void)
 	tcase_add_test(tc, taken_lock_goes_at_cleanup);
 	tcase_add_test(tc, release_never_anothers);
 	tcase_add_test(tc, new_file_releases_by_the_same_name);
+	tcase_add_test(tc, held_lock_holds_its_flock);
+	tcase_add_test(tc, reused_pid_is_stale);
+	tcase_add_test(tc, flock_held_lock_is_live_whatever_its_pid);
+	tcase_add_test(tc, old_lock_judged_by_pid);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("write_new");
 	tcase_add_test(tc, write_new_file);

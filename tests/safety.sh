@@ -979,11 +979,25 @@ t_changed_elsewhere() {
 	LANG_UI=$1
 	local f=$T_DIR/mail.ini copy=$T_DIR/copy/mine.ini
 	mkdir "$T_DIR/copy"
+	# a FILE.mine made beforehand (by another user, say) is neither
+	# suggested nor written into
+	echo planted >"$f.mine"; chmod 666 "$f.mine"
 	changed_setup "$f" 's/^host = 127.0.0.1$/host = smtp.other.example/' || return
 	keys e
 	wait_for "$(tr_ 'Save your version elsewhere')" || return
 	wait_for "$(ft 'Enter このファイルに保存  Esc キャンセル' 'Enter Save a copy there  Esc Cancel')" || return
-	on_screen 'mail.ini.mine' "the path field's suggestion"
+	on_screen 'mail.ini.mine.2' "the path field's suggestion (mail.ini.mine is there)"
+	keys C-u
+	type_text "$f.mine"
+	keys Enter
+	wait_for "$(first30 "$(tr_piece 'Not saved to %s: %s')")" || return
+	on_screen "$(tr_ 'a file of that name exists already: give a new name')" "the refusal's reason"
+	[ "$(cat "$f.mine")" = planted ] || fail "the file at mail.ini.mine was written: $(head -c 80 "$f.mine")"
+	expect_mode "$f.mine" 666
+	keys F2
+	wait_for "$(tr_ 'Changed behind your back')" || return
+	keys e
+	wait_for "$(tr_ 'Save your version elsewhere')" || return
 	keys C-u
 	type_text "$copy"
 	wait_for 'copy/mine.ini' || return

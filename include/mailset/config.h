@@ -57,7 +57,8 @@ bool config_changed_on_disk(const struct config *c);
  * alone (no temporary file, write, fsync, rename or chmod: inode and mtime
  * stay); -1 with e filled. c->s is kept. */
 int config_save(struct config *c, bool force, struct ini_error *e);
-/* Write c's values, as a save would, to another file (new: 0600). c and
+/* Write c's values, as a save would, to a new file (0600, created here:
+ * an existing file or a link at path is refused, e->msg says why). c and
  * its file are left as they are. */
 int config_save_copy(const struct config *c, const char *path, struct ini_error *e);
 void config_free(struct config *c);

@@ -3,10 +3,13 @@
  * a process must not leave behind.
  *
  * The lock file holds the owner's pid, host, user and start time, so a
- * second editor (or `set`) can say who has the file. A lock whose process
- * is gone (same host, no such pid) is stale and may be broken. Works for
- * any number of SSH sessions on one machine; on a shared file system a
- * lock from another host is always taken for live.
+ * second editor (or `set`) can say who has the file, and its holder keeps
+ * it flock()ed while it lives: a lock nobody holds is stale and may be
+ * broken, even when its pid is some other process's now. (A lock without
+ * the "lock=flock" line, hand-made or an older version's, is stale when
+ * its pid is gone.) Works for any number of SSH sessions on one machine;
+ * on a shared file system a lock from another host is always taken for
+ * live.
  *
  * Life cycle, as git's lockfile.c and tempfile.c: lock_take() (or
  * lock_break()) returns LOCK_TAKEN, lock_release() removes the lock; nothing
@@ -27,6 +30,7 @@ struct lock_owner {
 	char host[256];
 	char user[64];
 	time_t since;
+	bool flock; /* "lock=flock": held with flock() while its holder lives */
 };
 
 enum lock_status {

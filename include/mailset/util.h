@@ -58,6 +58,11 @@ int util_write_all(int fd, const void *data, size_t n,
 #define UTIL_WRITE_TRUNC 0x1u
 int util_write_new(const char *path, const void *data, size_t len, mode_t mode,
 		   unsigned flags);
+/* Why util_write_new(path) failed with err, when it is not only errno's
+ * word: a symbolic link, an existing file, another user's file. An
+ * untranslated sentence saying what to do (N_: pass it through _()), or
+ * NULL for strerror(err). */
+const char *util_write_why(const char *path, int err);
 /* The calls util_write_new() makes after opening, replaceable so that
  * tests can make them fail or write short; NULL restores the real ones. */
 struct util_io {

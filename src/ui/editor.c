@@ -194,6 +194,13 @@ bool editor_save(struct editor *ed, int *bad)
 	*bad = -1;
 	if (ed->focus >= 0)
 		editor_leave_field(ed, ed->focus);
+	if (ed->safe.read_only && ed->safe.lock_err) {
+		char *lp = lock_path(ed->cfg.path);
+		editor_status(ed, ST_ERROR, _("Not saved: cannot lock %s (%s): %s."), ed->cfg.path, lp,
+			      strerror(ed->safe.lock_err));
+		free(lp);
+		return false;
+	}
 	if (ed->safe.read_only) {
 		editor_status(ed, ST_ERROR, _("Not saved: %s is being edited by %s (read-only here)."),
 			      ed->cfg.path, lock_describe(&ed->safe.owner));

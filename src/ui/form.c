@@ -420,8 +420,7 @@ static int form_key(struct editor *ed, enum action act, int key)
 			     (act == ACT_NONE && !(key & KEY_FN) && key >= 0x20 && key != 0x7f);
 		if (!edits)
 			return 0;
-		editor_status(ed, ST_WARNING, _("Read-only: %s is being edited by %s."), ed->cfg.path,
-			      lock_describe(&ed->safe.owner));
+		safety_why_read_only(ed, ST_WARNING);
 		return UI_HANDLED;
 	}
 	return editor_edit_key(ed, ed->focus, act, key);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mailset/i18n.h"
@@ -30,16 +31,31 @@ static void offer_recovery(struct editor *ed);
 
 /* ------------------------------------------------- the lock's dialogs */
 
+void safety_why_read_only(struct editor *ed, enum style kind)
+{
+	if (ed->safe.lock_err) {
+		char *lp = lock_path(ed->cfg.path);
+		editor_status(ed, kind, _("Read-only: cannot lock %s (%s): %s."), ed->cfg.path, lp,
+			      strerror(ed->safe.lock_err));
+		free(lp);
+	} else {
+		editor_status(ed, kind, _("Read-only: %s is being edited by %s."), ed->cfg.path,
+			      lock_describe(&ed->safe.owner));
+	}
+}
+
 static void read_only(struct editor *ed)
 {
 	ed->safe.read_only = true;
-	editor_status(ed, ST_WARNING, _("Read-only: %s is being edited by %s."), ed->cfg.path,
-		      lock_describe(&ed->safe.owner));
+	safety_why_read_only(ed, ST_WARNING);
 }
 
 static void break_lock(struct editor *ed)
 {
-	if (lock_break(ed->cfg.path, &ed->safe.owner) == LOCK_TAKEN) {
+	enum lock_status st = lock_break(ed->cfg.path, &ed->safe.owner);
+	if (st == LOCK_ERROR)
+		ed->safe.lock_err = errno ? errno : EIO;
+	if (st == LOCK_TAKEN) {
 		ed->safe.have_lock = true;
 		ed->safe.read_only = false;
 		inifile_clean_temps(ed->cfg.path);
@@ -107,11 +123,14 @@ void safety_start(struct editor *ed)
 		dialog_open(ed, &stale_dialog, _("A lock was left behind"), msg, NULL);
 		free(msg);
 		break;
-	default:
-		editor_status(ed, ST_WARNING, _("Warning: cannot lock %s (%s): another editor could "
-						"save over your changes."),
-			      ed->cfg.path, strerror(errno));
+	default: {
+		/* never a save without the lock: it could undo another's */
+		int err = errno;
+		ed->safe.read_only = true;
+		ed->safe.lock_err = err ? err : EIO;
+		safety_why_read_only(ed, ST_ERROR);
 		break;
+	}
 	}
 }
 
@@ -161,7 +180,13 @@ static void offer_recovery(struct editor *ed)
 {
 	time_t when;
 	struct recovered *r = xcalloc(1, sizeof *r);
-	if (recover_read(ed->safe.recpath, &r->s, &when, &r->password) <= 0) {
+	int got = recover_read(ed->safe.recpath, &r->s, &when, &r->password);
+	if (got <= 0) {
+		if (got < 0 && errno == EPERM)
+			editor_status(ed, ST_WARNING,
+				      _("%s was not offered: this user did not make it (or others "
+					"can read it). Look at it, then remove it."),
+				      ed->safe.recpath);
 		free_recovered(r);
 		return;
 	}
@@ -304,7 +329,14 @@ static int changed_key(struct editor *ed, struct dialog *d, enum action act, int
 	case ACT_ELSEWHERE: {
 		dialog_close(ed);
 		struct lineedit *le = xcalloc(1, sizeof *le);
+		/* the first of FILE.mine, FILE.mine.2... that is not there: the
+		 * copy is made new (config_save_copy), never into what is */
 		char *guess = xasprintf("%s.mine", ed->cfg.path);
+		struct stat st;
+		for (int n = 2; n < 100 && lstat(guess, &st) == 0; n++) {
+			free(guess);
+			guess = xasprintf("%s.mine.%d", ed->cfg.path, n);
+		}
 		le_set(le, guess);
 		free(guess);
 		dialog_open(ed, &saveas_dialog, _("Save your version elsewhere"),

@@ -30,7 +30,8 @@ enum pane { PANE_BASIC, PANE_SMTP, PANE_OPTIONS, PANE_TEST, PANE_DNS, PANE_COUNT
 /* One editor per file, edits kept through a hang-up (safety.c). */
 struct safety {
 	bool have_lock;               /* FILE.lock is ours */
-	bool read_only;               /* someone else has the file */
+	bool read_only;               /* someone else has the file, or */
+	int lock_err;                 /* ...the lock could not be made (errno) */
 	struct lock_owner owner;      /* the lock we could not take */
 	char *recpath;                /* FILE.recover */
 };
