@@ -217,7 +217,8 @@ static bool alive(int fd, const struct lock_owner *o)
 }
 
 /* Who holds the lock at path: LOCK_HELD or LOCK_STALE (owner filled), or
- * LOCK_ERROR with errno ENOENT when it is gone meanwhile. */
+ * LOCK_ERROR with errno ENOENT when it is gone meanwhile, EISDIR or EINVAL
+ * when it is not a file. */
 static enum lock_status judge(const char *path, struct lock_owner *owner)
 {
 	memset(owner, 0, sizeof *owner);
@@ -232,6 +233,13 @@ static enum lock_status judge(const char *path, struct lock_owner *owner)
 		snprintf(owner->user, sizeof owner->user, "%s", pw ? pw->pw_name : "?");
 		owner->since = st.st_mtime;
 		return LOCK_HELD;
+	}
+	struct stat st;
+	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* a directory, a FIFO...: no lock of ours, and none to break */
+		close(fd);
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		return LOCK_ERROR;
 	}
 	read_owner_fd(fd, owner);
 	bool live = alive(fd, owner);
@@ -318,8 +326,10 @@ static enum lock_status take_once(const char *config, struct lock_owner *owner, 
 		}
 	} else if ((err = errno) == EEXIST) {
 		st = judge(path, owner);
-		if (st == LOCK_ERROR) /* gone meanwhile: try again */
-			*tmp_gone = true;
+		if (st == LOCK_ERROR) {
+			err = errno;
+			*tmp_gone = err == ENOENT; /* gone meanwhile: try again */
+		}
 	} else if (err == ENOENT) {
 		*tmp_gone = access(tmp, F_OK) < 0;
 	}

@@ -40,12 +40,33 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 TMPROOT=$(mktemp -d "${TMPDIR:-/tmp}/mailset-test.XXXXXX")
 chmod 755 "$TMPROOT"
 LIB_MOUNTS=()
+LIB_USERS=()
 lib_cleanup() {
-	local m
+	local m u
 	for m in "${LIB_MOUNTS[@]}"; do
 		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
 	done
+	for u in "${LIB_USERS[@]}"; do
+		pkill -KILL -u "$u" 2>/dev/null
+		userdel "$u" 2>/dev/null
+	done
 	rm -rf "$TMPROOT"
+}
+
+# lib_user: make a local user of its own (no home, no login) for this run,
+# removed at exit; its name is in $LIB_USER. Needs root and useradd. (Not
+# in $(...): the list of users to remove is this shell's.)
+lib_user() {
+	LIB_USER=mst$$x${#LIB_USERS[@]}
+	useradd -M -r -U -s /usr/sbin/nologin -d /nonexistent "$LIB_USER" >/dev/null 2>&1 || return 1
+	LIB_USERS+=("$LIB_USER")
+}
+
+# as_user USER CMD...: run CMD as USER (its own group only).
+as_user() {
+	local u=$1
+	shift
+	setpriv --reuid="$u" --regid="$u" --clear-groups "$@"
 }
 trap lib_cleanup EXIT
 trap 'exit 130' INT TERM

@@ -959,6 +959,104 @@ t_changed_reload() {
 	expect_out 'smtp.other.example'
 }
 
+# Issue 15: a second local user, in a shared (sticky, world-writable)
+# directory, plants a lock directory, a recovery file, FILE.mine and a link
+# at --save's path. Nothing is written past the lock; the editor neither
+# offers their recovery file nor writes into it or FILE.mine (what it makes
+# is new, root's, 0600: nothing the other user can read); --save never
+# writes through the link or into their file. (The editor runs as root, the
+# test's own user: an administrator with sudo.)
+t_second_user() {
+	LANG_UI=en
+	local E d f pw='N3w-Secret!pw' victim
+	lib_user || { fail "cannot create a user (useradd)"; return; }
+	E=$LIB_USER
+	chmod 711 "$T_DIR"
+	d=$T_DIR/shared; mkdir "$d"; chmod 1777 "$d"
+	f=$d/mail.ini
+	fixture "$f"
+	cp "$f" "$T_DIR/before"
+	as_user "$E" true || { fail "cannot run as $E (setpriv)"; return; }
+
+	# 1. a lock directory: exit 73, nothing written; the editor is read-only
+	as_user "$E" mkdir "$f.lock"
+	ms -c "$f" set smtp.port=2526
+	expect_rc 73
+	expect_err_has "cannot lock"
+	expect_same "$T_DIR/before" "$f" "the config after set past a lock directory"
+	ui_start en 80 24 -- -c "$f"
+	wait_for "$(first30 "$(tr_piece 'Read-only: cannot lock %s (%s): %s.')")" || return
+	keys F10
+	wait_exit || return
+	expect_same "$T_DIR/before" "$f" "the config after the read-only editor"
+	rmdir "$f.lock"
+
+	# 2. their recovery file is not offered, and a hang-up does not write
+	# into it: the edits go to a new file of root's, mode 0600
+	as_user "$E" sh -c 'printf "mailset-recover 1\ntime=1\nsmtp.host=evil.example\n" >"$1"; chmod 666 "$1"' \
+		sh "$f.recover"
+	TAG=1
+	ui_start en 80 24 -- -c "$f"
+	wait_for 'recover was not offered' || return
+	not_on_screen "$(tr_ 'Unsaved edits were recovered')" "the screen (their recovery file offered)"
+	not_on_screen 'evil.example' "the screen"
+	edit_contact 'mine@example.jp' || return
+	local pid
+	pid=$(ms_pid)
+	KILL_T0=$(now_ns)
+	tm kill-session -t "$S"
+	wait_pid_gone "$pid" 5 || return
+	[ "$(stat -c %U "$f.recover")" = root ] || fail "the recovery file is $(stat -c %U "$f.recover")'s"
+	expect_mode "$f.recover" 600
+	grep -qx 'basic.contact_email=mine@example.jp' "$f.recover" ||
+		fail "the recovery file lacks the edit: $(tr '\n' '|' <"$f.recover")"
+	as_user "$E" cat "$f.recover" >/dev/null 2>&1 && fail "$E can read the recovery file"
+
+	# 3. FILE.mine of theirs: the copy goes to a new file, never into theirs
+	as_user "$E" sh -c 'echo planted >"$1"; chmod 666 "$1"' sh "$f.mine"
+	TAG=2
+	ui_start en 80 24 -- -c "$f"
+	wait_for "$(tr_ 'Unsaved edits were recovered')" || return
+	keys d
+	wait_gone "$(tr_ 'Unsaved edits were recovered')" || return
+	wait_for "$KEYBAR_LAST" || return
+	sed -i 's/^host = 127.0.0.1$/host = smtp.other.example/' "$f"
+	edit_password "$pw" || return
+	keys F2
+	wait_for "$(tr_ 'Changed behind your back')" || return
+	keys e
+	wait_for "$(tr_ 'Save your version elsewhere')" || return
+	on_screen 'mail.ini.mine.2' "the suggestion (mail.ini.mine is theirs)"
+	keys Enter
+	wait_for "$(first30 "$(tr_piece 'Your version was saved to %s; %s was left as it is.')")" || return
+	[ "$(cat "$f.mine")" = planted ] || fail "their mail.ini.mine was written"
+	[ -f "$f.mine.2" ] || { fail "no copy at mail.ini.mine.2 ($(dir_list "$d"))"; return; }
+	[ "$(stat -c %U:%a "$f.mine.2")" = root:600 ] ||
+		fail "the copy is $(stat -c %U:%a "$f.mine.2"), not root:600"
+	grep -qF "$pw" "$f.mine.2" || fail "the copy lacks my version's password"
+	as_user "$E" cat "$f.mine.2" >/dev/null 2>&1 && fail "$E can read the copy with the password"
+	keys F10
+	wait_for "$(tr_ 'Unsaved changes')" || return
+	keys d
+	wait_exit || return
+	local leaks
+	leaks=$(grep -rlF "$pw" "$d" | grep -vx "$f.mine.2")
+	[ -z "$leaks" ] || fail "the password is in $leaks"
+
+	# 4. --save at their link, and at their file: refused, nothing written
+	victim=$T_DIR/victim
+	echo untouched >"$victim"
+	as_user "$E" ln -s "$victim" "$d/dialogue.txt"
+	ms -c "$f" test-send --save "$d/dialogue.txt"
+	[ "$RC" -ne 0 ] || fail "test-send --save through a link exited 0"
+	expect_err_has "symbolic link"
+	[ "$(cat "$victim")" = untouched ] || fail "the link's target was written"
+	as_user "$E" sh -c 'echo theirs >"$1"; chmod 666 "$1"' sh "$d/theirs.txt"
+	ms -c "$f" test-send --save "$d/theirs.txt"
+	expect_err_has "belongs to another user"
+	[ "$(cat "$d/theirs.txt")" = theirs ] || fail "their file at --save was written"
+}
+
 t_changed_overwrite() {
 	LANG_UI=$1
 	local f=$T_DIR/mail.ini
@@ -991,7 +1089,7 @@ t_changed_elsewhere() {
 	type_text "$f.mine"
 	keys Enter
 	wait_for "$(first30 "$(tr_piece 'Not saved to %s: %s')")" || return
-	on_screen "$(tr_ 'a file of that name exists already: give a new name')" "the refusal's reason"
+	on_screen 'exists already: give a new name' "the refusal's reason"
 	[ "$(cat "$f.mine")" = planted ] || fail "the file at mail.ini.mine was written: $(head -c 80 "$f.mine")"
 	expect_mode "$f.mine" 666
 	keys F2
@@ -1573,6 +1671,11 @@ run_test changed_on_disk_reload_ja t_changed_reload ja
 run_test changed_on_disk_reload_en t_changed_reload en
 run_test changed_on_disk_overwrite_same_size t_changed_overwrite en
 run_test changed_on_disk_save_elsewhere t_changed_elsewhere en
+if [ "$(id -u)" -ne 0 ] || ! command -v useradd >/dev/null 2>&1; then
+	want second_user_plants_files && skip second_user_plants_files "needs root and useradd"
+else
+	run_test second_user_plants_files t_second_user
+fi
 run_test changed_on_disk_cancel t_changed_cancel ja
 run_test changed_on_disk_deleted_overwrite t_changed_deleted en
 
