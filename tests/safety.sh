@@ -959,6 +959,56 @@ t_changed_reload() {
 	expect_out 'smtp.other.example'
 }
 
+# Issue 15: `set` racing an editor that saves. The editor holds the lock
+# from its start to its end: every set meanwhile exits 75 naming it (never
+# 0 with its change lost, never 74); the editor's saves are all in the file;
+# once it has quit, set works again.
+t_set_races_editor_save() {
+	LANG_UI=en
+	local f=$T_DIR/mail.ini pid i rc n75=0 other=
+	fixture "$f"
+	ui_start en 80 24 -- -c "$f"
+	edit_contact 'mine@example.jp' || return
+	pid=$(ms_pid)
+	(
+		for i in $(seq 1 12); do
+			"$MAILSET" -c "$f" set "smtp.port=$((3000 + i))" >/dev/null 2>"$T_DIR/race.err.$i"
+			echo "$i $?"
+		done >"$T_DIR/race.rc"
+	) &
+	local racer=$!
+	for i in 1 2 3; do
+		keys F2
+		wait_for "$(first30 "$(tr_piece 'Saved %s')")" || break
+		keys C-u
+		type_text "mine$i@example.jp"
+		wait_for "mine$i@example.jp" || break
+	done
+	keys F2
+	wait_for "$(first30 "$(tr_piece 'Saved %s')")"
+	wait "$racer"
+	while read -r i rc; do
+		if [ "$rc" = 75 ]; then
+			n75=$((n75 + 1))
+			grep -qF "pid $pid" "$T_DIR/race.err.$i" ||
+				fail "set $i exited 75 without naming the editor (pid $pid): $(head -c 200 "$T_DIR/race.err.$i")"
+		else
+			other="$other $i:$rc"
+		fi
+	done <"$T_DIR/race.rc"
+	[ -z "$other" ] || fail "sets during the editor's life exited otherwise than 75:$other"
+	[ "$n75" = 12 ] || fail "$n75 of 12 sets refused (file: $(cat "$T_DIR/race.rc" | tr '\n' ' '))"
+	grep -qx 'contact_email = mine3@example.jp' "$f" || fail "the editor's last save is not in the file"
+	grep -q '^port = 30' "$f" && fail "a refused set's port is in the file"
+	keys F10
+	wait_exit || return
+	expect_rc 0
+	ms -c "$f" set smtp.port=3100
+	expect_rc 0
+	grep -qx 'port = 3100' "$f" || fail "set after the editor quit did not save"
+	grep -qx 'contact_email = mine3@example.jp' "$f" || fail "set after the editor lost its save"
+}
+
 # Issue 15: a second local user, in a shared (sticky, world-writable)
 # directory, plants a lock directory, a recovery file, FILE.mine and a link
 # at --save's path. Nothing is written past the lock; the editor neither
@@ -1671,6 +1721,7 @@ run_test changed_on_disk_reload_ja t_changed_reload ja
 run_test changed_on_disk_reload_en t_changed_reload en
 run_test changed_on_disk_overwrite_same_size t_changed_overwrite en
 run_test changed_on_disk_save_elsewhere t_changed_elsewhere en
+run_test set_races_editor_save t_set_races_editor_save
 if [ "$(id -u)" -ne 0 ] || ! command -v useradd >/dev/null 2>&1; then
 	want second_user_plants_files && skip second_user_plants_files "needs root and useradd"
 else
