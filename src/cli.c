@@ -396,8 +396,11 @@ static void print_problem(FILE *fp, const struct config *c, const struct problem
 		fprintf(fp, "%s:%d: ", c->path, line);
 	else
 		fprintf(fp, "%s: ", c->path);
+	/* the message may quote the file's value: shown safe */
+	char *msg = transcript_safe(p->msg, strlen(p->msg), SIZE_MAX);
 	fprintf(fp, "%s: %s%s\n", settings_field_name(p->field),
-		p->sev == SEV_WARNING ? _("warning: ") : "", p->msg);
+		p->sev == SEV_WARNING ? _("warning: ") : "", msg);
+	free(msg);
 	note(p->sev == SEV_ERROR, settings_field_name(p->field), line, "%s", p->msg);
 }
 
@@ -438,7 +441,9 @@ static size_t file_problems(const struct config *c, bool *multiline)
 			continue; /* a section of its own: not mailset's to judge */
 		const struct field *f = settings_field_in(si, en->key);
 		if (!f) {
-			char *dotted = xasprintf("%s.%s", en->section, en->key);
+			char *raw = xasprintf("%s.%s", en->section, en->key);
+			char *dotted = transcript_safe(raw, strlen(raw), SIZE_MAX);
+			free(raw);
 			printf(_("%s:%d: %s: warning: unknown key, kept as it is (a typo?)\n"),
 			       c->path, en->line, dotted);
 			note(false, dotted, en->line, "unknown key, kept as it is (a typo?)");
@@ -489,15 +494,30 @@ static int cmd_check(struct config *c, int argc, char **argv)
 
 /* -------------------------------------------------------------------- get */
 
+/* A value read from the file, for a terminal: control characters, bidi
+ * controls, line separators and bytes that are not UTF-8 escaped (they
+ * would move the cursor, recolour or reorder the screen). Into a pipe the
+ * bytes go as they are: a script gets the value itself. */
+static void put_value(const char *v)
+{
+	if (!isatty(STDOUT_FILENO)) {
+		puts(v);
+		return;
+	}
+	char *safe = transcript_safe(v, strlen(v), SIZE_MAX);
+	puts(safe);
+	free(safe);
+}
+
 static void print_value(const struct config *c, const struct field *f)
 {
 	const char *v = settings_get(&c->s, f->id);
 	if (f->kind == FK_ADDRESS_LIST) {
 		char *n = validate_normalize(f->id, v, 0);
-		puts(n);
+		put_value(n);
 		free(n);
 	} else {
-		puts(v);
+		put_value(v);
 	}
 }
 

@@ -91,44 +91,6 @@ static char *hide(const struct redactor *r, const char *s, size_t n)
 	return out;
 }
 
-char *transcript_safe(const char *s, size_t n, size_t cap)
-{
-	struct strbuf sb = { 0 };
-	size_t shown = 0; /* characters of the output */
-	for (size_t i = 0; i < n;) {
-		char esc[16];
-		uint32_t cp;
-		size_t k = utf8_decode(s + i, n - i, &cp), w;
-		if (!k) {
-			w = (size_t)snprintf(esc, sizeof esc, "\\x%02X", (unsigned char)s[i]);
-			k = 1;
-		} else if (cp < 0x20 || cp == 0x7F) {
-			w = (size_t)snprintf(esc, sizeof esc, "^%c", cp == 0x7F ? '?' : (char)(cp + '@'));
-		} else if ((cp >= 0x80 && cp < 0xA0) || cp == 0x061C || cp == 0x200E ||
-			   cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) ||
-			   (cp >= 0x2066 && cp <= 0x2069)) {
-			/* C1 controls; the line and paragraph separators and the
-			 * bidi marks, embeddings, overrides and isolates, which
-			 * break or reorder what is shown around them */
-			w = (size_t)snprintf(esc, sizeof esc, "\\u%04X", (unsigned)cp);
-		} else {
-			w = 1;
-			esc[0] = '\0';
-		}
-		if (shown + w > cap) {
-			sb_adds(&sb, "\xE2\x80\xA6");
-			break;
-		}
-		if (esc[0])
-			sb_adds(&sb, esc);
-		else
-			sb_add(&sb, s + i, k);
-		shown += w;
-		i += k;
-	}
-	return sb_steal(&sb);
-}
-
 static bool holds_secret(const struct redactor *r, const char *s)
 {
 	for (size_t f = 0; f < r->nforms; f++)

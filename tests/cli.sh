@@ -1463,4 +1463,31 @@ elif begin man_pages_ja_groff; then
 	done
 end; fi
 
+# Values and key names from the file reach a terminal escaped: ESC, CSI,
+# BEL, CR and U+202E (right-to-left override) shown as ^[, ^G, ^M, \u202E.
+# Into a pipe, get gives the bytes as they are (a script wants the value).
+if begin file_text_escaped; then
+f=$T_DIR/mail.ini; mkvalid "$f"
+rlo=$'\xe2\x80\xae' # U+202E, as bytes (LANG=C here)
+evil="Shop"$'\e[2J\e]0;pwned\a\r'"${rlo}gnp.exe"
+sed -i "s/^system_sender_name = .*/system_sender_name = $evil/" "$f"
+printf '[basic]\n' >>"$f"  # a second run of the section, for the unknown key
+printf 'ev\e[31mil%s = 1\n' "$rlo" >>"$f"
+ms -c "$f" check
+[ "$RC" = 0 ] || [ "$RC" = 78 ] || fail "check exited $RC"
+LC_ALL=C grep -q $'[\e\a\r]' "$T_DIR/out" && fail "check printed a control character raw: $(od -c "$T_DIR/out" | head -4 | tr '\n' '|')"
+grep -qF "$rlo" "$T_DIR/out" && fail "check printed U+202E raw"
+expect_out_has 'ev^[[31mil\u202E'
+ms -c "$f" get basic.system_sender_name
+printf '%s\n' "$evil" >"$T_DIR/want"
+expect_same "$T_DIR/want" "$T_DIR/out" "get into a pipe"
+# on a terminal (script(1) gives it one)
+script -qec "$(printf '%q ' "$MAILSET" -c "$f" get basic.system_sender_name)" /dev/null \
+	>"$T_DIR/tty.out" 2>&1 </dev/null
+LC_ALL=C grep -q $'[\e\a]' "$T_DIR/tty.out" && fail "get printed a control character raw to a terminal: $(od -c "$T_DIR/tty.out" | head -4 | tr '\n' '|')"
+grep -qF "$rlo" "$T_DIR/tty.out" && fail "get printed U+202E raw to a terminal"
+grep -qF 'Shop^[[2J^[]0;pwned^G^M\u202Egnp.exe' "$T_DIR/tty.out" ||
+	fail "get on a terminal: $(od -c "$T_DIR/tty.out" | head -4 | tr '\n' '|')"
+end; fi
+
 finish

@@ -34,9 +34,6 @@ char *redact_server(struct redactor *r, const char *line, size_t n);
 /* Any other text (connection and TLS events): hidden and made safe. */
 char *redact_text(const struct redactor *r, const char *line, size_t n);
 
-/* Bytes as printable UTF-8: control characters as ^X (C1 ones, line
- * separators and bidi controls as \uNNNN), invalid
- * UTF-8 as \xNN, at most cap characters (then "…"). */
-char *transcript_safe(const char *s, size_t n, size_t cap);
+/* transcript_safe(): util.h */
 
 #endif

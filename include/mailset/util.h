@@ -87,6 +87,11 @@ void sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(prin
 char *sb_steal(struct strbuf *sb);
 void sb_free(struct strbuf *sb);
 
+/* Bytes as printable UTF-8, for text from outside (a file, a server, DNS)
+ * on its way to a terminal or a report: control characters as ^X (C1 ones,
+ * line separators and bidi controls as \uNNNN), invalid UTF-8 as \xNN, at
+ * most cap characters (then "…"; SIZE_MAX: all). A new string. */
+char *transcript_safe(const char *s, size_t n, size_t cap);
 /* Decode one UTF-8 character at s (n bytes available). Returns its length in
  * bytes and stores the code point in *cp, or returns 0 for an invalid or
  * truncated sequence (overlong forms and surrogates are invalid). */
