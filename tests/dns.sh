@@ -49,7 +49,9 @@ dns_cleanup() {
 	fi
 	[ -n "$DNS_PID" ] && kill "$DNS_PID" 2>/dev/null
 	[ -n "$SILENT_PID" ] && kill "$SILENT_PID" 2>/dev/null
+	[ -n "$RAW_PID" ] && kill "$RAW_PID" 2>/dev/null
 	[ -n "$DNS_PID" ] && wait "$DNS_PID" 2>/dev/null
+	[ -n "$RAW_PID" ] && wait "$RAW_PID" 2>/dev/null
 	[ -n "$SILENT_PID" ] && wait "$SILENT_PID" 2>/dev/null
 	if [ -n "$DNS_KEEP" ]; then
 		echo "dns.sh: files kept in $W" >&2
@@ -122,10 +124,11 @@ C=$W/zone/dnsmasq.conf
 	txt twospf.$Z "v=spf1 a -all"
 
 	# evil: an SPF record with a line break that would forge a report
-	# line, a carriage return and a right-to-left override (dnsmasq
-	# turns \r and \n into the bytes)
+	# line, a carriage return, a right-to-left override, ESC with a CSI
+	# and an OSC sequence (dnsmasq turns \r, \n and \e into the bytes;
+	# BEL it cannot serve: raw.$Z has it, from tests/dns/raw-txt.py)
 	mx evil mx.ok.$Z 10
-	txt evil.$Z 'v=spf1 ip4:192.0.2.1 \r\nSPF            OK        forged ‮ -all'
+	txt evil.$Z 'v=spf1 ip4:192.0.2.1 \e[2J\e]0;pwned \r\nSPF            OK        forged ‮ -all'
 	# wrongip: SPF that does not cover 127.0.0.1
 	mx wrongip mx.ok.$Z 10
 	txt wrongip.$Z "v=spf1 ip4:192.0.2.1 -all"
@@ -262,6 +265,31 @@ time.sleep(120)
 	return 1
 }
 
+# start_raw: tests/dns/raw-txt.py on 127.0.0.1:$RAW_PORT, for raw.$Z (a
+# record with the bytes dnsmasq cannot serve); dnsmasq forwards there.
+RAW_PID=
+start_raw() {
+	local i
+	for _ in 1 2 3 4 5 6; do
+		RAW_PORT=$(free_port)
+		rm -f "$W/raw.ready"
+		"$PY" "$TESTS_DIR/dns/raw-txt.py" "$RAW_PORT" "$W/raw.ready" "raw.$Z" 2>"$W/raw.err" &
+		RAW_PID=$!
+		for i in $(seq 1 100); do
+			[ -e "$W/raw.ready" ] && return 0
+			kill -0 "$RAW_PID" 2>/dev/null || break
+			sleep 0.05
+		done
+		kill "$RAW_PID" 2>/dev/null
+		wait "$RAW_PID" 2>/dev/null
+		RAW_PID=
+	done
+	echo "FAIL dns: tests/dns/raw-txt.py did not start: $(head -c 300 "$W/raw.err")"
+	return 1
+}
+start_raw || exit 1
+echo "server=/raw.$Z/127.0.0.1#$RAW_PORT" >>"$C"
+
 start_dnsmasq "$C" "$W/zone" dns || exit 1
 SRV=127.0.0.1:$DNS_PORT
 
@@ -353,16 +381,30 @@ expect_nowhere "Provider:"
 [ -s "$T_DIR/err" ] && fail "stderr: $(head -c 200 "$T_DIR/err")"
 end; fi
 
-# A record's bytes never reach the report raw, nor forge one of its lines.
-if begin record_controls_escaped; then
-dns evil.$Z -- --selector sel
-row SPF WRONG
-grep -q $'\r' "$T_DIR/out" && fail "a carriage return from the record reached the report"
-grep -q '^SPF  *OK  *forged' "$T_DIR/out" && fail "the record forged a report line: $(grep -n forged "$T_DIR/out")"
-grep -q $'\xe2\x80\xae' "$T_DIR/out" && fail "the right-to-left override reached the report raw"
-grep -qF '^M^J' "$T_DIR/out" || fail "the report does not show the record's line break: $(grep -F 'spf1 ip4:192.0.2.1' "$T_DIR/out")"
-grep -qF '\u202E' "$T_DIR/out" || fail "the report does not show the override as \\u202E"
-end; fi
+# A record's bytes never reach the report raw, nor forge one of its lines:
+# evil.$Z from dnsmasq (ESC, CSI, OSC, CR/LF, U+202E), raw.$Z from
+# raw-txt.py behind it (the same with BEL and a C1 CSI).
+no_raw_controls() { # FILE WHAT
+	LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$1" &&
+		fail "$2 has a control character raw: $(LC_ALL=C grep -n $'[\x01-\x09\x0b-\x1f\x7f]' "$1" | od -c | head -3 | tr '\n' '|')"
+	grep -q $'\xe2\x80\xae' "$1" && fail "$2 has the right-to-left override raw"
+	grep -q $'\xc2\x9b' "$1" && fail "$2 has a C1 CSI raw"
+	grep -q '^SPF  *OK  *forged' "$1" && fail "the record forged a line of $2: $(grep -n forged "$1")"
+}
+for d in evil raw; do
+	if begin "record_controls_escaped_$d"; then
+	dns $d.$Z -- --selector sel
+	row SPF WRONG
+	no_raw_controls "$T_DIR/out" "the report"
+	grep -qF '^M^J' "$T_DIR/out" || fail "the report does not show the record's line break: $(grep -F 'spf1 ip4:192.0.2.1' "$T_DIR/out")"
+	grep -qF '\u202E' "$T_DIR/out" || fail "the report does not show the override as \\u202E"
+	grep -qF '^[[2J^[]0;pwned' "$T_DIR/out" || fail "the report does not show ESC as ^[: $(grep -F 'spf1 ip4:192.0.2.1' "$T_DIR/out")"
+	if [ $d = raw ]; then
+		grep -qF 'pwned^G' "$T_DIR/out" || fail "the report does not show BEL as ^G"
+		grep -qF '\u009B31m' "$T_DIR/out" || fail "the report does not show the C1 CSI as \\u009B"
+	fi
+	end; fi
+done
 
 if begin no_spf_dkim_ok; then
 dns nospf.$Z -- --selector sel
@@ -884,7 +926,7 @@ wait_exit() {
 # pane_conf FILE SERVER: a whole configuration for ok.shop.test with the
 # [dns] keys set.
 pane_conf() {
-	conf "$1" ok.$Z 127.0.0.1 "port = 587\\nusername = noreply@ok.$Z\\nauth = none\\ntls = on\\n\\n[dns]\\nserver = $2\\ndkim_selectors = sel\\n"
+	conf "$1" "${PANE_DOMAIN:-ok.$Z}" 127.0.0.1 "port = 587\\nusername = noreply@ok.$Z\\nauth = none\\ntls = on\\n\\n[dns]\\nserver = $2\\ndkim_selectors = sel\\n"
 }
 
 # t_pane LANGUAGE NAVIGATION...: open the DNS pane, check, wait for the
@@ -897,7 +939,7 @@ t_pane() {
 	MS_ENV=(LANG=C.UTF-8 LANGUAGE="$lang")
 	ms -c "$f" dns
 	MS_ENV=()
-	expect_rc 0 "mailset dns"
+	expect_rc "${PANE_RC:-0}" "mailset dns"
 	cp "$T_DIR/out" "$T_DIR/cli.txt"
 	# the verdict's first bytes (wrapping never cuts that short a start)
 	local want
@@ -924,6 +966,19 @@ t_pane() {
 	keys F10
 	wait_exit || return
 	expect_rc 0 "the editor"
+}
+
+# raw.$Z's record (ESC, BEL, CSI, OSC, CR/LF, U+202E, C1 CSI) in the pane:
+# the saved report equals the command's, and neither it nor the screen has
+# them raw or a forged line.
+t_pane_raw() {
+	PANE_DOMAIN=raw.$Z PANE_RC=65 t_pane en PPage
+	local saved
+	saved=$(find "$T_DIR" -maxdepth 1 -name 'mailset-dns-*.txt' | head -n 1)
+	[ -n "$saved" ] || return
+	no_raw_controls "$saved" "the saved report"
+	grep -qF 'pwned^G' "$saved" || fail "the saved report does not show BEL as ^G"
+	grep -q '^[│ ]*SPF  *OK  *forged' "$T_DIR/screen" && fail "the pane shows a forged line"
 }
 
 # The check runs in a child: the editor answers while the server is silent,
@@ -970,6 +1025,7 @@ if command -v tmux >/dev/null 2>&1; then
 		run_test pane_report_saved_equals_command_en_pgup t_pane en PPage
 		run_test pane_report_saved_equals_command_en_pgdn4 t_pane en NPage NPage NPage NPage
 		run_test pane_report_saved_equals_command_ja t_pane ja PPage
+		run_test pane_raw_record_escaped t_pane_raw
 		if [ -n "$SILENT_OK" ]; then
 			run_test pane_silent_server_no_freeze_esc t_pane_silent
 		fi
