@@ -959,6 +959,39 @@ t_changed_reload() {
 	expect_out 'smtp.other.example'
 }
 
+# Issue 15: F4 shows the password for five seconds only, and on a terminal
+# without an alternate screen (tmux's alternate-screen off, as GNU screen's
+# default) nothing of it is left on the screen or in the scrollback after
+# F10.
+t_reveal_for_seconds() {
+	LANG_UI=en
+	local f=$T_DIR/mail.ini t0 ms
+	fixture "$f"
+	tm set-option -wg alternate-screen off
+	ui_start en 80 24 -- -c "$f"
+	wait_for "$KEYBAR_LAST" || { tm set-option -wg alternate-screen on; return; }
+	tm set-option -wg alternate-screen on
+	keys Tab Tab Tab Tab Tab Tab Tab
+	wait_for "$(label 'パスワード' 'Password')" || return
+	not_on_screen 'demo-password' "the form before F4"
+	keys F4
+	t0=$(now_ns)
+	wait_for 'demo-password' || return
+	wait_gone 'demo-password' 10 || { fail "the password is still shown 10 s after F4"; return; }
+	ms=$((($(now_ns) - t0) / 1000000))
+	note "F4: the password was hidden again after $ms ms"
+	[ "$ms" -ge 4000 ] || fail "the password was hidden after $ms ms, before its five seconds"
+	keys F4
+	wait_for 'demo-password' || return
+	keys F10
+	wait_exit || return
+	expect_rc 0
+	tm capture-pane -p -S -1000 -t "$S" >"$T_DIR/history"
+	grep -qF 'demo-password' "$T_DIR/history" &&
+		fail "the password is left on the screen or in the scrollback after F10: $(grep -nF demo-password "$T_DIR/history" | head -2)"
+	return 0
+}
+
 # Issue 15: `set` racing an editor that saves. The editor holds the lock
 # from its start to its end: every set meanwhile exits 75 naming it (never
 # 0 with its change lost, never 74); the editor's saves are all in the file;
@@ -1722,6 +1755,7 @@ run_test changed_on_disk_reload_en t_changed_reload en
 run_test changed_on_disk_overwrite_same_size t_changed_overwrite en
 run_test changed_on_disk_save_elsewhere t_changed_elsewhere en
 run_test set_races_editor_save t_set_races_editor_save
+run_test reveal_for_seconds_gone_at_exit t_reveal_for_seconds
 if [ "$(id -u)" -ne 0 ] || ! command -v useradd >/dev/null 2>&1; then
 	want second_user_plants_files && skip second_user_plants_files "needs root and useradd"
 else

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mailset/i18n.h"
@@ -273,12 +274,44 @@ void editor_apply_preset(struct editor *ed, const struct preset *p)
 	le->scroll = 0;
 }
 
+static long long now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+void editor_reveal(struct editor *ed, bool on)
+{
+	ed->reveal = on;
+	if (!on)
+		return;
+	/* for a few seconds only, and not left on the screen at exit (a
+	 * terminal without an alternate screen keeps the last frame) */
+	ed->reveal_until = now_ms() + EDITOR_REVEAL_MS;
+	term_wipe_at_exit();
+	editor_status(ed, ST_INFO, _("The password is shown for %d seconds (F4 hides it now)."),
+		      EDITOR_REVEAL_MS / 1000);
+}
+
+int editor_reveal_left(struct editor *ed)
+{
+	if (!ed->reveal)
+		return -1;
+	long long left = ed->reveal_until - now_ms();
+	if (left <= 0) {
+		ed->reveal = false;
+		return -1;
+	}
+	return (int)left;
+}
+
 int editor_common_key(struct editor *ed, enum action act)
 {
 	if (act == ACT_HELP)
 		editor_request(ed, REQ_HELP);
 	else if (act == ACT_REVEAL)
-		ed->reveal = !ed->reveal;
+		editor_reveal(ed, !ed->reveal);
 	else if (act == ACT_HELP_TEXT)
 		ed->help_hidden = !ed->help_hidden;
 	else

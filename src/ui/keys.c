@@ -70,7 +70,8 @@ const struct binding keys_table[] = {
 	{ SC_GLOBAL, ACT_PRESETS, { F(3) }, "プリセット", "Presets",
 	  "主なメールサーバーの設定値を選んで入力します", "Fill in the SMTP values of a provider" },
 	{ SC_GLOBAL, ACT_REVEAL, { F(4) }, "PW表示", "Show PW",
-	  "パスワードの表示・非表示を切り替えます", "Show or hide the password" },
+	  "パスワードを5秒間表示します(もう一度押すと隠します)",
+	  "Show the password for 5 seconds (again: hide it)" },
 	{ SC_GLOBAL, ACT_TESTSEND, { F(5) }, "送信テスト", "Test send",
 	  "送信テスト画面を開きます", "Open the test send pane" },
 	{ SC_GLOBAL, ACT_PROBE, { F(6) }, NULL, NULL,
@@ -216,7 +217,8 @@ const struct binding keys_table[] = {
 	{ SC_WIZARD_FIELDS, ACT_PREV, { K(KEY_BTAB), K(KEY_UP) }, NULL, NULL,
 	  "前の項目へ", "Previous field" },
 	{ SC_WIZARD_FIELDS, ACT_REVEAL, { F(4) }, NULL, NULL,
-	  "パスワードの表示・非表示を切り替えます", "Show or hide the password" },
+	  "パスワードを5秒間表示します(もう一度押すと隠します)",
+	  "Show the password for 5 seconds (again: hide it)" },
 
 	/* --- dialogs --------------------------------------------------------- */
 	{ SC_BUTTONS, ACT_BUTTON_PREV, { K(KEY_LEFT), K(KEY_BTAB) }, NULL, NULL,

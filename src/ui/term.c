@@ -23,6 +23,7 @@ static int sigpipe[2] = { -1, -1 };
 static volatile sig_atomic_t pending;
 static bool colors;
 static bool hung_up;
+static bool wipe; /* clear the screen at exit (term_wipe_at_exit) */
 static attr_t styles[ST_COUNT];
 
 static void on_signal(int sig)
@@ -162,9 +163,20 @@ int term_open(char *err, size_t errlen)
 	return 0;
 }
 
+void term_wipe_at_exit(void)
+{
+	wipe = true;
+}
+
 void term_close(void)
 {
 	if (scr) {
+		if (wipe) {
+			/* nothing shown (a password) stays on a terminal
+			 * without an alternate screen */
+			clear();
+			refresh();
+		}
 		fputs("\033[?2004l", stdout);
 		fflush(stdout);
 		endwin();

@@ -313,8 +313,11 @@ static int loop(struct editor *ed)
 		};
 		for (size_t i = 0; i < NPOLLERS; i++)
 			fds[2 + i] = (struct pollfd){ .fd = pollers[i]->fd(ed), .events = POLLIN };
-		if (poll(fds, 2 + NPOLLERS, -1) < 0 && errno != EINTR)
+		/* a shown password hides when its time is up */
+		int wait = editor_reveal_left(ed);
+		if (poll(fds, 2 + NPOLLERS, wait) < 0 && errno != EINTR)
 			return EX_IOERR;
+		editor_reveal_left(ed);
 		for (size_t i = 0; i < NPOLLERS; i++)
 			if (fds[2 + i].fd >= 0 && fds[2 + i].revents)
 				pollers[i]->input(ed);
@@ -393,6 +396,12 @@ int ui_run(const char *path, int is_default, int wizard)
 		safety_start(&ed);
 		rc = loop(&ed);
 		dialog_close(&ed);
+		if (ed.reveal) {
+			/* masked in place first: a terminal that keeps what a
+			 * clear removes (tmux's scroll-on-clear) keeps no password */
+			ed.reveal = false;
+			draw(&ed);
+		}
 		term_close();
 		safety_release(&ed);
 		if (ed.status_style == ST_OK && rc == EX_OK && ed.status[0])

@@ -44,7 +44,8 @@ struct editor {
 	struct lineedit edit[F_COUNT];
 	struct problems probs;        /* of cfg.s, recomputed on each change */
 	int focus;                    /* field id, or -1 when none */
-	bool reveal;                  /* show the password */
+	bool reveal;                  /* show the password... */
+	long long reveal_until;       /* ...until then (ms, CLOCK_MONOTONIC) */
 	bool help_hidden;             /* the form's field help hidden (F9) */
 	/* what the user is told, and what modules ask of ui.c */
 	char status[1024];
@@ -110,6 +111,13 @@ const struct preset *editor_provider(const struct editor *ed);
 /* F1 (asks ui.c for the help of the scopes in force) and F4 (show or hide
  * the password): UI_HANDLED, or 0 for any other action. */
 int editor_common_key(struct editor *ed, enum action act);
+/* F4: show the password for EDITOR_REVEAL_MS, or hide it. A shown one also
+ * has the screen cleared at exit (term_wipe_at_exit). */
+#define EDITOR_REVEAL_MS 5000
+void editor_reveal(struct editor *ed, bool on);
+/* Milliseconds the password stays shown, or -1 when it is hidden (hiding
+ * it when its time is up). */
+int editor_reveal_left(struct editor *ed);
 /* The help line of the focused field ("" when none). */
 const char *editor_field_help(const struct editor *ed);
 /* Keys that edit a field's value. Returns UI_HANDLED when the key was

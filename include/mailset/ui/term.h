@@ -40,6 +40,9 @@ enum style {
 int term_open(char *err, size_t errlen);
 /* Restore the terminal; safe to call twice. */
 void term_close(void);
+/* Have term_close() clear the screen first: something shown (the
+ * password) must not stay on a terminal without an alternate screen. */
+void term_wipe_at_exit(void);
 /* The editor leaves because of a signal or a hang-up: term_close() then
  * also leaves the terminal's session. */
 void term_hung_up(void);
