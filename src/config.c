@@ -152,7 +152,7 @@ int config_save(struct config *c, bool force, struct ini_error *e)
 		if (e->replaced) {
 			char *keep = xmalloc(w->len + 1);
 			memcpy(keep, data, w->len + 1);
-			free(c->unflushed);
+			util_wipe_free(c->unflushed, c->unflushed_len);
 			c->unflushed = keep;
 			c->unflushed_len = w->len;
 			c->exists = true;
@@ -164,7 +164,7 @@ int config_save(struct config *c, bool force, struct ini_error *e)
 		inifile_free(&c->doc);
 		c->doc = nd;
 	}
-	free(c->unflushed);
+	util_wipe_free(c->unflushed, c->unflushed_len);
 	c->unflushed = NULL;
 	c->unflushed_len = 0;
 	c->exists = true;
@@ -191,14 +191,14 @@ int config_save_copy(const struct config *c, const char *path, struct ini_error 
 		e->err = err;
 		snprintf(e->msg, sizeof e->msg, "%s", why ? _(why) : strerror(err));
 	}
-	sb_free(&out);
+	sb_wipe(&out);
 	return rc;
 }
 
 void config_free(struct config *c)
 {
 	inifile_free(&c->doc);
-	free(c->unflushed);
+	util_wipe_free(c->unflushed, c->unflushed_len);
 	c->unflushed = NULL;
 	settings_free(&c->s);
 	free(c->path);

@@ -384,7 +384,12 @@ void inifile_free(struct ini_doc *doc)
 	free(doc->lines);
 	free(doc->entries);
 	free(doc->sections);
+	/* the file's bytes and values hold the password: wiped first */
+	if (doc->strs)
+		explicit_bzero(doc->strs, doc->strs_len);
 	free(doc->strs);
+	if (doc->buf)
+		explicit_bzero(doc->buf, doc->len);
 	free(doc->buf);
 	memset(doc, 0, sizeof *doc);
 }

@@ -332,10 +332,19 @@ void settings_copy(struct settings *dst, const struct settings *src)
 		dst->value[i] = src->value[i] ? xstrdup(src->value[i]) : NULL;
 }
 
+/* Values are wiped before they are freed: one of them is the password. */
+static void free_value(char *v)
+{
+	if (v) {
+		explicit_bzero(v, strlen(v));
+		free(v);
+	}
+}
+
 void settings_free(struct settings *s)
 {
 	for (int i = 0; i < F_COUNT; i++) {
-		free(s->value[i]);
+		free_value(s->value[i]);
 		s->value[i] = NULL;
 	}
 }
@@ -353,7 +362,7 @@ bool settings_has(const struct settings *s, enum field_id id)
 void settings_set(struct settings *s, enum field_id id, const char *value)
 {
 	char *v = xstrdup(value);
-	free(s->value[id]);
+	free_value(s->value[id]);
 	s->value[id] = v;
 }
 

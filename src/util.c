@@ -344,6 +344,19 @@ void sb_free(struct strbuf *sb)
 	sb->len = sb->cap = 0;
 }
 
+void sb_wipe(struct strbuf *sb)
+{
+	util_wipe_free(sb->buf, sb->cap);
+	memset(sb, 0, sizeof *sb);
+}
+
+void util_wipe_free(void *p, size_t n)
+{
+	if (p)
+		explicit_bzero(p, n);
+	free(p);
+}
+
 size_t utf8_decode(const char *str, size_t n, uint32_t *cp)
 {
 	const unsigned char *s = (const unsigned char *)str;

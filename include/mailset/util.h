@@ -86,6 +86,10 @@ void sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(prin
 /* Hand the string over to the caller (never NULL) and reset the buffer. */
 char *sb_steal(struct strbuf *sb);
 void sb_free(struct strbuf *sb);
+/* The same, wiping the bytes first (they may hold the password). */
+void sb_wipe(struct strbuf *sb);
+/* Wipe n bytes at p (explicit_bzero), then free(p); p may be NULL. */
+void util_wipe_free(void *p, size_t n);
 
 /* Bytes as printable UTF-8, for text from outside (a file, a server, DNS)
  * on its way to a terminal or a report: control characters as ^X (C1 ones,

@@ -14,7 +14,15 @@ static void reserve(struct lineedit *le, size_t n)
 	size_t cap = le->cap ? le->cap : 32;
 	while (cap < n + 1)
 		cap *= 2;
-	le->buf = xrealloc(le->buf, cap * sizeof *le->buf);
+	/* not realloc(): what the old buffer held (a password, as it was
+	 * typed) is wiped, not left in freed memory */
+	wchar_t *buf = xmalloc(cap * sizeof *buf);
+	if (le->buf) {
+		memcpy(buf, le->buf, le->cap * sizeof *buf);
+		explicit_bzero(le->buf, le->cap * sizeof *le->buf);
+		free(le->buf);
+	}
+	le->buf = buf;
 	le->cap = cap;
 }
 
@@ -63,6 +71,8 @@ char *le_get(const struct lineedit *le)
 
 void le_free(struct lineedit *le)
 {
+	if (le->buf)
+		explicit_bzero(le->buf, le->cap * sizeof *le->buf);
 	free(le->buf);
 	memset(le, 0, sizeof *le);
 }
