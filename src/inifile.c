@@ -333,7 +333,9 @@ enum ini_status inifile_load(const char *path, struct ini_doc *doc,
 {
 	memset(doc, 0, sizeof *doc);
 	memset(e, 0, sizeof *e);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO at path must not hold the open up until some
+	 * writer comes (it is refused below, as every non-file is) */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		int err = errno;
 		seterr(e, err == ENOENT ? INI_NOFILE : INI_IOERR, 0, err,
@@ -341,12 +343,23 @@ enum ini_status inifile_load(const char *path, struct ini_doc *doc,
 		return e->status;
 	}
 	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		int err = S_ISDIR(st.st_mode) ? EISDIR : errno;
+	if (fstat(fd, &st) < 0) {
+		int err = errno;
 		close(fd);
 		seterr(e, INI_IOERR, 0, err, _("cannot read: %s"), strerror(err));
 		return INI_IOERR;
 	}
+	if (!S_ISREG(st.st_mode)) {
+		const char *what = S_ISDIR(st.st_mode)	  ? _("a directory")
+				   : S_ISFIFO(st.st_mode) ? _("a named pipe (FIFO)")
+				   : S_ISSOCK(st.st_mode) ? _("a socket")
+							  : _("a device");
+		close(fd);
+		seterr(e, INI_IOERR, 0, S_ISDIR(st.st_mode) ? EISDIR : EINVAL,
+		       _("it is %s, not a file: give the configuration file itself"), what);
+		return INI_IOERR;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	/* Straight into the buffer the document keeps: one read of the file,
 	 * no copy. One byte more than its size, to see the end (or growth). */
 	size_t cap = (st.st_size > 0 ? (size_t)st.st_size : 0) + 2, len = 0;
@@ -360,7 +373,7 @@ enum ini_status inifile_load(const char *path, struct ini_doc *doc,
 		if (n < 0) {
 			int err = errno;
 			close(fd);
-			free(buf);
+			util_wipe_free(buf, len);
 			seterr(e, INI_IOERR, 0, err, _("cannot read: %s"), strerror(err));
 			return INI_IOERR;
 		}

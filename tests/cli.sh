@@ -1490,4 +1490,29 @@ grep -qF 'Shop^[[2J^[]0;pwned^G^M\u202Egnp.exe' "$T_DIR/tty.out" ||
 	fail "get on a terminal: $(od -c "$T_DIR/tty.out" | head -4 | tr '\n' '|')"
 end; fi
 
+
+# A configuration that is not a file: a FIFO does not hang get, set or
+# check (no writer ever comes), /dev/zero and a directory are named for
+# what they are; nothing is written.
+if begin config_not_a_file; then
+mkfifo "$T_DIR/fifo"
+for cmd in get check "set smtp.port=2526"; do
+	t0=$(date +%s%N)
+	# shellcheck disable=SC2086
+	MS_STDIN=/dev/null timeout 20 "$MAILSET" -c "$T_DIR/fifo" $cmd >"$T_DIR/out" 2>"$T_DIR/err"
+	RC=$?
+	ms_t=$((($(date +%s%N) - t0) / 1000000))
+	[ "$RC" = 124 ] && fail "$cmd on a FIFO hangs"
+	[ "$RC" = 0 ] && fail "$cmd on a FIFO exited 0"
+	expect_err_has "named pipe (FIFO), not a file"
+	[ "$ms_t" -lt 10000 ] || fail "$cmd on a FIFO took $ms_t ms"
+done
+[ -p "$T_DIR/fifo" ] || fail "the FIFO was replaced"
+ms -c /dev/zero get smtp.host
+[ "$RC" != 0 ] || fail "get on /dev/zero exited 0"
+expect_err_has "/dev/zero: it is a device, not a file"
+ms -c "$T_DIR" check
+expect_err_has "it is a directory, not a file"
+end; fi
+
 finish
