@@ -386,6 +386,10 @@ static int conf_save(struct config *c, bool *unchanged)
 			fprintf(stderr, "%s\n", _("mailset: nothing was changed"));
 		return config_save_status(&e);
 	}
+	if (e.links)
+		fprintf(stderr, _("mailset: note: %s had %lu names (hard links); only this one has "
+				  "the new contents, the others keep the old\n"),
+			c->path, e.links);
 	return EX_OK;
 }
 

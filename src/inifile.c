@@ -880,8 +880,19 @@ enum ini_status inifile_write_atomic(const char *path, const char *data,
 	/* Follow a symbolic link, so that the link itself survives. */
 	char *real = realpath(path, NULL);
 	const char *target = real ? real : path;
-
 	struct stat st;
+	if (!real && lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		/* a link to nothing: replacing it with a file would cut the
+		 * link without a word */
+		char to[4096];
+		ssize_t n = readlink(path, to, sizeof to - 1);
+		to[n > 0 ? n : 0] = '\0';
+		seterr(e, INI_IOERR, 0, ENOENT,
+		       _("it is a symbolic link to %s, which does not exist: create that file "
+			 "(or its directory), or remove the link"), to);
+		free(real);
+		return INI_IOERR;
+	}
 	bool exists = stat(target, &st) == 0;
 	char *dcopy = xstrdup(target), *bcopy = xstrdup(target);
 	const char *dir = dirname(dcopy), *base = basename(bcopy);
@@ -945,6 +956,8 @@ enum ini_status inifile_write_atomic(const char *path, const char *data,
 		goto fail;
 	}
 	lock_tempfile_forget(tn); /* it is the file now */
+	if (exists && st.st_nlink > 1)
+		e->links = (unsigned long)st.st_nlink;
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0 || io->fsync_dir(dfd) < 0) {
 		int err = errno;

@@ -1515,4 +1515,22 @@ ms -c "$T_DIR" check
 expect_err_has "it is a directory, not a file"
 end; fi
 
+
+# A save replaces the file by rename: a hard link's other names keep the
+# old contents, and set says so; a link to a file that does not exist is
+# not replaced by a file (refused, named, nothing written).
+if begin links_said_not_cut; then
+f=$T_DIR/mail.ini; mkvalid "$f"
+ln "$f" "$T_DIR/other.ini"
+ms -c "$f" set smtp.port=2526
+expect_rc 0
+expect_err_has "had 2 names (hard links)"
+grep -qx 'port = 2526' "$f" || fail "the change is not in the file"
+ln -s "$T_DIR/nowhere/x.ini" "$T_DIR/dl.ini"
+ms -c "$T_DIR/dl.ini" set smtp.host=b.example
+[ "$RC" != 0 ] || fail "set through a link to nothing exited 0"
+expect_err_has "symbolic link to $T_DIR/nowhere/x.ini, which does not exist"
+[ -L "$T_DIR/dl.ini" ] || fail "the link was replaced"
+end; fi
+
 finish

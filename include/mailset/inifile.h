@@ -88,6 +88,8 @@ struct ini_error {
 	bool create;         /* saving: the temporary file could not be created */
 	bool replaced;       /* saving: the new file is in place all the same (only
 				flushing its directory failed) */
+	unsigned long links; /* saved: the old file had this many names (hard
+				links, > 1); the others keep the old contents */
 	char msg[512];       /* complete sentence, translated, no file name */
 };
 

@@ -244,6 +244,10 @@ bool editor_save_as_is(struct editor *ed, bool overwrite)
 	if (r == 1) /* the file holds these bytes already: not touched */
 		editor_status(ed, ST_INFO, _("Nothing to save: %s already holds these values."),
 			      ed->cfg.path);
+	else if (e.links)
+		editor_status(ed, ST_WARNING, _("Saved %s; it had %lu names (hard links): only this "
+						"one has the new contents, the others keep the old."),
+			      ed->cfg.path, e.links);
 	else if (what.len)
 		editor_status(ed, ST_OK, _("Saved %s: %s"), ed->cfg.path, what.buf);
 	else
