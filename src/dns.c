@@ -1044,7 +1044,9 @@ void dns_report_lines(const struct dns_report *r, dns_line_fn fn, void *ctx)
 	for (size_t i = 0; i < r->n; i++) {
 		const struct dns_item *it = &r->items[i];
 		/* a DKIM key is hundreds of characters: its start says enough */
-		char *shown = strlen(it->detail) > 90 ? xasprintf("%.80s\xE2\x80\xA6", it->detail)
+		size_t dlen = strlen(it->detail);
+		char *shown = dlen > 90 ? xasprintf("%.*s\xE2\x80\xA6",
+						     (int)utf8_prefix(it->detail, dlen, 80), it->detail)
 			: xstrdup(it->detail);
 		pad(&sb, it->what, 15);
 		pad(&sb, verdict_word(it->v), 13);

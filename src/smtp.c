@@ -263,7 +263,8 @@ static int verify_cert(X509_STORE_CTX *x, void *arg)
 		}
 		if (sb.len) {
 			char *safe = transcript_safe(sb.buf, sb.len, 120);
-			snprintf(sd->cert_names, sizeof sd->cert_names, "%s", safe);
+			size_t k = utf8_prefix(safe, strlen(safe), sizeof sd->cert_names - 1);
+			snprintf(sd->cert_names, sizeof sd->cert_names, "%.*s", (int)k, safe);
 			free(safe);
 		}
 		sb_free(&sb);

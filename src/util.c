@@ -390,6 +390,17 @@ size_t utf8_decode(const char *str, size_t n, uint32_t *cp)
 	return len;
 }
 
+size_t utf8_prefix(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	size_t k = max;
+	/* back over continuation bytes to the lead of the character cut */
+	while (k > 0 && max - k < 4 && ((unsigned char)s[k] & 0xC0) == 0x80)
+		k--;
+	return k;
+}
+
 bool utf8_valid(const char *s, size_t n)
 {
 	uint32_t cp;

@@ -4,6 +4,7 @@
  * every key. The F1 help of each screen, pane and dialog must list exactly
  * the keys that do something there. */
 #include <check.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "mailset/i18n.h"
 #include "mailset/recover.h"
 #include "mailset/ui/dialog.h"
+#include "mailset/ui/job.h"
 #include "mailset/ui/screens.h"
 #include "mailset/util.h"
 
@@ -319,6 +321,63 @@ static bool listed(const enum scope *sc, int n, int k)
 	return false;
 }
 
+/* A helper's records of any length reach the pane: a verdict of 10 KiB
+ * whole (one over the old 4 KiB buffer was dropped, and "stopped without
+ * a result" shown instead), one over JOB_RECORD_MAX cut on a character
+ * with "…", and the records after it read as usual. */
+static char *long_record(const char *head, size_t chars)
+{
+	struct strbuf sb = { 0 };
+	sb_adds(&sb, head);
+	for (size_t i = 0; i < chars; i++)
+		sb_adds(&sb, "\xE3\x81\x82"); /* あ: three bytes */
+	sb_addc(&sb, '\n');
+	return sb_steal(&sb);
+}
+
+static void feed(struct job *j, int wfd, const char *text)
+{
+	/* in pieces, the reader draining between them, as a pipe does */
+	size_t n = strlen(text);
+	for (size_t off = 0; off < n;) {
+		size_t k = n - off < 1000 ? n - off : 1000;
+		ck_assert_int_eq(write(wfd, text + off, k), (ssize_t)k);
+		off += k;
+		job_read(j);
+	}
+}
+
+START_TEST(job_reads_records_of_any_length)
+{
+	int p[2];
+	ck_assert_int_eq(pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
+	struct job j;
+	job_init(&j);
+	j.fd = p[0];
+	char *v = long_record("V\t69\t", 3500); /* 10.5 KB */
+	feed(&j, p[1], v);
+	ck_assert_ptr_nonnull(j.verdict);
+	ck_assert_uint_eq(strlen(j.verdict), 3500 * 3);
+	ck_assert_int_eq(j.status, 69);
+	free(v);
+	v = long_record("V\t75\t", 30000); /* 90 KB */
+	feed(&j, p[1], v);
+	size_t n = strlen(j.verdict);
+	ck_assert_uint_le(n, JOB_RECORD_MAX);
+	ck_assert_uint_gt(n, JOB_RECORD_MAX - 8);
+	ck_assert(utf8_valid(j.verdict, n));
+	ck_assert_str_eq(j.verdict + n - 3, "\xE2\x80\xA6");
+	ck_assert_int_eq(j.status, 75);
+	free(v);
+	feed(&j, p[1], "V\t0\tsent\n");
+	ck_assert_str_eq(j.verdict, "sent");
+	close(p[1]);
+	job_read(&j);
+	ck_assert_str_eq(j.verdict, "sent");
+	job_free(&j);
+}
+END_TEST
+
 START_TEST(help_lists_what_works)
 {
 	enum state st = (enum state)_i;
@@ -444,6 +503,7 @@ int main(void)
 	tcase_add_loop_test(tc, help_lists_what_works, 0, S_COUNT);
 	tcase_add_test(tc, help_dialog_shows_the_scopes);
 	tcase_add_test(tc, one_write_path);
+	tcase_add_test(tc, job_reads_records_of_any_length);
 	tcase_add_test(tc, form_fits_the_smallest_terminal);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

@@ -100,6 +100,9 @@ char *transcript_safe(const char *s, size_t n, size_t cap);
  * bytes and stores the code point in *cp, or returns 0 for an invalid or
  * truncated sequence (overlong forms and surrogates are invalid). */
 size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* The longest start of s (n bytes) of at most max bytes that does not end
+ * inside a UTF-8 character: its length. */
+size_t utf8_prefix(const char *s, size_t n, size_t max);
 /* True when the whole string is valid UTF-8. */
 bool utf8_valid(const char *s, size_t n);
 /* Number of characters (code points) in a valid UTF-8 string. */

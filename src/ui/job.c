@@ -34,7 +34,8 @@ static void clear_lines(struct job *j)
 	j->verdict = NULL;
 	free(j->note);
 	j->note = NULL;
-	j->plen = 0;
+	sb_free(&j->partial);
+	j->overlong = false;
 }
 
 void job_clear(struct job *j)
@@ -124,39 +125,67 @@ static void record(struct job *j, char *rec)
 	}
 }
 
+/* The record in j->partial is whole (or cut): take it. */
+static void take_record(struct job *j)
+{
+	if (j->overlong) {
+		/* cut at a character (job_read), not inside an escape, and
+		 * said */
+		size_t k = j->partial.len;
+		while (k > 0 && j->partial.buf[k - 1] == '\\')
+			k--;
+		j->partial.len = k;
+		j->partial.buf[k] = '\0';
+		sb_adds(&j->partial, "\xE2\x80\xA6");
+	}
+	if (j->partial.buf)
+		record(j, j->partial.buf);
+	sb_free(&j->partial);
+	j->overlong = false;
+}
+
 bool job_read(struct job *j)
 {
 	if (j->fd < 0)
 		return false;
 	bool changed = false;
+	char buf[4096];
 	for (;;) {
-		ssize_t n = read(j->fd, j->partial + j->plen, sizeof j->partial - 1 - j->plen);
+		ssize_t n = read(j->fd, buf, sizeof buf);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			break; /* EAGAIN: all read for now */
 		if (n == 0) {
 			int ws = reap(j);
+			sb_free(&j->partial); /* a record without its end of line */
+			j->overlong = false;
 			if (!j->verdict) {
 				j->verdict = netjob_died(j->helper, ws);
 				j->status = EX_SOFTWARE;
 			}
 			return true;
 		}
-		j->plen += (size_t)n;
-		j->partial[j->plen] = '\0';
-		char *start = j->partial, *nl;
-		while ((nl = memchr(start, '\n', j->plen - (size_t)(start - j->partial)))) {
-			*nl = '\0';
-			record(j, start);
-			start = nl + 1;
+		const char *p = buf, *end = buf + n, *nl;
+		while (p < end) {
+			nl = memchr(p, '\n', (size_t)(end - p));
+			size_t take = (size_t)((nl ? nl : end) - p);
+			if (!j->overlong) {
+				size_t room = JOB_RECORD_MAX - j->partial.len;
+				if (take > room) {
+					/* at most the limit, ending on a whole character */
+					sb_add(&j->partial, p, utf8_prefix(p, take, room));
+					j->overlong = true;
+				} else {
+					sb_add(&j->partial, p, take);
+				}
+			}
+			if (!nl)
+				break;
+			take_record(j);
 			changed = true;
+			p = nl + 1;
 		}
-		size_t rest = j->plen - (size_t)(start - j->partial);
-		if (rest == sizeof j->partial - 1)
-			rest = 0; /* a record longer than the buffer: drop it */
-		memmove(j->partial, start, rest);
-		j->plen = rest;
 	}
 	return changed;
 }

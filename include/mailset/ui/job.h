@@ -23,14 +23,19 @@ struct jobline {
 	char *text;
 };
 
+/* The longest record kept whole (a verdict quoting a server's long reply,
+ * a DNS record); a longer one is cut (at a character) and marked so. */
+#define JOB_RECORD_MAX (64 * 1024)
+
 struct job {
 	pid_t pid;               /* the helper, 0 when none */
 	const char *helper;      /* its name (static) */
 	int fd;                  /* its pipe, -1 when none */
 	struct jobline *lines;
 	size_t nlines;
-	char partial[4096];      /* an incomplete record from the pipe */
-	size_t plen;
+	struct strbuf partial;   /* an incomplete record from the pipe */
+	bool overlong;           /* ...cut at JOB_RECORD_MAX: the rest to its
+				  * end of line is skipped */
 	char *note;              /* a record beside the lines, or NULL (the DNS
 				  * check: the provider whose preset 'p' applies) */
 	char *verdict;           /* NULL until the work ends */
