@@ -190,6 +190,19 @@ int editor_first_error(const struct editor *ed, enum field_id from, enum field_i
 	return -1;
 }
 
+void editor_why_read_only(struct editor *ed, enum style kind)
+{
+	if (ed->safe.lock_err) {
+		char *lp = lock_path(ed->cfg.path);
+		editor_status(ed, kind, _("Read-only: cannot lock %s (%s): %s."), ed->cfg.path, lp,
+			      strerror(ed->safe.lock_err));
+		free(lp);
+	} else {
+		editor_status(ed, kind, _("Read-only: %s is being edited by %s."), ed->cfg.path,
+			      lock_describe(&ed->safe.owner));
+	}
+}
+
 bool editor_save(struct editor *ed, int *bad)
 {
 	*bad = -1;

@@ -420,7 +420,7 @@ static int form_key(struct editor *ed, enum action act, int key)
 			     (act == ACT_NONE && !(key & KEY_FN) && key >= 0x20 && key != 0x7f);
 		if (!edits)
 			return 0;
-		safety_why_read_only(ed, ST_WARNING);
+		editor_why_read_only(ed, ST_WARNING);
 		return UI_HANDLED;
 	}
 	return editor_edit_key(ed, ed->focus, act, key);

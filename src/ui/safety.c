@@ -31,23 +31,10 @@ static void offer_recovery(struct editor *ed);
 
 /* ------------------------------------------------- the lock's dialogs */
 
-void safety_why_read_only(struct editor *ed, enum style kind)
-{
-	if (ed->safe.lock_err) {
-		char *lp = lock_path(ed->cfg.path);
-		editor_status(ed, kind, _("Read-only: cannot lock %s (%s): %s."), ed->cfg.path, lp,
-			      strerror(ed->safe.lock_err));
-		free(lp);
-	} else {
-		editor_status(ed, kind, _("Read-only: %s is being edited by %s."), ed->cfg.path,
-			      lock_describe(&ed->safe.owner));
-	}
-}
-
 static void read_only(struct editor *ed)
 {
 	ed->safe.read_only = true;
-	safety_why_read_only(ed, ST_WARNING);
+	editor_why_read_only(ed, ST_WARNING);
 }
 
 static void break_lock(struct editor *ed)
@@ -128,7 +115,7 @@ void safety_start(struct editor *ed)
 		int err = errno;
 		ed->safe.read_only = true;
 		ed->safe.lock_err = err ? err : EIO;
-		safety_why_read_only(ed, ST_ERROR);
+		editor_why_read_only(ed, ST_ERROR);
 		break;
 	}
 	}

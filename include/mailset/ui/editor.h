@@ -107,6 +107,9 @@ void editor_apply_preset(struct editor *ed, const struct preset *p);
 /* The preset of the server typed, or NULL. */
 const struct preset *editor_provider(const struct editor *ed);
 
+/* Say on the status line (in style kind) why the file is read-only here:
+ * another holds the lock, or it could not be made. */
+void editor_why_read_only(struct editor *ed, enum style kind);
 /* editor.c: keys shared by screens */
 /* F1 (asks ui.c for the help of the scopes in force) and F4 (show or hide
  * the password): UI_HANDLED, or 0 for any other action. */

@@ -34,8 +34,6 @@ void safety_hangup(struct editor *ed);
 /* Say what changed on disk and ask what to do. */
 void safety_changed(struct editor *ed);
 void safety_release(struct editor *ed);
-/* Say on the status line (in style kind) why the file is read-only here. */
-void safety_why_read_only(struct editor *ed, enum style kind);
 
 /* ui.c: what the loop does with a key (UI_* flags: 0 when nothing took
  * it; a dialog takes every key), and the key scopes in force (the F1 help's).
