@@ -53,6 +53,42 @@ static struct {
 	bool change_told;          /* ... and finish_change() told them */
 } js;
 
+/* Where the JSON document stood, to take back what a command wrote to it
+ * before it is run again (run()). */
+struct js_mark {
+	struct json j, errors, warnings; /* their state (sb.len: the length) */
+	size_t nerrors;
+	bool change_told;
+};
+
+static void js_mark(struct js_mark *m)
+{
+	m->j = js.j;
+	m->errors = js.errors;
+	m->warnings = js.warnings;
+	m->nerrors = js.nerrors;
+	m->change_told = js.change_told;
+}
+
+static void json_back(struct json *j, const struct json *was)
+{
+	struct strbuf sb = j->sb;
+	*j = *was;
+	j->sb = sb;
+	j->sb.len = was->sb.len;
+	if (j->sb.buf)
+		j->sb.buf[j->sb.len] = '\0';
+}
+
+static void js_rewind(const struct js_mark *m)
+{
+	json_back(&js.j, &m->j);
+	json_back(&js.errors, &m->errors);
+	json_back(&js.warnings, &m->warnings);
+	js.nerrors = m->nerrors;
+	js.change_told = m->change_told;
+}
+
 /* A value as --json shows it: a secret as "********" (or "" when empty). */
 static const char *shown(enum field_id id, const char *v)
 {
@@ -345,6 +381,13 @@ static void warn_mode(const struct config *c)
 
 /* Load c->path. For a command that may create it (CMD_MAY_CREATE), a
  * missing file is an empty one. */
+/* The file changed between this run's read and its lock: the command runs
+ * once more, under the lock, on the file as it is now (run()). Meanwhile
+ * what it printed to JSON is taken back, and the password it read kept. */
+static bool replay_wanted, replaying;
+static char *kept_secret;
+static bool cli_locked; /* this run holds the file's lock (cli_lock) */
+
 static int conf_load(struct config *c)
 {
 	struct ini_error e;
@@ -360,7 +403,8 @@ static int conf_load(struct config *c)
 				_("mailset: create it with 'mailset set KEY=VALUE...' or 'mailset preset NAME'"));
 		return config_load_status(&e);
 	}
-	warn_mode(c);
+	if (!replaying)
+		warn_mode(c);
 	return EX_OK;
 }
 
@@ -376,6 +420,10 @@ static int conf_save(struct config *c, bool *unchanged)
 	*unchanged = r == 1;
 	if (r < 0 && lock_said)
 		return lock_exit;
+	if (r < 0 && e.status == INI_CHANGED && !replaying) {
+		replay_wanted = true; /* said nothing: run() replays */
+		return EX_TEMPFAIL;
+	}
 	if (r < 0) {
 		fprintf(stderr, "mailset: %s: %s\n", c->path, e.msg);
 		note(true, NULL, 0, "%s", e.msg);
@@ -386,6 +434,8 @@ static int conf_save(struct config *c, bool *unchanged)
 			fprintf(stderr, "%s\n", _("mailset: nothing was changed"));
 		return config_save_status(&e);
 	}
+	if (r == 0)
+		util_oom_saved(c->path);
 	if (e.links)
 		fprintf(stderr, _("mailset: note: %s had %lu names (hard links); only this one has "
 				  "the new contents, the others keep the old\n"),
@@ -843,7 +893,9 @@ static int cmd_set(struct config *c, int argc, char **argv)
 		changed[f->id] = true;
 	}
 	if (secret >= 0) {
-		char *pw = read_secret(settings_field_name(secret));
+		char *pw = kept_secret ? xstrdup(kept_secret) : read_secret(settings_field_name(secret));
+		if (pw && !kept_secret)
+			kept_secret = xstrdup(pw);
 		if (!pw) {
 			fprintf(stderr, _("mailset: %s: nothing to read on standard input\n"),
 				settings_field_name(secret));
@@ -1016,7 +1068,7 @@ static int cmd_preset(struct config *c, int argc, char **argv)
 		rc = EX_DATAERR;
 		goto out;
 	}
-	if (host && !preset_host_matches(p, h))
+	if (host && !preset_host_matches(p, h) && !replaying)
 		fprintf(stderr, _("mailset: warning: %s does not look like a server of %s (%s)\n"),
 			h, preset_name(p), p->host);
 	if ((rc = conf_load(c)) != EX_OK)
@@ -1377,8 +1429,6 @@ static int cmd_dns(struct config *c, int argc, char **argv)
  * makes them wait (exit 75); a lock left by a dead process goes. A set
  * that changes nothing takes no lock and writes nothing at all. Out of
  * memory or at exit, lock.c removes the lock itself. */
-static bool cli_locked;
-
 static int cli_lock(struct config *c, bool *locked)
 {
 	struct lock_owner o;
@@ -1836,7 +1886,32 @@ static int run(int argc, char **argv, const struct cli_hooks *hooks, bool *edito
 	} else {
 		if (cmd->flags & CMD_LOCK)
 			c.before_write = lock_before_write;
+		struct js_mark m;
+		js_mark(&m);
 		rc = cmd->run(&c, nargs, args);
+		/* changed since read: again, on the file as it is now, under
+		 * the lock (no other run of ours can change it meanwhile) */
+		if (replay_wanted && !cli_locked) {
+			int lrc = cli_lock(&c, &cli_locked);
+			if (lrc)
+				rc = lrc, replay_wanted = false;
+		}
+		if (replay_wanted) {
+			replay_wanted = false;
+			replaying = true;
+			js_rewind(&m);
+			char *path = xstrdup(c.path);
+			bool is_default = c.is_default;
+			config_free(&c);
+			memset(&c, 0, sizeof c);
+			c.path = path;
+			c.is_default = is_default;
+			c.before_write = lock_before_write;
+			rc = cmd->run(&c, nargs, args);
+		}
+		if (kept_secret)
+			util_wipe_free(kept_secret, strlen(kept_secret));
+		kept_secret = NULL;
 	}
 	if (cli_locked)
 		lock_release(c.path);

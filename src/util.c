@@ -25,6 +25,20 @@ void util_on_oom(void (*hook)(void))
 	oom_hook = hook;
 }
 
+/* What out of memory says after a save (util_oom_saved): a fixed buffer,
+ * as nothing can be allocated then. */
+static char oom_saved[600];
+
+void util_oom_saved(const char *path)
+{
+	/* Only a save that is done comes here, so "nothing was saved" would
+	 * be wrong after it; what is missing is what was still to print. */
+	snprintf(oom_saved, sizeof oom_saved,
+		 _("mailset: out of memory after %s was saved (the change is in it); what was "
+		   "still to be printed is missing\n"),
+		 path);
+}
+
 static _Noreturn void util_oom(size_t n)
 {
 	static const char msg[] = "mailset: out of memory; nothing was saved half-way\n";
@@ -35,7 +49,8 @@ static _Noreturn void util_oom(size_t n)
 		h();
 	}
 	lock_cleanup();
-	ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+	ssize_t w = *oom_saved ? write(STDERR_FILENO, oom_saved, strlen(oom_saved))
+			       : write(STDERR_FILENO, msg, sizeof msg - 1);
 	(void)w;
 	_exit(EX_OSERR);
 }

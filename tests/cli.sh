@@ -1533,4 +1533,39 @@ expect_err_has "symbolic link to $T_DIR/nowhere/x.ini, which does not exist"
 [ -L "$T_DIR/dl.ini" ] || fail "the link was replaced"
 end; fi
 
+
+# A set that read the file before another writer saved it is not refused:
+# under the lock it reads the file again and applies its change on top.
+# Here it reads, waits (--wait) for a lock held with flock(1), and the file
+# changes meanwhile; the password it read from stdin and its JSON document
+# are not doubled or lost.
+if begin set_replays_on_changed_file; then
+f=$T_DIR/mail.ini; mkvalid "$f"
+for json in "" --json; do
+	mkvalid "$f"
+	printf 'pid=1\nhost=%s\nuser=holder\nsince=%s\nlock=flock\n' "$(hostname)" "$(date +%s)" >"$f.lock"
+	flock "$f.lock" sleep 30 &
+	holder=$!
+	sleep 0.3
+	printf 'N3w-pw\n' | "$MAILSET" -c "$f" set smtp.port=2600 smtp.password --wait 20 $json \
+		>"$T_DIR/out" 2>"$T_DIR/err" &
+	setter=$!
+	sleep 1.5   # it has read the file and waits for the lock
+	sed -i 's/^contact_email = .*/contact_email = other@example.jp/' "$f"
+	kill "$holder"; wait "$holder" 2>/dev/null
+	rm -f "$f.lock"
+	wait "$setter"; RC=$?
+	expect_rc 0
+	grep -qx 'port = 2600' "$f" || fail "$json: the set's port is not in the file"
+	grep -qx 'password = N3w-pw' "$f" || fail "$json: the set's password is not in the file"
+	grep -qx 'contact_email = other@example.jp' "$f" || fail "$json: the other writer's change was lost"
+	if [ -n "$json" ]; then
+		json_expect 'd["exit"] == 0 and d["changed"] is True' \
+			'[k["key"] for k in d["keys"]] == ["smtp.port", "smtp.password"]' \
+			'd["errors"] == []'
+	fi
+	[ -e "$f.lock" ] && fail "the lock is left"
+done
+end; fi
+
 finish

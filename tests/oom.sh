@@ -123,6 +123,12 @@ judge() {
 		if [ -z "$WHY" ] && [ "$cfg" != "$REF_TEXT" ]; then
 			WHY="the configuration is neither the original nor the saved version: $(diff "$W/orig.ini" "$dir/mail.ini" | head -6 | tr '\n' '|')"
 		fi
+		# out of memory after the save: said so, not "nothing was saved"
+		if [ -z "$WHY" ] && [ "$RC" = 71 ] && [[ $err != *"was saved (the change is in it)"* ]]; then
+			WHY="saved, then out of memory, but stderr does not say it was saved: $(head -c 200 "$slot.err" | tr '\n' '|')"
+		fi
+	elif [ -z "$WHY" ] && [ "$RC" = 71 ] && [[ $err == *"was saved (the change is in it)"* ]]; then
+		WHY="says the change was saved, but the file is the original"
 	fi
 	if ! only_config "$dir"; then
 		changed=yes

@@ -20,6 +20,9 @@
  * lock.h), then a message, then the process exits with EX_OSERR without
  * running exit handlers. Nothing half-written is left: saves replace files
  * atomically. */
+/* path was saved: out of memory from now on says so (and that only the
+ * output is missing) instead of "nothing was saved". Allocates nothing. */
+void util_oom_saved(const char *path);
 void util_on_oom(void (*hook)(void));
 /* No core dump (it would hold the password): RLIMIT_CORE 0, and not
  * dumpable outside sanitizer builds (LeakSanitizer must ptrace itself). */
