@@ -74,9 +74,10 @@ GOOGLE_534 = (
 
 # Replies that a terminal must not interpret (--evil-banner): clear screen,
 # cursor home, window title, bell, an 8-bit CSI (U+009B in UTF-8), red
-# colour, and one byte that is not UTF-8.
+# colour, one byte that is not UTF-8, a right-to-left override (U+202E)
+# and a line separator (U+2028).
 EVIL_GREETING = (b"220 localhost ESMTP \x1b[2J\x1b[H\x1b]0;pwned\x07 evil\x07"
-                 b" \xc2\x9b31m \x1b[31mred\xff ready")
+                 b" \xc2\x9b31m \x1b[31mred\xff \xe2\x80\xaeydaer\xe2\x80\xa8 ready")
 EVIL_EHLO_FIRST = "localhost greets you \x1b[2J\x1b]0;pwned\x07\x07 \x1b[5mblink"
 EVIL_EHLO_EXTRA = "X-EVIL \x1b]0;pwned\x07\x1b[31m\u009b1m\udcff"
 

@@ -264,6 +264,13 @@ void util_no_core(void)
 #endif
 }
 
+bool utf8_unsafe(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0x061C ||
+	       cp == 0x200E || cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
 char *transcript_safe(const char *s, size_t n, size_t cap)
 {
 	struct strbuf sb = { 0 };
@@ -277,9 +284,7 @@ char *transcript_safe(const char *s, size_t n, size_t cap)
 			k = 1;
 		} else if (cp < 0x20 || cp == 0x7F) {
 			w = (size_t)snprintf(esc, sizeof esc, "^%c", cp == 0x7F ? '?' : (char)(cp + '@'));
-		} else if ((cp >= 0x80 && cp < 0xA0) || cp == 0x061C || cp == 0x200E ||
-			   cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) ||
-			   (cp >= 0x2066 && cp <= 0x2069)) {
+		} else if (utf8_unsafe(cp)) {
 			/* C1 controls; the line and paragraph separators and the
 			 * bidi marks, embeddings, overrides and isolates, which
 			 * break or reorder what is shown around them */

@@ -959,6 +959,49 @@ t_changed_reload() {
 	expect_out 'smtp.other.example'
 }
 
+# Issue 15: values from the file reach the terminal escaped in the editor
+# too: the bytes it writes (recorded by script(1)) hold no OSC title, no
+# clear-screen of the file's and no right-to-left override, in the form,
+# and in the changed-on-disk dialog.
+t_editor_values_escaped() {
+	local f=$T_DIR/mail.ini rlo=$'\xe2\x80\xae' run
+	# run_script KEYS...: the editor on $f under script(1), each key
+	# after a pause (the first after 2.5 s; "FILE" changes the file)
+	run_script() {
+		(
+			sleep 2.5
+			for k; do
+				if [ "$k" = FILE ]; then
+					sed -i "s/^contact_email = .*/contact_email = x"$'\e]0;pwned2\a'"${rlo}@example.jp/" "$f"
+				else
+					printf '%b' "$k"
+				fi
+				sleep 0.7
+			done
+			sleep 1
+		) | env TERM=xterm-256color LANG=C.UTF-8 LANGUAGE=en \
+			script -qfec "$(printf '%q ' "$MAILSET" -c "$f")" "$T_DIR/typescript.$run" \
+			>/dev/null 2>&1
+		[ -s "$T_DIR/typescript.$run" ] || fail "script recorded nothing"
+		LC_ALL=C grep -qF $'\e]0;pwned' "$T_DIR/typescript.$run" &&
+			fail "$run: the file's OSC title reached the terminal"
+		grep -qF "$rlo" "$T_DIR/typescript.$run" && fail "$run: the file's U+202E reached the terminal raw"
+	}
+	# 1. in the form, F2's refusal and the quit dialog
+	fixture "$f"
+	sed -i "s/^system_sender_name = .*/system_sender_name = A"$'\e]0;pwned\a\e[2J'"B${rlo}C/" "$f"
+	run=form
+	run_script '\033OQ' 'x' '\033[21~' 'd'
+	grep -qaF 'pwned' "$T_DIR/typescript.form" || fail "the value is not shown at all"
+	grep -qaF 'U+001B' "$T_DIR/typescript.form" || fail "F2 did not refuse the control character"
+	# 2. the changed-on-disk dialog, with the new value from the file
+	fixture "$f"
+	run=changed
+	run_script 'a' FILE '\033OQ' 'c' '\033[21~' 'd'
+	grep -qaF 'pwned2' "$T_DIR/typescript.changed" || fail "the changed-on-disk dialog did not show the new value"
+	return 0
+}
+
 # Issue 15: F4 shows the password for five seconds only, and on a terminal
 # without an alternate screen (tmux's alternate-screen off, as GNU screen's
 # default) nothing of it is left on the screen or in the scrollback after
@@ -1756,6 +1799,7 @@ run_test changed_on_disk_overwrite_same_size t_changed_overwrite en
 run_test changed_on_disk_save_elsewhere t_changed_elsewhere en
 run_test set_races_editor_save t_set_races_editor_save
 run_test reveal_for_seconds_gone_at_exit t_reveal_for_seconds
+run_test editor_values_escaped t_editor_values_escaped
 if [ "$(id -u)" -ne 0 ] || ! command -v useradd >/dev/null 2>&1; then
 	want second_user_plants_files && skip second_user_plants_files "needs root and useradd"
 else

@@ -94,6 +94,10 @@ void sb_wipe(struct strbuf *sb);
 /* Wipe n bytes at p (explicit_bzero), then free(p); p may be NULL. */
 void util_wipe_free(void *p, size_t n);
 
+/* A character a terminal must not get raw: C0 and C1 controls, DEL, the
+ * line and paragraph separators, bidi marks, embeddings, overrides and
+ * isolates (they move, break or reorder what is shown around them). */
+bool utf8_unsafe(uint32_t cp);
 /* Bytes as printable UTF-8, for text from outside (a file, a server, DNS)
  * on its way to a terminal or a report: control characters as ^X (C1 ones,
  * line separators and bidi controls as \uNNNN), invalid UTF-8 as \xNN, at

@@ -44,15 +44,16 @@ void editor_status(struct editor *ed, enum style st, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(ed->status, sizeof ed->status, fmt, ap);
+	char *text = xvasprintf(fmt, ap);
 	va_end(ap);
+	/* a value or a name from outside in it: controls and bidi escaped */
+	char *safe = transcript_safe(text, strlen(text), SIZE_MAX);
 	/* Cut short: end on a whole character. */
-	if (n >= (int)sizeof ed->status) {
-		size_t k = sizeof ed->status - 1;
-		while (k > 0 && ((unsigned char)ed->status[k] & 0xC0) == 0x80)
-			k--;
-		ed->status[k] = '\0';
-	}
+	size_t k = utf8_prefix(safe, strlen(safe), sizeof ed->status - 1);
+	memcpy(ed->status, safe, k);
+	ed->status[k] = '\0';
+	free(safe);
+	free(text);
 	ed->status_style = st;
 }
 
@@ -505,7 +506,8 @@ void editor_draw_edit(WINDOW *w, int y, int x, int fw, const struct lineedit *le
 			break;
 		if (i == le->cur && cx)
 			*cx = x0 + used;
-		wchar_t str[2] = { c < 0x20 || c == 0x7f ? L'?' : c, 0 };
+		/* a control or bidi character from the file: seen, not obeyed */
+		wchar_t str[2] = { utf8_unsafe((uint32_t)c) ? L'?' : c, 0 };
 		waddwstr(w, str);
 		used += cw;
 	}

@@ -70,8 +70,7 @@ const struct binding keys_table[] = {
 	{ SC_GLOBAL, ACT_PRESETS, { F(3) }, "プリセット", "Presets",
 	  "主なメールサーバーの設定値を選んで入力します", "Fill in the SMTP values of a provider" },
 	{ SC_GLOBAL, ACT_REVEAL, { F(4) }, "PW表示", "Show PW",
-	  "パスワードを5秒間表示します(もう一度押すと隠します)",
-	  "Show the password for 5 seconds (again: hide it)" },
+	  "パスワードを5秒間表示します", "Show the password for 5 seconds" },
 	{ SC_GLOBAL, ACT_TESTSEND, { F(5) }, "送信テスト", "Test send",
 	  "送信テスト画面を開きます", "Open the test send pane" },
 	{ SC_GLOBAL, ACT_PROBE, { F(6) }, NULL, NULL,
@@ -217,8 +216,7 @@ const struct binding keys_table[] = {
 	{ SC_WIZARD_FIELDS, ACT_PREV, { K(KEY_BTAB), K(KEY_UP) }, NULL, NULL,
 	  "前の項目へ", "Previous field" },
 	{ SC_WIZARD_FIELDS, ACT_REVEAL, { F(4) }, NULL, NULL,
-	  "パスワードを5秒間表示します(もう一度押すと隠します)",
-	  "Show the password for 5 seconds (again: hide it)" },
+	  "パスワードを5秒間表示します", "Show the password for 5 seconds" },
 
 	/* --- dialogs --------------------------------------------------------- */
 	{ SC_BUTTONS, ACT_BUTTON_PREV, { K(KEY_LEFT), K(KEY_BTAB) }, NULL, NULL,

@@ -169,7 +169,8 @@ bool le_take_run(struct lineedit *le, wchar_t c)
 
 int le_width(wchar_t c)
 {
-	return utf8_char_width((uint32_t)c);
+	/* drawn as '?' (editor_draw_edit) */
+	return utf8_unsafe((uint32_t)c) ? 1 : utf8_char_width((uint32_t)c);
 }
 
 /* Cells from character a up to (not including) b. */

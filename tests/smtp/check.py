@@ -184,6 +184,11 @@ def check_safe(files):
         other = [c for c in text if ord(c) < 0x20 and c not in "\n"]
         if other:
             problem("%s: control character(s) %r" % (name, other[:3]))
+        # bidi marks, embeddings, overrides, isolates; line separators
+        bidi = [c for c in text if c in "\u061c\u200e\u200f\u2028\u2029\u202a\u202b"
+                "\u202c\u202d\u202e\u2066\u2067\u2068\u2069"]
+        if bidi:
+            problem("%s: bidi control(s) or line separator(s) raw %r" % (name, bidi[:3]))
 
 
 def forms(secrets_file):
