@@ -363,8 +363,8 @@ static enum io read_reply(struct send *sd)
 		if (sd->inlen == sizeof sd->in) {
 			/* A line longer than any reply should be: its start counts as
 			 * the line (shown cut), the rest up to its LF is dropped. */
-			if (!sd->cut)
-				server_line(sd, sd->in, sd->inlen);
+			if (!sd->cut) /* cut on a character, not inside one */
+				server_line(sd, sd->in, utf8_prefix(sd->in, sd->inlen, sd->inlen - 1));
 			sd->cut = true;
 			sd->inlen = 0;
 			if (sd->cur.done)

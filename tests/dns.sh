@@ -239,55 +239,54 @@ txt_strings() { "$PY" "$TESTS_DIR/dns/txt-strings.py" "$@"; }
 
 # ----------------------------------------------------------------- servers
 
+# start_py NAME ARGS...: /usr/bin/python3 ARGS, where @PORT@ is a free port
+# and @READY@ a file the program makes once it listens; a few ports are
+# tried. Sets PY_PORT and PY_PID; its stderr is $W/NAME.err.
+start_py() {
+	local name=$1 i a args
+	shift
+	for _ in 1 2 3 4 5 6; do
+		PY_PORT=$(free_port)
+		rm -f "$W/$name.ready"
+		args=()
+		for a; do
+			a=${a//@PORT@/$PY_PORT}
+			args+=("${a//@READY@/$W/$name.ready}")
+		done
+		"$PY" "${args[@]}" 2>"$W/$name.err" &
+		PY_PID=$!
+		for i in $(seq 1 100); do
+			[ -e "$W/$name.ready" ] && return 0
+			kill -0 "$PY_PID" 2>/dev/null || break
+			sleep 0.05
+		done
+		kill "$PY_PID" 2>/dev/null
+		wait "$PY_PID" 2>/dev/null
+		PY_PID=
+	done
+	return 1
+}
+
 # start_silent: a UDP socket on 127.0.0.1:$SILENT_PORT that reads nothing.
 start_silent() {
-	local i
-	for _ in 1 2 3 4 5 6; do
-		SILENT_PORT=$(free_port)
-		rm -f "$W/silent.ready"
-		"$PY" -c '
+	start_py silent -c '
 import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", int(sys.argv[1])))
 open(sys.argv[2], "w").close()
 time.sleep(120)
-' "$SILENT_PORT" "$W/silent.ready" 2>/dev/null &
-		SILENT_PID=$!
-		for i in $(seq 1 60); do
-			[ -e "$W/silent.ready" ] && return 0
-			kill -0 "$SILENT_PID" 2>/dev/null || break
-			sleep 0.05
-		done
-		kill "$SILENT_PID" 2>/dev/null
-		wait "$SILENT_PID" 2>/dev/null
-		SILENT_PID=
-	done
-	return 1
+' @PORT@ @READY@ || return 1
+	SILENT_PORT=$PY_PORT SILENT_PID=$PY_PID
 }
 
-# start_raw: tests/dns/raw-txt.py on 127.0.0.1:$RAW_PORT, for raw.$Z (a
-# record with the bytes dnsmasq cannot serve); dnsmasq forwards there.
+# raw.$Z: tests/dns/raw-txt.py on 127.0.0.1:$RAW_PORT (a record with the
+# bytes dnsmasq cannot serve); dnsmasq forwards there.
 RAW_PID=
-start_raw() {
-	local i
-	for _ in 1 2 3 4 5 6; do
-		RAW_PORT=$(free_port)
-		rm -f "$W/raw.ready"
-		"$PY" "$TESTS_DIR/dns/raw-txt.py" "$RAW_PORT" "$W/raw.ready" "raw.$Z" 2>"$W/raw.err" &
-		RAW_PID=$!
-		for i in $(seq 1 100); do
-			[ -e "$W/raw.ready" ] && return 0
-			kill -0 "$RAW_PID" 2>/dev/null || break
-			sleep 0.05
-		done
-		kill "$RAW_PID" 2>/dev/null
-		wait "$RAW_PID" 2>/dev/null
-		RAW_PID=
-	done
+if ! start_py raw "$TESTS_DIR/dns/raw-txt.py" @PORT@ @READY@ "raw.$Z"; then
 	echo "FAIL dns: tests/dns/raw-txt.py did not start: $(head -c 300 "$W/raw.err")"
-	return 1
-}
-start_raw || exit 1
+	exit 1
+fi
+RAW_PORT=$PY_PORT RAW_PID=$PY_PID
 echo "server=/raw.$Z/127.0.0.1#$RAW_PORT" >>"$C"
 
 start_dnsmasq "$C" "$W/zone" dns || exit 1
