@@ -116,11 +116,15 @@ int recover_write(const char *rpath, const struct settings *s, const struct sett
 		rc = -1;
 		err = errno;
 	}
+	bool written = !rc;
 	if (!rc && rename(tmp, rpath) < 0) {
 		rc = -1;
 		err = errno;
 	}
-	if (rc == 0) {
+	/* Renamed, or whole but not renamable (another user's FILE.recover in
+	 * a sticky directory): kept, under its own name if need be, rather
+	 * than the edits lost. */
+	if (rc == 0 || written) {
 		lock_tempfile_forget(tn);
 	} else if (tn < 0 || lock_tempfile_remove(tn) < 0) {
 		unlink(tmp);
