@@ -370,13 +370,19 @@ static int version(const struct cli_hooks *hooks)
 	return EX_OK;
 }
 
+/* Says so when the file is readable by others (once a run: a replay does
+ * not say it again). */
+static bool mode_warned;
+
 static void warn_mode(const struct config *c)
 {
-	if (config_too_open(c))
-		fprintf(stderr,
-			_("mailset: %s: warning: readable by group or others (mode %04o); it holds "
-			  "the SMTP password: chmod 600 %s\n"),
-			c->path, (unsigned)(c->st.st_mode & 07777), c->path);
+	if (!config_too_open(c) || mode_warned)
+		return;
+	mode_warned = true;
+	fprintf(stderr,
+		_("mailset: %s: warning: readable by group or others (mode %04o); it holds the "
+		  "SMTP password: chmod 600 %s\n"),
+		c->path, (unsigned)(c->st.st_mode & 07777), c->path);
 }
 
 /* Load c->path. For a command that may create it (CMD_MAY_CREATE), a
@@ -403,8 +409,7 @@ static int conf_load(struct config *c)
 				_("mailset: create it with 'mailset set KEY=VALUE...' or 'mailset preset NAME'"));
 		return config_load_status(&e);
 	}
-	if (!replaying)
-		warn_mode(c);
+	warn_mode(c);
 	return EX_OK;
 }
 

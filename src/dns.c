@@ -1030,7 +1030,11 @@ static void emit(struct strbuf *sb, const struct dns_item *it, dns_line_fn fn, v
 		if (!nl)
 			nl = line + strlen(line) - 1;
 		*nl = '\0';
-		fn(ctx, it, line);
+		/* the domain, the server, a selector, a host name: the
+		 * configuration's or DNS's bytes, shown safe */
+		char *safe = transcript_safe(line, strlen(line), SIZE_MAX);
+		fn(ctx, it, safe);
+		free(safe);
 		it = NULL;
 	}
 	free(text);

@@ -896,7 +896,7 @@ enum ini_status inifile_write_atomic(const char *path, const char *data,
 	bool exists = stat(target, &st) == 0;
 	char *dcopy = xstrdup(target), *bcopy = xstrdup(target);
 	const char *dir = dirname(dcopy), *base = basename(bcopy);
-	char *tmp = xasprintf("%s/.%s.XXXXXX", dir, base);
+	char *tmp = xasprintf("%s/.%s." INI_TEMP_MARK "XXXXXX", dir, base);
 	enum ini_status rc = INI_OK;
 	int fd = io->mkstemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
@@ -910,7 +910,7 @@ enum ini_status inifile_write_atomic(const char *path, const char *data,
 	/* Held with flock() until it is the file or gone: another run's
 	 * inifile_clean_temps() removes only a temporary nobody holds. A
 	 * second descriptor, as fd is closed before the rename. */
-	int held = dup(fd);
+	int held = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	if (held >= 0 && flock(held, LOCK_EX | LOCK_NB) < 0) {
 		close(held);
 		held = -1;
@@ -999,13 +999,18 @@ int inifile_clean_temps(const char *path)
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	while (d && (de = readdir(d)) != NULL) {
-		/* exactly ".BASE." or "BASE.lock." and the six characters
-		 * mkostemp() chose (a save's file, a lock being made) */
+		/* exactly ".BASE." or "BASE.lock.", the mark and the six
+		 * characters mkostemp() chose (a save's file, a lock being
+		 * made): never a file of the user's such as .BASE.backup */
 		const char *name = de->d_name;
+		size_t mlen = strlen(INI_TEMP_MARK);
 		bool save_tmp = name[0] == '.' && !strncmp(name + 1, base, blen) &&
-				name[1 + blen] == '.' && strlen(name + 2 + blen) == 6;
+				name[1 + blen] == '.' &&
+				!strncmp(name + 2 + blen, INI_TEMP_MARK, mlen) &&
+				strlen(name + 2 + blen + mlen) == 6;
 		bool lock_tmp = !strncmp(name, base, blen) && !strncmp(name + blen, ".lock.", 6) &&
-				strlen(name + blen + 6) == 6;
+				!strncmp(name + blen + 6, INI_TEMP_MARK, mlen) &&
+				strlen(name + blen + 6 + mlen) == 6;
 		if (!save_tmp && !lock_tmp)
 			continue;
 		/* Only what nobody holds: a live run holds its temporary with

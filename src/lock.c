@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "mailset/i18n.h"
+#include "mailset/inifile.h"
 #include "mailset/util.h"
 
 /* ------------------------------------------------------------ the list */
@@ -224,9 +225,15 @@ static enum lock_status judge(const char *path, struct lock_owner *owner)
 	memset(owner, 0, sizeof *owner);
 	int fd = open_lock(path);
 	if (fd < 0) {
+		int err = errno;
 		struct stat st;
-		if (errno == ENOENT || lstat(path, &st) < 0)
+		if (err == ENOENT || lstat(path, &st) < 0)
 			return LOCK_ERROR;
+		if (err != EACCES && err != EPERM && err != ELOOP) {
+			/* a socket (ENXIO), no descriptors left...: not judged */
+			errno = err == ENXIO ? EINVAL : err;
+			return LOCK_ERROR;
+		}
 		/* unreadable (another user's, a link): live by its existence,
 		 * named by its owner */
 		struct passwd *pw = getpwuid(st.st_uid);
@@ -234,7 +241,7 @@ static enum lock_status judge(const char *path, struct lock_owner *owner)
 		owner->since = st.st_mtime;
 		return LOCK_HELD;
 	}
-	struct stat st;
+	struct stat st, now;
 	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
 		/* a directory, a FIFO...: no lock of ours, and none to break */
 		close(fd);
@@ -243,7 +250,15 @@ static enum lock_status judge(const char *path, struct lock_owner *owner)
 	}
 	read_owner_fd(fd, owner);
 	bool live = alive(fd, owner);
+	/* unheld, but released meanwhile (unlink, then close) and maybe
+	 * taken again: not this one to call stale, look again */
+	bool gone = !live && (lstat(path, &now) < 0 || now.st_dev != st.st_dev ||
+			      now.st_ino != st.st_ino);
 	close(fd);
+	if (gone) {
+		errno = ENOENT;
+		return LOCK_ERROR;
+	}
 	return live ? LOCK_HELD : LOCK_STALE;
 }
 
@@ -269,7 +284,7 @@ static enum lock_status take_once(const char *config, struct lock_owner *owner, 
 	 * place: it never exists half-written, so an empty one is a
 	 * leftover, not an editor starting up. */
 	char *path = lock_path(config);
-	char *tmp = xasprintf("%s.XXXXXX", path);
+	char *tmp = xasprintf("%s." INI_TEMP_MARK "XXXXXX", path);
 	enum lock_status st = LOCK_ERROR;
 	int err = 0;
 	struct passwd *pw = getpwuid(geteuid());
@@ -280,9 +295,6 @@ static enum lock_status take_once(const char *config, struct lock_owner *owner, 
 	snprintf(me.user, sizeof me.user, "%s", pw ? pw->pw_name : "?");
 	me.since = time(NULL);
 	char buf[512];
-	me.flock = true;
-	int n = snprintf(buf, sizeof buf, "pid=%ld\nhost=%s\nuser=%s\nsince=%lld\nlock=flock\n",
-			 (long)me.pid, me.host, me.user, (long long)me.since);
 	int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		err = errno;
@@ -292,13 +304,20 @@ static enum lock_status take_once(const char *config, struct lock_owner *owner, 
 	 * inifile_clean_temps() removes only temporaries nobody holds, and a
 	 * lock nobody holds is stale. One it took or removed before this
 	 * flock() is not used: lock_take() tries again with another. */
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		me.flock = true;
+	} else if (errno == EWOULDBLOCK) {
 		err = ENOENT;
 		*tmp_gone = true;
 		close(fd);
 		unlink(tmp); /* unless it is gone already */
 		goto out;
 	}
+	/* else no flock() here (NFS without lockd, say): a lock without
+	 * "lock=flock", judged by its pid as before */
+	int n = snprintf(buf, sizeof buf, "pid=%ld\nhost=%s\nuser=%s\nsince=%lld\n%s",
+			 (long)me.pid, me.host, me.user, (long long)me.since,
+			 me.flock ? "lock=flock\n" : "");
 	int tn = lock_tempfile_add(tmp); /* best effort: only for this moment */
 	fchmod(fd, 0600);
 	/* No fsync: after a crash this lock is stale whether it holds its
@@ -353,11 +372,20 @@ enum lock_status lock_break(const char *config, struct lock_owner *owner)
 	 * same owner, unheld, and still the file at path while this process
 	 * holds its flock() (so no other run breaks it at the same time). */
 	char *path = lock_path(config);
-	int fd = open_lock(path);
-	int err = 0;
+	/* read-write where it can: NFS grants an exclusive flock() only so */
+	int fd = open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && (errno == EACCES || errno == EISDIR))
+		fd = open_lock(path);
+	int err = 0, got = -1;
 	struct stat fst, pst;
 	struct lock_owner now;
-	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) {
+	/* another run judging it holds a shared flock() for a moment */
+	for (int tries = 0; fd >= 0 && (got = flock(fd, LOCK_EX | LOCK_NB)) < 0 &&
+			    errno == EWOULDBLOCK && tries < 20; tries++)
+		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+	if (fd >= 0 && got < 0 && errno != EWOULDBLOCK)
+		err = errno;
+	if (got == 0) {
 		read_owner_fd(fd, &now);
 		bool stale = now.pid == owner->pid && !strcmp(now.host, owner->host) &&
 			     !alive(-1, &now);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mailset/inifile.h"
 #include "mailset/lock.h"
 #include "mailset/util.h"
 
@@ -82,7 +83,7 @@ int recover_write(const char *rpath, const struct settings *s, const struct sett
 	 * written into a file someone else made there, never through a link,
 	 * and a full disk leaves the last recovery file, not an empty one. */
 	char tmp[LOCK_TEMPFILE_PATH];
-	if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", rpath) >= (int)sizeof tmp) {
+	if (snprintf(tmp, sizeof tmp, "%s." INI_TEMP_MARK "XXXXXX", rpath) >= (int)sizeof tmp) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}

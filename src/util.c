@@ -198,6 +198,30 @@ void util_set_io(const struct util_io *with)
 	io = with ? with : &real_io;
 }
 
+/* An existing file that util_write_new() may overwrite, open on fd: the
+ * user's own regular file (narrowed to mode and emptied) or pipe, or a
+ * character device (/dev/null, a terminal). Returns 0 or an errno. */
+static int take_existing(int fd, mode_t mode)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return errno;
+	if (S_ISREG(st.st_mode)) {
+		if (st.st_uid != geteuid())
+			return EPERM;
+		if (fchmod(fd, mode) < 0 || ftruncate(fd, 0) < 0)
+			return errno;
+	} else if (S_ISFIFO(st.st_mode)) {
+		if (st.st_uid != geteuid())
+			return EPERM;
+	} else if (!S_ISCHR(st.st_mode)) {
+		return EINVAL;
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
+		return errno;
+	return 0;
+}
+
 int util_write_new(const char *path, const void *data, size_t len, mode_t mode,
 		   unsigned flags)
 {
@@ -205,13 +229,12 @@ int util_write_new(const char *path, const void *data, size_t len, mode_t mode,
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	if (fd < 0 && errno == EEXIST && (flags & UTIL_WRITE_TRUNC)) {
 		created = false;
-		/* Never through a link, never another user's file: it would
-		 * keep its owner and mode, and get what we write. */
-		fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-		struct stat ost;
-		if (fd >= 0 && fstat(fd, &ost) == 0 && S_ISREG(ost.st_mode) &&
-		    (ost.st_uid != geteuid() || fchmod(fd, mode) < 0 || ftruncate(fd, 0) < 0)) {
-			int err = ost.st_uid != geteuid() ? EPERM : errno;
+		/* Never through a link, never another user's file (it would
+		 * keep its owner and mode, and get what we write); O_NONBLOCK:
+		 * a FIFO nobody reads fails (ENXIO) rather than hangs. */
+		fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		int err = fd >= 0 ? take_existing(fd, mode) : 0;
+		if (err) {
 			close(fd);
 			errno = err;
 			return -1;
@@ -244,6 +267,10 @@ const char *util_write_why(const char *path, int err)
 		return N_("a file of that name exists already: give a new name");
 	if (err == EPERM)
 		return N_("it belongs to another user: give a new name");
+	if (err == ENXIO)
+		return N_("it is a named pipe that nobody reads: give a file's name");
+	if (err == EINVAL)
+		return N_("it is not a file (a socket or a block device): give a file's name");
 	return NULL;
 }
 

@@ -531,7 +531,8 @@ static void save_killed(struct fx *x, const char *what)
  * the clean-up must leave them. */
 static const char *const decoys[] = { ".mail.ini.bak",     ".mail.ini.1234567", ".mail.ini.ABCDE",
 				      ".mail.ini~",        "mail.ini.ABCDEF",   ".other.ini.ABCDEF",
-				      ".mail.inix.ABCDEF", "mail.ini.lock" };
+				      ".mail.inix.ABCDEF", "mail.ini.lock",     ".mail.ini.backup",
+				      "mail.ini.lock.mine00", ".mail.ini.mailset-1234567" };
 
 static int count_temps(const char *dir)
 {
@@ -540,7 +541,7 @@ static int count_temps(const char *dir)
 	int n = 0;
 	struct dirent *de;
 	while ((de = readdir(d)) != NULL)
-		n += !strncmp(de->d_name, ".mail.ini.", 10) && strlen(de->d_name) == 16;
+		n += !strncmp(de->d_name, ".mail.ini.mailset-", 18) && strlen(de->d_name) == 24;
 	closedir(d);
 	return n;
 }

@@ -627,6 +627,33 @@ START_TEST(write_trunc_to_a_device)
 }
 END_TEST
 
+START_TEST(write_trunc_fifo_never_hangs_nor_anothers)
+{
+	/* a FIFO at --save's name: nobody reading it fails at once (ENXIO);
+	 * one of another user's is refused (EPERM) even with a reader */
+	char *dir = tmpdir_new();
+	char *fifo = xasprintf("%s/report.txt", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0666), 0);
+	errno = 0;
+	ck_assert_int_eq(util_write_new(fifo, TEXT, strlen(TEXT), 0600, UTIL_WRITE_TRUNC), -1);
+	ck_assert_int_eq(errno, ENXIO);
+	ck_assert_ptr_nonnull(util_write_why(fifo, ENXIO));
+	if (geteuid() == 0) {
+		ck_assert_int_eq(chown(fifo, 65534, 65534), 0);
+		int r = open(fifo, O_RDONLY | O_NONBLOCK); /* a reader */
+		ck_assert_int_ge(r, 0);
+		errno = 0;
+		ck_assert_int_eq(util_write_new(fifo, TEXT, strlen(TEXT), 0600, UTIL_WRITE_TRUNC),
+				 -1);
+		ck_assert_int_eq(errno, EPERM);
+		char buf[8];
+		ck_assert_int_le(read(r, buf, sizeof buf), 0); /* nothing came */
+		close(r);
+	}
+	free(fifo), free(dir);
+}
+END_TEST
+
 START_TEST(write_all_to_a_pipe)
 {
 	int p[2];
@@ -710,6 +737,7 @@ static Suite *lock_suite(void)
 	tcase_add_test(tc, write_failures_leave_nothing);
 	tcase_add_test(tc, write_trunc_overwrites_in_place);
 	tcase_add_test(tc, write_trunc_to_a_device);
+	tcase_add_test(tc, write_trunc_fifo_never_hangs_nor_anothers);
 	tcase_add_test(tc, write_all_to_a_pipe);
 	suite_add_tcase(s, tc);
 	return s;

@@ -12,7 +12,7 @@
 #   - print no sanitizer report, and "out of memory" on stderr,
 #   - leave the configuration byte-identical to the original or to the
 #     version a normal run saves (never anything else),
-#   - leave nothing else in the directory: no .mail.ini.XXXXXX temporary
+#   - leave nothing else in the directory: no .mail.ini.mailset-XXXXXX temporary
 #     file, no mail.ini.lock.
 #
 # The sample: every N up to OOM_DENSE (default 16: start-up, the command

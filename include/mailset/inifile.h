@@ -23,6 +23,10 @@
  * than 199 bytes, line ending included, is split into two, which shifts the
  * line numbers of everything after it and misreads longer values. Such
  * lines are errors here. */
+/* The mark in the names of mailset's temporary files (".NAME.mailset-XXXXXX"
+ * while saving, "NAME.lock.mailset-XXXXXX" while taking the lock), so that
+ * inifile_clean_temps() never takes a file of the user's for one. */
+#define INI_TEMP_MARK "mailset-"
 #define INI_LINE_MAX 199
 /* The longest line mailset writes, without its line ending: room for CRLF. */
 #define INI_TEXT_MAX (INI_LINE_MAX - 2)
@@ -150,7 +154,7 @@ enum ini_status inifile_write_atomic(const char *path, const char *data,
 				     size_t len, struct ini_error *e);
 
 /* Remove what a save or a lock killed half-way left behind: the temporary
- * files ".NAME.XXXXXX" and "NAME.lock.XXXXXX" next to path. Call it only while holding the file's lock
+ * files ".NAME.mailset-XXXXXX" and "NAME.lock.mailset-XXXXXX" next to path. Call it only while holding the file's lock
  * (no save of another process can be running). Returns how many went. */
 int inifile_clean_temps(const char *path);
 

@@ -18,10 +18,10 @@
 char *recover_path(const char *config);
 
 /* Write the fields of s that differ from saved to rpath: to a new file
- * (rpath.XXXXXX, 0600) renamed over rpath, so nothing already at rpath
+ * (rpath.mailset-XXXXXX, 0600) renamed over rpath, so nothing already at rpath
  * (another user's file, a link) is written into, and a failed write
  * leaves rpath as it was (a whole file that cannot be renamed over rpath
- * stays as rpath.XXXXXX). Allocates nothing (it runs when memory is out).
+ * stays as rpath.mailset-XXXXXX). Allocates nothing (it runs when memory is out).
  * Returns 0, or -1 with errno. */
 int recover_write(const char *rpath, const struct settings *s, const struct settings *saved);
 

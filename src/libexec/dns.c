@@ -96,7 +96,10 @@ int main(void)
 	if (getenv("MAILSET_DNS_STATS") && !in_editor)
 		fprintf(stderr, "mailset: dns: %zu questions, %zu round trips\n", r.questions,
 			r.round_trips);
-	netrec_verdict(1, r.status, r.verdict);
+	char *verdict = transcript_safe(r.verdict ? r.verdict : "",
+					r.verdict ? strlen(r.verdict) : 0, SIZE_MAX);
+	netrec_verdict(1, r.status, verdict);
+	free(verdict);
 	dns_report_free(&r);
 	dns_opts_free(&o);
 	free(sel);

@@ -134,7 +134,12 @@ static void finish(const struct smtp_result *res, const char *verdict)
 {
 	if (res->status && res->phase != PH_DONE)
 		netrec_phase(1, smtp_phase_name(res->phase));
-	netrec_verdict(1, res->status, verdict ? verdict : "");
+	/* the verdict quotes the server and the settings (a user name, a
+	 * file name): shown safe wherever it goes (CLI, pane, saved report) */
+	char *safe = transcript_safe(verdict ? verdict : "", verdict ? strlen(verdict) : 0,
+				     SIZE_MAX);
+	netrec_verdict(1, res->status, safe);
+	free(safe);
 }
 
 int main(int argc, char **argv)

@@ -286,7 +286,7 @@ int term_put(WINDOW *w, int y, int x, const char *s, int maxw, attr_t a)
 		if (used + cw > maxw)
 			break;
 		wchar_t wc[2] = { (wchar_t)cp, 0 };
-		if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+		if (utf8_unsafe(cp)) /* seen, not obeyed (le_width: one cell) */
 			wc[0] = L'?';
 		waddwstr(w, wc);
 		used += cw;
