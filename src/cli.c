@@ -123,6 +123,23 @@ static void note(bool error, const char *key, int line, const char *fmt, ...)
 	js.nerrors += error;
 }
 
+/* printf to fp, each line made safe (a value, a comment or a server's
+ * words in it: controls and bidi characters escaped), its line breaks
+ * kept. */
+static void put_safe(FILE *fp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put_safe(FILE *fp, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *text = xvasprintf(fmt, ap);
+	va_end(ap);
+	char *safe = transcript_safe_lines(text);
+	fputs(safe, fp);
+	free(safe);
+	free(text);
+}
+
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static int usage_error(const char *fmt, ...)
@@ -697,8 +714,8 @@ static int finish_change(struct config *c, const struct settings *before, const 
 		free(b);
 		inifile_free(&nd);
 	}
-	if (dry_run)
-		fputs(diff, stdout);
+	if (dry_run) /* the file's lines, comments and all: shown safe */
+		put_safe(stdout, "%s", diff);
 	else
 		rc = conf_save(c, unchanged);
 	if (js.on) {
@@ -796,8 +813,8 @@ static void warn_after_change(struct config *c, const bool *changed)
 			seen = ps.v[j].field == ps.v[i].field && !strcmp(ps.v[j].msg, ps.v[i].msg);
 		if (seen)
 			continue;
-		fprintf(stderr, "mailset: %s: %s%s\n", settings_field_name(ps.v[i].field),
-			ps.v[i].sev == SEV_WARNING ? _("warning: ") : "", ps.v[i].msg);
+		put_safe(stderr, "mailset: %s: %s%s\n", settings_field_name(ps.v[i].field),
+			 ps.v[i].sev == SEV_WARNING ? _("warning: ") : "", ps.v[i].msg);
 		note(false, settings_field_name(ps.v[i].field), 0, "%s", ps.v[i].msg);
 	}
 	problems_free(&ps);
@@ -934,8 +951,8 @@ static int cmd_set(struct config *c, int argc, char **argv)
 			printf(_("%s: unchanged: %s already holds that value (not shown)\n"), c->path,
 			       settings_field_name(i));
 		else
-			printf(_("%s: unchanged: %s is already '%s'\n"), c->path,
-			       settings_field_name(i), settings_get(&c->s, i));
+			put_safe(stdout, _("%s: unchanged: %s is already '%s'\n"), c->path,
+				 settings_field_name(i), settings_get(&c->s, i));
 	}
 	warn_after_change(c, changed);
 	return EX_OK;

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -68,8 +69,39 @@ bool config_changed_on_disk(const struct config *c)
 	return !same;
 }
 
+/* A symbolic link at path that another user made to something that is
+ * not theirs (root's file, say): following it would write the settings,
+ * password and all, where they chose. The owner's name, or NULL. */
+static const char *foreign_link(const char *path, char *who, size_t n)
+{
+	struct stat l, t;
+	if (lstat(path, &l) < 0 || !S_ISLNK(l.st_mode) || l.st_uid == geteuid())
+		return NULL;
+	if (stat(path, &t) == 0 && t.st_uid == l.st_uid)
+		return NULL; /* their link to their own file */
+	struct passwd *pw = getpwuid(l.st_uid);
+	if (pw)
+		snprintf(who, n, "%s", pw->pw_name);
+	else
+		snprintf(who, n, "uid %u", (unsigned)l.st_uid);
+	return who;
+}
+
 enum ini_status config_load(struct config *c, bool may_be_missing, struct ini_error *e)
 {
+	char who[64];
+	if (foreign_link(c->path, who, sizeof who)) {
+		memset(&c->doc, 0, sizeof c->doc);
+		memset(&c->s, 0, sizeof c->s);
+		memset(e, 0, sizeof *e);
+		e->status = INI_IOERR;
+		e->err = EPERM;
+		snprintf(e->msg, sizeof e->msg,
+			 _("it is a symbolic link that %s made to a file that is not theirs: mailset "
+			   "does not follow it; give the file itself"),
+			 who);
+		return INI_IOERR;
+	}
 	enum ini_status rc = inifile_load(c->path, &c->doc, e, &c->st);
 	memset(&c->s, 0, sizeof c->s);
 	if (rc == INI_NOFILE && may_be_missing) {

@@ -887,9 +887,11 @@ enum ini_status inifile_write_atomic(const char *path, const char *data,
 		char to[4096];
 		ssize_t n = readlink(path, to, sizeof to - 1);
 		to[n > 0 ? n : 0] = '\0';
+		char *shown = transcript_safe(to, strlen(to), 200);
 		seterr(e, INI_IOERR, 0, ENOENT,
 		       _("it is a symbolic link to %s, which does not exist: create that file "
-			 "(or its directory), or remove the link"), to);
+			 "(or its directory), or remove the link"), shown);
+		free(shown);
 		free(real);
 		return INI_IOERR;
 	}

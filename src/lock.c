@@ -427,10 +427,15 @@ const char *lock_describe(const struct lock_owner *o)
 	struct tm tm;
 	if (o->since && localtime_r(&o->since, &tm))
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+	/* the lock file's words are anyone's bytes: shown safe */
+	char *user = transcript_safe(o->user, strlen(o->user), 63);
+	char *host = transcript_safe(o->host, strlen(o->host), 100);
 	if (o->pid > 0)
-		snprintf(buf, sizeof buf, _("%s (pid %ld on %s, since %s)"),
-			 *o->user ? o->user : "?", (long)o->pid, *o->host ? o->host : "?", when);
+		snprintf(buf, sizeof buf, _("%s (pid %ld on %s, since %s)"), *user ? user : "?",
+			 (long)o->pid, *host ? host : "?", when);
 	else /* a lock this process cannot read: its file's owner and time */
-		snprintf(buf, sizeof buf, _("%s (since %s)"), *o->user ? o->user : "?", when);
+		snprintf(buf, sizeof buf, _("%s (since %s)"), *user ? user : "?", when);
+	free(user);
+	free(host);
 	return buf;
 }

@@ -334,6 +334,22 @@ char *transcript_safe(const char *s, size_t n, size_t cap)
 	return sb_steal(&sb);
 }
 
+char *transcript_safe_lines(const char *text)
+{
+	struct strbuf sb = { 0 };
+	for (const char *p = text;;) {
+		size_t n = strcspn(p, "\n");
+		char *line = transcript_safe(p, n, SIZE_MAX);
+		sb_adds(&sb, line);
+		free(line);
+		if (!p[n])
+			break;
+		sb_addc(&sb, '\n');
+		p += n + 1;
+	}
+	return sb.buf ? sb_steal(&sb) : xstrdup("");
+}
+
 /* ------------------------------------------------------------- strbuf */
 
 static void sb_grow(struct strbuf *sb, size_t more)

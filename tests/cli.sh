@@ -1487,6 +1487,17 @@ LC_ALL=C grep -q $'[\e\a]' "$T_DIR/tty.out" && fail "get printed a control chara
 grep -qF "$rlo" "$T_DIR/tty.out" && fail "get printed U+202E raw to a terminal"
 grep -qF 'Shop^[[2J^[]0;pwned^G^M\u202Egnp.exe' "$T_DIR/tty.out" ||
 	fail "get on a terminal: $(od -c "$T_DIR/tty.out" | head -4 | tr '\n' '|')"
+# a comment and a value in set --dry-run's diff, a value in "unchanged"
+sed -i "/^port = /i ; note "$'\e]0;pwned\a'"$rlo" "$f"
+ms -c "$f" set smtp.port=2600 --dry-run
+LC_ALL=C grep -q $'[\e\a]' "$T_DIR/out" && fail "set --dry-run printed a control character raw: $(od -c "$T_DIR/out" | grep -m1 033)"
+grep -qF "$rlo" "$T_DIR/out" && fail "set --dry-run printed U+202E raw"
+grep -qF '^[]0;pwned^G\u202E' "$T_DIR/out" || fail "set --dry-run does not show the comment escaped"
+ms -c "$f" set "smtp.username=a${rlo}b@example.jp"
+ms -c "$f" set "smtp.username=a${rlo}b@example.jp"
+expect_rc 0
+grep -qF "$rlo" "$T_DIR/out" && fail "set's 'unchanged' printed U+202E raw"
+expect_out_has 'a\u202Eb@example.jp'
 end; fi
 
 

@@ -405,6 +405,16 @@ for d in evil raw; do
 	end; fi
 done
 
+# The configuration's own words in the report (a DKIM selector, the
+# domain): shown safe too, in the report and the verdict.
+if begin config_words_escaped_in_report; then
+conf "$T_DIR/mail.ini" ok.$Z 127.0.0.1 "\n[dns]\ndkim_selectors = sel, s1\033]0;pwned\007x\n"
+ms -c "$T_DIR/mail.ini" dns --server "$SRV"
+no_raw_controls "$T_DIR/out" "the report"
+grep -qF 'DKIM s1^[]0;pwned^Gx' "$T_DIR/out" || fail "the selector is not shown escaped: $(grep -a DKIM "$T_DIR/out" | head -3)"
+LC_ALL=C grep -q $'[\e\a]' "$T_DIR/err" && fail "stderr has a control character raw"
+end; fi
+
 if begin no_spf_dkim_ok; then
 dns nospf.$Z -- --selector sel
 expect_rc 0

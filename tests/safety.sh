@@ -1181,6 +1181,40 @@ t_second_user() {
 	ms -c "$f" test-send --save "$d/theirs.txt"
 	expect_err_has "belongs to another user"
 	[ "$(cat "$d/theirs.txt")" = theirs ] || fail "their file at --save was written"
+	# ... and at their FIFO, read or not: refused, never a hang
+	as_user "$E" mkfifo -m 666 "$d/pipe.txt"
+	as_user "$E" sh -c 'exec 3<>"$1"; sleep 8' sh "$d/pipe.txt" &
+	local reader=$!
+	sleep 0.3
+	timeout 20 "$MAILSET" -c "$f" test-send --save "$d/pipe.txt" >/dev/null 2>"$T_DIR/err"
+	[ $? = 124 ] && fail "test-send --save at their FIFO hangs"
+	expect_err_has "belongs to another user"
+	kill "$reader" 2>/dev/null; wait "$reader" 2>/dev/null
+
+	# 5. their link at the configuration's name, to a file of root's:
+	# not followed, nothing written there
+	cp "$T_DIR/before" "$T_DIR/roots.ini"; chmod 600 "$T_DIR/roots.ini"
+	as_user "$E" ln -s "$T_DIR/roots.ini" "$d/link.ini"
+	ms -c "$d/link.ini" set smtp.port=2600
+	[ "$RC" != 0 ] || fail "set through their link exited 0"
+	expect_err_has "symbolic link that $E made to a file that is not theirs"
+	expect_same "$T_DIR/before" "$T_DIR/roots.ini" "root's file behind their link"
+
+	# 6. their live lock whose words hold escape sequences: 75, named,
+	# nothing raw
+	cp "$f" "$T_DIR/before6"
+	printf 'pid=1\nhost=h\033]0;pwned\007\nuser=u\033[2J\nsince=1\nlock=flock\n' |
+		as_user "$E" sh -c 'cat >"$1"; chmod 644 "$1"' sh "$f.lock"
+	as_user "$E" flock "$f.lock" sleep 8 &
+	local holder=$!
+	sleep 0.3
+	ms -c "$f" set smtp.port=2600
+	expect_rc 75
+	expect_err_has 'u^[[2J (pid 1 on h^[]0;pwned^G'
+	LC_ALL=C grep -q $'[\e\a]' "$T_DIR/err" && fail "the lock's words reached the terminal raw"
+	kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+	rm -f "$f.lock"
+	expect_same "$T_DIR/before6" "$f" "the config after set was refused"
 }
 
 t_changed_overwrite() {

@@ -103,6 +103,9 @@ bool utf8_unsafe(uint32_t cp);
  * line separators and bidi controls as \uNNNN), invalid UTF-8 as \xNN, at
  * most cap characters (then "…"; SIZE_MAX: all). A new string. */
 char *transcript_safe(const char *s, size_t n, size_t cap);
+/* transcript_safe() for each line of text, its line breaks kept (a dialog,
+ * a diff). A new string. */
+char *transcript_safe_lines(const char *text);
 /* Decode one UTF-8 character at s (n bytes available). Returns its length in
  * bytes and stores the code point in *cp, or returns 0 for an invalid or
  * truncated sequence (overlong forms and surrogates are invalid). */

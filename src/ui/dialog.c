@@ -114,24 +114,6 @@ void dialog_close(struct editor *ed)
 	ed->dlg = NULL;
 }
 
-/* text with each line made safe (values from a file or a server in it:
- * controls and bidi characters escaped); its line breaks kept. */
-static char *safe_lines(const char *text)
-{
-	struct strbuf sb = { 0 };
-	for (const char *p = text;;) {
-		size_t n = strcspn(p, "\n");
-		char *line = transcript_safe(p, n, SIZE_MAX);
-		sb_adds(&sb, line);
-		free(line);
-		if (!p[n])
-			break;
-		sb_addc(&sb, '\n');
-		p += n + 1;
-	}
-	return sb.buf ? sb_steal(&sb) : xstrdup("");
-}
-
 void dialog_open(struct editor *ed, const struct dialog_ops *ops, const char *title,
 		 const char *text, void *state)
 {
@@ -139,7 +121,7 @@ void dialog_open(struct editor *ed, const struct dialog_ops *ops, const char *ti
 	struct dialog *d = xcalloc(1, sizeof *d);
 	d->ops = ops;
 	d->title = xstrdup(title ? title : "");
-	d->text = text ? safe_lines(text) : NULL;
+	d->text = text ? transcript_safe_lines(text) : NULL; /* values in it */
 	d->state = state;
 	d->button = ops->button;
 	ed->dlg = d;
