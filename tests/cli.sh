@@ -467,9 +467,9 @@ bad=$(grep -E '^[0-9]+ +write\([0-9]+<' "$log" | grep -vE '^[0-9]+ +write\((1|2)
 # the control: a real change is seen doing all of it
 strace_set "$T_DIR/real.log" 'basic.system_sender_name=Other Shop'
 expect_rc 0
-grep -qE "rename\(\"[^\"]*/\.mail\.ini\.[A-Za-z0-9]{6}\", \"[^\"]*/mail\.ini\"\)" "$T_DIR/real.log" ||
+grep -qE "rename\(\"[^\"]*/\.mail\.ini\.mailset-[A-Za-z0-9]{6}\", \"[^\"]*/mail\.ini\"\)" "$T_DIR/real.log" ||
 	fail "the trace of a real set shows no rename into place"
-grep -E 'fsync\(' "$T_DIR/real.log" | grep -qE '<[^>]*/\.mail\.ini\.[A-Za-z0-9]{6}>' ||
+grep -E 'fsync\(' "$T_DIR/real.log" | grep -qE '<[^>]*/\.mail\.ini\.mailset-[A-Za-z0-9]{6}>' ||
 	fail "the trace of a real set shows no fsync of the new file"
 grep -qE "link\(\"[^\"]*mail\.ini\.lock\.[^\"]*\", \"[^\"]*mail\.ini\.lock\"" "$T_DIR/real.log" ||
 	fail "the trace of a real set shows no lock taken"

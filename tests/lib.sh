@@ -84,6 +84,9 @@ T_DIR=
 RC=
 MS_STDIN=/dev/null
 
+# note TEXT...: a figure for the log ("# TEXT"), never a verdict.
+note() { echo "# $*"; }
+
 # want NAME...: true when ONLY is unset or matches one of the NAMEs.
 want() {
 	[ -z "${ONLY:-}" ] && return 0

@@ -89,7 +89,10 @@ fresh() {
 # temporary file, no lock). Globs, not ls: this runs thousands of times.
 shopt -s dotglob nullglob
 only_config() {
-	local entries=("$1"/*)
+	local entries
+	shopt -s dotglob nullglob # .mail.ini.mailset-XXXXXX too
+	entries=("$1"/*)
+	shopt -u dotglob nullglob
 	[ "${#entries[@]}" -eq 1 ] && [ "${entries[0]}" = "$1/mail.ini" ]
 }
 

@@ -326,7 +326,6 @@ first30() { printf '%s' "$1" | perl -CSD -ne 'print substr($_, 0, 30)'; }
 now_ns() { date +%s%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'; }
 
-note() { echo "# $*"; }
 
 sender_label() { label 'システムメール差出人' 'Sender display name'; }
 
