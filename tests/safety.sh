@@ -1001,6 +1001,22 @@ t_editor_values_escaped() {
 	return 0
 }
 
+# A recovery file a hang-up could not put in place (FILE.recover another
+# user's, in a sticky directory) is kept under its temporary name: the
+# next editor says where.
+t_kept_recovery_told() {
+	local f=$T_DIR/mail.ini
+	fixture "$f"
+	printf 'mailset-recover 1\ntime=1\nbasic.contact_email=kept@example.jp\n' >"$f.recover.mailset-Ab12Cd"
+	chmod 600 "$f.recover.mailset-Ab12Cd"
+	ui_start en 100 24 -- -c "$f"
+	wait_for 'Unsaved edits of an earlier session are in' || return
+	on_screen 'recover.mailset-Ab12Cd' "the status line"
+	keys F10
+	wait_exit || return
+	[ -e "$f.recover.mailset-Ab12Cd" ] || fail "the kept edits were removed"
+}
+
 # Issue 15: F4 shows the password for five seconds only, and on a terminal
 # without an alternate screen (tmux's alternate-screen off, as GNU screen's
 # default) nothing of it is left on the screen or in the scrollback after
@@ -1833,6 +1849,7 @@ run_test changed_on_disk_save_elsewhere t_changed_elsewhere en
 run_test set_races_editor_save t_set_races_editor_save
 run_test reveal_for_seconds_gone_at_exit t_reveal_for_seconds
 run_test editor_values_escaped t_editor_values_escaped
+run_test kept_recovery_told t_kept_recovery_told
 if [ "$(id -u)" -ne 0 ] || ! command -v useradd >/dev/null 2>&1; then
 	want second_user_plants_files && skip second_user_plants_files "needs root and useradd"
 else

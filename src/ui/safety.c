@@ -5,12 +5,14 @@
 #include "mailset/ui/screens.h"
 
 #include <errno.h>
+#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "mailset/i18n.h"
+#include "mailset/inifile.h"
 #include "mailset/recover.h"
 #include "mailset/ui/dialog.h"
 #include "mailset/util.h"
@@ -177,6 +179,30 @@ static const struct dialog_ops recover_dialog = {
 	.scope = SC_RECOVER, .key = recover_key, .free = free_recovered,
 };
 
+/* Edits a hang-up kept under the temporary's name, because they could
+ * not replace FILE.recover (another user's, in a sticky directory): said,
+ * so that they are not lost unseen. */
+static void tell_kept(struct editor *ed)
+{
+	char *pattern = xasprintf("%s." INI_TEMP_MARK "??????", ed->safe.recpath);
+	glob_t g;
+	if (glob(pattern, GLOB_NOSORT, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			struct stat st;
+			if (lstat(g.gl_pathv[i], &st) == 0 && S_ISREG(st.st_mode) &&
+			    st.st_uid == geteuid()) {
+				editor_status(ed, ST_WARNING,
+					      _("Unsaved edits of an earlier session are in %s (they "
+						"could not replace %s): look at them there."),
+					      g.gl_pathv[i], ed->safe.recpath);
+				break;
+			}
+		}
+		globfree(&g);
+	}
+	free(pattern);
+}
+
 static void offer_recovery(struct editor *ed)
 {
 	time_t when;
@@ -188,6 +214,7 @@ static void offer_recovery(struct editor *ed)
 				      _("%s was not offered: this user did not make it (or others "
 					"can read it). Look at it, then remove it."),
 				      ed->safe.recpath);
+		tell_kept(ed);
 		free_recovered(r);
 		return;
 	}
