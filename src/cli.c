@@ -402,8 +402,6 @@ static void warn_mode(const struct config *c)
 		c->path, (unsigned)(c->st.st_mode & 07777), c->path);
 }
 
-/* Load c->path. For a command that may create it (CMD_MAY_CREATE), a
- * missing file is an empty one. */
 /* The file changed between this run's read and its lock: the command runs
  * once more, under the lock, on the file as it is now (run()). Meanwhile
  * what it printed to JSON is taken back, and the password it read kept. */
@@ -411,6 +409,8 @@ static bool replay_wanted, replaying;
 static char *kept_secret;
 static bool cli_locked; /* this run holds the file's lock (cli_lock) */
 
+/* Load c->path. For a command that may create it (CMD_MAY_CREATE), a
+ * missing file is an empty one. */
 static int conf_load(struct config *c)
 {
 	struct ini_error e;
@@ -1915,8 +1915,10 @@ static int run(int argc, char **argv, const struct cli_hooks *hooks, bool *edito
 		 * the lock (no other run of ours can change it meanwhile) */
 		if (replay_wanted && !cli_locked) {
 			int lrc = cli_lock(&c, &cli_locked);
-			if (lrc)
-				rc = lrc, replay_wanted = false;
+			if (lrc) {
+				rc = lrc;
+				replay_wanted = false;
+			}
 		}
 		if (replay_wanted) {
 			replay_wanted = false;
