@@ -269,6 +269,44 @@ t_edit_sender_name() {
 	expect_mode "$f" 600
 }
 
+# Home and End as tmux and GNU screen send them under TERM=xterm-256color
+# (\e[1~ and \e[4~, not the terminfo's \eOH/\eOF), and as xterm does: the
+# cursor goes to the field's start and end, nothing is typed.
+t_home_end_sequences() {
+	local f=$T_DIR/mail.ini label seq
+	label=$(msg 'システムメール差出人' 'Sender display name')
+	fixture "$f"
+	ui_start en 80 24 -- -c "$f"
+	wait_for "$KEYBAR_LAST" || return
+	keys Tab Tab
+	wait_for 'ecforceお客様窓口' || return
+	keys C-u
+	wait_row_lacks "$label" 'ecforceお客様窓口' || return
+	type_text 'abc'
+	wait_row_has "$label" 'abc' || return
+	for seq in '1b 5b 31 7e' '1b 4f 48' '1b 5b 37 7e'; do # Home: tmux/screen, xterm, rxvt
+		tm send-keys -t "$S" -H $seq
+		type_text 'X'
+		wait_row_has "$label" 'Xabc' || { fail "Home as $seq: $(screen_flat)"; return; }
+		keys BSpace
+		wait_row_has "$label" ' abc' || return
+		for end in '1b 5b 34 7e' '1b 4f 46' '1b 5b 38 7e'; do # End
+			tm send-keys -t "$S" -H $end
+			type_text 'Y'
+			wait_row_has "$label" 'abcY' || { fail "End as $end: $(screen_flat)"; return; }
+			keys BSpace
+			wait_row_lacks "$label" 'abcY' || return
+			tm send-keys -t "$S" -H $seq
+		done
+	done
+	not_on_screen '[1~' "the field (a sequence typed as text)"
+	not_on_screen '[4~' "the field (a sequence typed as text)"
+	keys F10
+	wait_for "$(msg '未保存の変更' 'Unsaved changes')" || return
+	keys d
+	wait_exit || return
+}
+
 # An invalid field elsewhere: F2 refuses and the cursor goes to it.
 t_save_refused_focus() {
 	LANG_UI=$1
@@ -1315,6 +1353,7 @@ done
 
 run_test edit_sender_name_ja t_edit_sender_name ja
 run_test edit_sender_name_en t_edit_sender_name en
+run_test home_end_sequences t_home_end_sequences
 run_test save_refused_focus_to_bad_field t_save_refused_focus en
 
 run_test preset_xserver_ja t_preset_xserver ja
