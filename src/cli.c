@@ -677,6 +677,36 @@ static char *masked_bytes(const struct ini_doc *doc, const char *mask, size_t *l
 	return xstrndup(doc->buf ? doc->buf : "", doc->len);
 }
 
+/* A diff of the file's lines, comments and all, shown safe, but still a
+ * diff patch(1) takes: its tabs and the CR of CRLF lines kept. */
+static void put_diff(const char *diff)
+{
+	for (const char *p = diff; *p;) {
+		size_t n = strcspn(p, "\n"), k = n;
+		bool cr = k && p[k - 1] == '\r';
+		k -= cr;
+		for (size_t i = 0; i < k;) {
+			size_t m = strcspn(p + i, "\t");
+			if (m > k - i)
+				m = k - i;
+			char *seg = transcript_safe(p + i, m, SIZE_MAX);
+			fputs(seg, stdout);
+			free(seg);
+			i += m;
+			if (i < k) {
+				putchar('\t');
+				i++;
+			}
+		}
+		if (cr)
+			putchar('\r');
+		if (!p[n])
+			break;
+		putchar('\n');
+		p += n + 1;
+	}
+}
+
 /* The end of set and preset: save c (with --dry-run: show the unified diff
  * of what a save would write, and write nothing). With --json the document
  * gets changed, dry_run, diff and the keys the command gave (given[]),
@@ -714,8 +744,8 @@ static int finish_change(struct config *c, const struct settings *before, const 
 		free(b);
 		inifile_free(&nd);
 	}
-	if (dry_run) /* the file's lines, comments and all: shown safe */
-		put_safe(stdout, "%s", diff);
+	if (dry_run)
+		put_diff(diff);
 	else
 		rc = conf_save(c, unchanged);
 	if (js.on) {
@@ -1460,23 +1490,23 @@ static int cli_lock(struct config *c, bool *locked)
 		config_make_dir(c);
 		st = lock_take(c->path, &o);
 	}
-	if (st == LOCK_STALE) {
-		fprintf(stderr, _("mailset: %s: removing the lock left by %s, which is no longer "
-				  "running\n"), c->path, lock_describe(&o));
-		st = lock_break(c->path, &o);
-	}
-	/* --wait: the editor's lock is looked at again every 100 ms */
-	for (long ticks = wait_seconds * 10; st == LOCK_HELD && ticks > 0; ticks--) {
+	/* A stale lock is broken (said once); a held one is looked at again
+	 * every 100 ms while --wait lasts, also after a break another run
+	 * won. */
+	int breaks = 0;
+	for (long ticks = wait_seconds * 10;; ticks--) {
+		if (st == LOCK_STALE && breaks < 5) {
+			if (!breaks++)
+				fprintf(stderr, _("mailset: %s: removing the lock left by %s, which is "
+						  "no longer running\n"), c->path, lock_describe(&o));
+			st = lock_break(c->path, &o);
+			continue;
+		}
+		if (st != LOCK_HELD || ticks <= 0)
+			break;
 		struct timespec ts = { 0, 100 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 		st = lock_take(c->path, &o);
-		if (st == LOCK_STALE)
-			break;
-	}
-	if (st == LOCK_STALE) {
-		fprintf(stderr, _("mailset: %s: removing the lock left by %s, which is no longer "
-				  "running\n"), c->path, lock_describe(&o));
-		st = lock_break(c->path, &o);
 	}
 	if (st == LOCK_HELD) {
 		fprintf(stderr, _("mailset: %s is being edited by %s; nothing was changed: try "

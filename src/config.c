@@ -69,22 +69,47 @@ bool config_changed_on_disk(const struct config *c)
 	return !same;
 }
 
-/* A symbolic link at path that another user made to something that is
- * not theirs (root's file, say): following it would write the settings,
- * password and all, where they chose. The owner's name, or NULL. */
+/* A symbolic link on the way to path (the file itself, or a directory)
+ * that another user (not root) made to something that is not theirs (root's
+ * file, say): following it would write the settings, password and all,
+ * where they chose. The link's owner's name in who, or NULL. */
 static const char *foreign_link(const char *path, char *who, size_t n)
 {
-	struct stat l, t;
-	if (lstat(path, &l) < 0 || !S_ISLNK(l.st_mode) || l.st_uid == geteuid())
-		return NULL;
-	if (stat(path, &t) == 0 && t.st_uid == l.st_uid)
-		return NULL; /* their link to their own file */
-	struct passwd *pw = getpwuid(l.st_uid);
-	if (pw)
-		snprintf(who, n, "%s", pw->pw_name);
-	else
-		snprintf(who, n, "uid %u", (unsigned)l.st_uid);
-	return who;
+	char *p = xstrdup(path);
+	const char *found = NULL;
+	for (char *end = p + 1;; end++) {
+		if (*end != '/' && *end)
+			continue;
+		char keep = *end;
+		*end = '\0';
+		struct stat l, t;
+		if (lstat(p, &l) == 0 && S_ISLNK(l.st_mode) && l.st_uid != geteuid() &&
+		    l.st_uid != 0 && (stat(p, &t) < 0 || t.st_uid != l.st_uid)) {
+			struct passwd *pw = getpwuid(l.st_uid);
+			if (pw)
+				snprintf(who, n, "%s", pw->pw_name);
+			else
+				snprintf(who, n, "uid %u", (unsigned)l.st_uid);
+			found = who;
+		}
+		*end = keep;
+		if (found || !keep)
+			break;
+	}
+	free(p);
+	return found;
+}
+
+static int foreign_error(const char *who, struct ini_error *e)
+{
+	memset(e, 0, sizeof *e);
+	e->status = INI_IOERR;
+	e->err = EPERM;
+	snprintf(e->msg, sizeof e->msg,
+		 _("it is a symbolic link that %s made to a file that is not theirs: mailset "
+		   "does not follow it; give the file itself"),
+		 who);
+	return INI_IOERR;
 }
 
 enum ini_status config_load(struct config *c, bool may_be_missing, struct ini_error *e)
@@ -93,14 +118,7 @@ enum ini_status config_load(struct config *c, bool may_be_missing, struct ini_er
 	if (foreign_link(c->path, who, sizeof who)) {
 		memset(&c->doc, 0, sizeof c->doc);
 		memset(&c->s, 0, sizeof c->s);
-		memset(e, 0, sizeof *e);
-		e->status = INI_IOERR;
-		e->err = EPERM;
-		snprintf(e->msg, sizeof e->msg,
-			 _("it is a symbolic link that %s made to a file that is not theirs: mailset "
-			   "does not follow it; give the file itself"),
-			 who);
-		return INI_IOERR;
+		return foreign_error(who, e);
 	}
 	enum ini_status rc = inifile_load(c->path, &c->doc, e, &c->st);
 	memset(&c->s, 0, sizeof c->s);
@@ -176,6 +194,12 @@ int config_save(struct config *c, bool force, struct ini_error *e)
 		return -1;
 	if (!c->exists && c->is_default)
 		make_parent(c->path);
+	char who[64];
+	if (foreign_link(c->path, who, sizeof who)) { /* a link made since the load */
+		inifile_free(&nd);
+		foreign_error(who, e);
+		return -1;
+	}
 	const struct ini_doc *w = r == 1 ? &c->doc : &nd;
 	const char *data = w->buf ? w->buf : "";
 	if (inifile_write_atomic(c->path, data, w->len, e) != INI_OK) {

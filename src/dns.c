@@ -48,14 +48,18 @@ static const char *dns_error(enum dnsr_status st)
 	}
 }
 
-/* s (taken; NULL: "") made safe to show, as a new string */
+/* s (NULL: "") made safe to show, as a new string */
 #define DNS_TEXT_MAX 8192 /* characters of one text shown */
 
+static char *show(const char *s)
+{
+	return s ? transcript_safe(s, strlen(s), DNS_TEXT_MAX) : xstrdup("");
+}
+
+/* the same, s given over */
 static char *safe_text(char *s)
 {
-	if (!s)
-		return xstrdup("");
-	char *t = transcript_safe(s, strlen(s), DNS_TEXT_MAX);
+	char *t = show(s);
 	free(s);
 	return t;
 }
@@ -1042,8 +1046,13 @@ static void emit(struct strbuf *sb, const struct dns_item *it, dns_line_fn fn, v
 
 void dns_report_lines(const struct dns_report *r, dns_line_fn fn, void *ctx)
 {
+	/* the configuration's words (domain, server, selectors, host): made
+	 * safe before they are laid out, so columns and lines hold */
+	char *domain = show(r->domain), *server = show(r->server);
 	struct strbuf sb = { 0 };
-	sb_addf(&sb, _("DNS check of %s (asked: %s)\n\n"), r->domain, r->server);
+	sb_addf(&sb, _("DNS check of %s (asked: %s)\n\n"), domain, server);
+	free(domain);
+	free(server);
 	emit(&sb, NULL, fn, ctx);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct dns_item *it = &r->items[i];
@@ -1052,7 +1061,9 @@ void dns_report_lines(const struct dns_report *r, dns_line_fn fn, void *ctx)
 		char *shown = dlen > 90 ? xasprintf("%.*s\xE2\x80\xA6",
 						     (int)utf8_prefix(it->detail, dlen, 80), it->detail)
 			: xstrdup(it->detail);
-		pad(&sb, it->what, 15);
+		char *what = show(it->what);
+		pad(&sb, what, 15);
+		free(what);
 		pad(&sb, verdict_word(it->v), 13);
 		sb_addf(&sb, "%s\n", *shown ? shown : it->reason);
 		free(shown);
@@ -1062,14 +1073,19 @@ void dns_report_lines(const struct dns_report *r, dns_line_fn fn, void *ctx)
 			sb_addf(&sb, "%28s%s %s\n", "", _("add:"), it->suggest);
 		emit(&sb, it, fn, ctx);
 	}
-	if (r->provider)
+	if (r->provider) {
+		char *why = show(r->provider_why);
 		sb_addf(&sb, _("\nProvider: this looks like %s (from %s).\n"),
-			preset_name(r->provider), r->provider_why);
+			preset_name(r->provider), why);
+		free(why);
+	}
 	if (r->provider && r->offer_preset)
 		sb_addf(&sb, _("The SMTP settings are empty: the preset %s fills them in ('mailset "
 			       "preset %s', or F3 in the editor).\n"),
 			preset_name(r->provider), r->provider->id);
-	sb_addf(&sb, "\n%s\n", r->verdict ? r->verdict : "");
+	char *verdict = show(r->verdict);
+	sb_addf(&sb, "\n%s\n", verdict);
+	free(verdict);
 	emit(&sb, NULL, fn, ctx);
 }
 

@@ -209,10 +209,13 @@ static bool alive(int fd, const struct lock_owner *o)
 	if (o->flock) {
 		if (fd < 0) /* this process holds it now */
 			return false;
-		if (flock(fd, LOCK_SH | LOCK_NB) < 0)
-			return errno == EWOULDBLOCK || errno == EINTR;
-		flock(fd, LOCK_UN);
-		return false;
+		if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+			flock(fd, LOCK_UN);
+			return false;
+		}
+		if (errno == EWOULDBLOCK || errno == EINTR)
+			return true;
+		/* no flock() here (ENOLCK...): by its pid after all */
 	}
 	return kill(o->pid, 0) == 0 || errno != ESRCH;
 }
@@ -242,10 +245,12 @@ static enum lock_status judge(const char *path, struct lock_owner *owner)
 		return LOCK_HELD;
 	}
 	struct stat st, now;
-	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		/* a directory, a FIFO...: no lock of ours, and none to break */
+		int err = errno;
+		bool got = err == 0 || !S_ISREG(st.st_mode);
 		close(fd);
-		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		errno = !got ? err : S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
 		return LOCK_ERROR;
 	}
 	read_owner_fd(fd, owner);
@@ -383,12 +388,19 @@ enum lock_status lock_break(const char *config, struct lock_owner *owner)
 	for (int tries = 0; fd >= 0 && (got = flock(fd, LOCK_EX | LOCK_NB)) < 0 &&
 			    errno == EWOULDBLOCK && tries < 20; tries++)
 		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
-	if (fd >= 0 && got < 0 && errno != EWOULDBLOCK)
-		err = errno;
-	if (got == 0) {
+	if (fd >= 0 && got < 0 && errno == EWOULDBLOCK) {
+		/* somebody holds it after all: live, not to be broken */
+		read_owner_fd(fd, owner);
+		close(fd);
+		free(path);
+		return LOCK_HELD;
+	}
+	/* no flock() on this file system (ENOLCK...): judged by its pid */
+	bool noflock = fd >= 0 && got < 0;
+	if (got == 0 || noflock) {
 		read_owner_fd(fd, &now);
 		bool stale = now.pid == owner->pid && !strcmp(now.host, owner->host) &&
-			     !alive(-1, &now);
+			     !alive(noflock ? fd : -1, &now);
 		if (stale && fstat(fd, &fst) == 0 && lstat(path, &pst) == 0 &&
 		    fst.st_dev == pst.st_dev && fst.st_ino == pst.st_ino && unlink(path) < 0 &&
 		    errno != ENOENT)

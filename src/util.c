@@ -234,6 +234,10 @@ int util_write_new(const char *path, const void *data, size_t len, mode_t mode,
 		 * a FIFO nobody reads fails (ENXIO) rather than hangs. */
 		fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		int err = fd >= 0 ? take_existing(fd, mode) : 0;
+		struct stat lst;
+		if (fd < 0 && errno == ENXIO && lstat(path, &lst) == 0)
+			/* not opened: another's FIFO, or a socket, says so first */
+			err = lst.st_uid != geteuid() ? EPERM : S_ISSOCK(lst.st_mode) ? EINVAL : ENXIO;
 		if (err) {
 			close(fd);
 			errno = err;

@@ -1009,9 +1009,8 @@ t_kept_recovery_told() {
 	fixture "$f"
 	printf 'mailset-recover 1\ntime=1\nbasic.contact_email=kept@example.jp\n' >"$f.recover.mailset-Ab12Cd"
 	chmod 600 "$f.recover.mailset-Ab12Cd"
-	ui_start en 100 24 -- -c "$f"
-	wait_for 'Unsaved edits of an earlier session are in' || return
-	on_screen 'recover.mailset-Ab12Cd' "the status line"
+	ui_start en 200 24 -- -c "$f"
+	wait_for 'recover.mailset-Ab12Cd: unsaved edits of an earlier session' || return
 	keys F10
 	wait_exit || return
 	[ -e "$f.recover.mailset-Ab12Cd" ] || fail "the kept edits were removed"

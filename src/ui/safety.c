@@ -4,8 +4,9 @@
  * of a file changed behind the editor's back. */
 #include "mailset/ui/screens.h"
 
+#include <dirent.h>
 #include <errno.h>
-#include <glob.h>
+#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -63,6 +64,8 @@ static void break_lock(struct editor *ed)
 		ed->safe.read_only = false;
 		inifile_clean_temps(ed->cfg.path);
 		offer_recovery(ed);
+	} else if (st == LOCK_HELD) { /* someone took it meanwhile */
+		read_only(ed);
 	} else {
 		ed->safe.read_only = true;
 		editor_status(ed, ST_ERROR, _("The lock could not be removed: %s is open read-only."),
@@ -180,27 +183,31 @@ static const struct dialog_ops recover_dialog = {
 };
 
 /* Edits a hang-up kept under the temporary's name, because they could
- * not replace FILE.recover (another user's, in a sticky directory): said,
- * so that they are not lost unseen. */
-static void tell_kept(struct editor *ed)
+ * not replace FILE.recover (another user's, in a sticky directory): the
+ * first of them, a new string, or NULL. */
+static char *find_kept(const char *recpath)
 {
-	char *pattern = xasprintf("%s." INI_TEMP_MARK "??????", ed->safe.recpath);
-	glob_t g;
-	if (glob(pattern, GLOB_NOSORT, NULL, &g) == 0) {
-		for (size_t i = 0; i < g.gl_pathc; i++) {
-			struct stat st;
-			if (lstat(g.gl_pathv[i], &st) == 0 && S_ISREG(st.st_mode) &&
-			    st.st_uid == geteuid()) {
-				editor_status(ed, ST_WARNING,
-					      _("Unsaved edits of an earlier session are in %s (they "
-						"could not replace %s): look at them there."),
-					      g.gl_pathv[i], ed->safe.recpath);
-				break;
-			}
-		}
-		globfree(&g);
+	char *dcopy = xstrdup(recpath), *bcopy = xstrdup(recpath);
+	const char *dir = dirname(dcopy), *base = basename(bcopy);
+	char *prefix = xasprintf("%s." INI_TEMP_MARK, base), *found = NULL;
+	size_t plen = strlen(prefix);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && !found && (de = readdir(d)) != NULL) {
+		struct stat st;
+		char *p = xasprintf("%s/%s", dir, de->d_name);
+		if (!strncmp(de->d_name, prefix, plen) && strlen(de->d_name + plen) == 6 &&
+		    lstat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid())
+			found = p;
+		else
+			free(p);
 	}
-	free(pattern);
+	if (d)
+		closedir(d);
+	free(prefix);
+	free(dcopy);
+	free(bcopy);
+	return found;
 }
 
 static void offer_recovery(struct editor *ed)
@@ -209,12 +216,19 @@ static void offer_recovery(struct editor *ed)
 	struct recovered *r = xcalloc(1, sizeof *r);
 	int got = recover_read(ed->safe.recpath, &r->s, &when, &r->password);
 	if (got <= 0) {
-		if (got < 0 && errno == EPERM)
+		bool foreign = got < 0 && errno == EPERM;
+		char *kept = find_kept(ed->safe.recpath);
+		if (kept) /* the edits first: they are what must not be lost */
+			editor_status(ed, ST_WARNING,
+				      _("%s: unsaved edits of an earlier session, kept there (they "
+					"could not replace the recovery file): look at them."),
+				      kept);
+		else if (foreign)
 			editor_status(ed, ST_WARNING,
 				      _("%s was not offered: this user did not make it (or others "
 					"can read it). Look at it, then remove it."),
 				      ed->safe.recpath);
-		tell_kept(ed);
+		free(kept);
 		free_recovered(r);
 		return;
 	}
