@@ -1493,17 +1493,21 @@ static int cli_lock(struct config *c, bool *locked)
 	/* A stale lock is broken (said once); a held one is looked at again
 	 * every 100 ms while --wait lasts, also after a break another run
 	 * won. */
-	int breaks = 0;
+	int breaks = 0; /* a few per 100 ms: a lock made again and again waits */
+	bool said = false;
 	for (long ticks = wait_seconds * 10;; ticks--) {
 		if (st == LOCK_STALE && breaks < 5) {
-			if (!breaks++)
+			if (!said)
 				fprintf(stderr, _("mailset: %s: removing the lock left by %s, which is "
 						  "no longer running\n"), c->path, lock_describe(&o));
+			said = true;
+			breaks++;
 			st = lock_break(c->path, &o);
 			continue;
 		}
-		if (st != LOCK_HELD || ticks <= 0)
+		if ((st != LOCK_HELD && st != LOCK_STALE) || ticks <= 0)
 			break;
+		breaks = 0;
 		struct timespec ts = { 0, 100 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 		st = lock_take(c->path, &o);
@@ -1517,10 +1521,22 @@ static int cli_lock(struct config *c, bool *locked)
 		lock_said = true;
 		return lock_exit = EX_TEMPFAIL;
 	}
+	if (st == LOCK_STALE) {
+		/* broken, and there again at once, time after time: something
+		 * else keeps making it (a tool's flock(1) on it, say) */
+		char *lp = lock_path(c->path);
+		fprintf(stderr, _("mailset: %s: %s keeps being made again by something else; nothing "
+				  "was changed: try again later\n"), c->path, lp);
+		note(true, NULL, 0, "%s keeps being made again by something else; nothing was "
+		     "changed: try again later", lp);
+		free(lp);
+		lock_said = true;
+		return lock_exit = EX_TEMPFAIL;
+	}
 	if (st != LOCK_TAKEN) {
 		/* No lock, no write: never a save that another run could race
 		 * (a read-only directory, a lock that cannot be removed...). */
-		int err = st == LOCK_STALE ? EEXIST : errno;
+		int err = errno;
 		char *lp = lock_path(c->path);
 		fprintf(stderr, _("mailset: cannot lock %s (%s): %s; nothing was changed\n"),
 			c->path, lp, strerror(err));

@@ -1600,6 +1600,21 @@ grep -qx 'port = 2602' "$f" || fail "the set after the reader went did not save"
 [ "$(grep -c 'removing the lock' "$T_DIR/err")" -le 1 ] || fail "the break was said more than once: $(cat "$T_DIR/err")"
 wait "$reader"
 [ -e "$f.lock" ] && fail "the lock is left"
+# something that makes an empty FILE.lock again and again (flock(1) on
+# it): 0 or 75 ("keeps being made again"), never 73
+(while :; do flock -s "$f.lock" true; done) &
+maker=$!
+for i in 1 2 3 4 5; do
+	ms -c "$f" set "smtp.port=261$i"
+	case $RC in
+	0) grep -qx "port = 261$i" "$f" || fail "set $i exited 0 without its port in the file" ;;
+	75) grep -qE 'keeps being made again|is being edited by' "$T_DIR/err" ||
+		fail "set $i: 75 without why: $(cat "$T_DIR/err")" ;;
+	*) fail "set $i against a lock made again and again exited $RC: $(cat "$T_DIR/err")" ;;
+	esac
+done
+kill "$maker"; wait "$maker" 2>/dev/null
+rm -f "$f.lock"
 end; fi
 
 finish
