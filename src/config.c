@@ -72,12 +72,12 @@ bool config_changed_on_disk(const struct config *c)
 /* A symbolic link on the way to path (the file itself, or a directory)
  * that another user (not root) made to something that is not theirs (root's
  * file, say): following it would write the settings, password and all,
- * where they chose. The link's owner's name in who, or NULL. */
-static const char *foreign_link(const char *path, char *who, size_t n)
+ * where they chose. True, with e saying whose, for such a path. */
+static bool foreign_link(const char *path, struct ini_error *e)
 {
 	char *p = xstrdup(path);
-	const char *found = NULL;
-	for (char *end = p + 1;; end++) {
+	bool found = false;
+	for (char *end = p + 1; *p && !found; end++) {
 		if (*end != '/' && *end)
 			continue;
 		char keep = *end;
@@ -85,40 +85,35 @@ static const char *foreign_link(const char *path, char *who, size_t n)
 		struct stat l, t;
 		if (lstat(p, &l) == 0 && S_ISLNK(l.st_mode) && l.st_uid != geteuid() &&
 		    l.st_uid != 0 && (stat(p, &t) < 0 || t.st_uid != l.st_uid)) {
+			char who[64];
 			struct passwd *pw = getpwuid(l.st_uid);
 			if (pw)
-				snprintf(who, n, "%s", pw->pw_name);
+				snprintf(who, sizeof who, "%s", pw->pw_name);
 			else
-				snprintf(who, n, "uid %u", (unsigned)l.st_uid);
-			found = who;
+				snprintf(who, sizeof who, "uid %u", (unsigned)l.st_uid);
+			memset(e, 0, sizeof *e);
+			e->status = INI_IOERR;
+			e->err = EPERM;
+			snprintf(e->msg, sizeof e->msg,
+				 _("it is a symbolic link that %s made to a file that is not theirs: "
+				   "mailset does not follow it; give the file itself"),
+				 who);
+			found = true;
 		}
 		*end = keep;
-		if (found || !keep)
+		if (!keep)
 			break;
 	}
 	free(p);
 	return found;
 }
 
-static int foreign_error(const char *who, struct ini_error *e)
-{
-	memset(e, 0, sizeof *e);
-	e->status = INI_IOERR;
-	e->err = EPERM;
-	snprintf(e->msg, sizeof e->msg,
-		 _("it is a symbolic link that %s made to a file that is not theirs: mailset "
-		   "does not follow it; give the file itself"),
-		 who);
-	return INI_IOERR;
-}
-
 enum ini_status config_load(struct config *c, bool may_be_missing, struct ini_error *e)
 {
-	char who[64];
-	if (foreign_link(c->path, who, sizeof who)) {
+	if (foreign_link(c->path, e)) {
 		memset(&c->doc, 0, sizeof c->doc);
 		memset(&c->s, 0, sizeof c->s);
-		return foreign_error(who, e);
+		return INI_IOERR;
 	}
 	enum ini_status rc = inifile_load(c->path, &c->doc, e, &c->st);
 	memset(&c->s, 0, sizeof c->s);
@@ -194,10 +189,8 @@ int config_save(struct config *c, bool force, struct ini_error *e)
 		return -1;
 	if (!c->exists && c->is_default)
 		make_parent(c->path);
-	char who[64];
-	if (foreign_link(c->path, who, sizeof who)) { /* a link made since the load */
+	if (foreign_link(c->path, e)) { /* a link made since the load */
 		inifile_free(&nd);
-		foreign_error(who, e);
 		return -1;
 	}
 	const struct ini_doc *w = r == 1 ? &c->doc : &nd;

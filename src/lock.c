@@ -245,12 +245,12 @@ static enum lock_status judge(const char *path, struct lock_owner *owner)
 		return LOCK_HELD;
 	}
 	struct stat st, now;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	int fs = fstat(fd, &st);
+	if (fs < 0 || !S_ISREG(st.st_mode)) {
 		/* a directory, a FIFO...: no lock of ours, and none to break */
-		int err = errno;
-		bool got = err == 0 || !S_ISREG(st.st_mode);
+		int err = fs < 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
 		close(fd);
-		errno = !got ? err : S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		errno = err;
 		return LOCK_ERROR;
 	}
 	read_owner_fd(fd, owner);

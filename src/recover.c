@@ -125,7 +125,7 @@ int recover_write(const char *rpath, const struct settings *s, const struct sett
 	/* Renamed, or whole but not renamable (another user's FILE.recover in
 	 * a sticky directory): kept, under its own name if need be, rather
 	 * than the edits lost. */
-	if (rc == 0 || written) {
+	if (written) {
 		lock_tempfile_forget(tn);
 	} else if (tn < 0 || lock_tempfile_remove(tn) < 0) {
 		unlink(tmp);

@@ -32,20 +32,6 @@ static void on_oom(void)
 
 static void offer_recovery(struct editor *ed);
 
-/* "Label: value\n" (or "Label: was → now\n") for a dialog: values read
- * from a file, their controls and bidi characters escaped. */
-static void add_value(struct strbuf *sb, int field, const char *v, const char *now)
-{
-	char *a = transcript_safe(v, strlen(v), SIZE_MAX);
-	char *b = now ? transcript_safe(now, strlen(now), SIZE_MAX) : NULL;
-	if (b)
-		sb_addf(sb, "%s: %s \xE2\x86\x92 %s\n", settings_label(field), a, b);
-	else
-		sb_addf(sb, "%s: %s\n", settings_label(field), a);
-	free(a);
-	free(b);
-}
-
 /* ------------------------------------------------- the lock's dialogs */
 
 static void read_only(struct editor *ed)
@@ -194,10 +180,11 @@ static char *find_kept(const char *recpath)
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	while (d && !found && (de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, prefix, plen) || strlen(de->d_name + plen) != 6)
+			continue;
 		struct stat st;
 		char *p = xasprintf("%s/%s", dir, de->d_name);
-		if (!strncmp(de->d_name, prefix, plen) && strlen(de->d_name + plen) == 6 &&
-		    lstat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid())
+		if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid())
 			found = p;
 		else
 			free(p);
@@ -241,7 +228,7 @@ static void offer_recovery(struct editor *ed)
 	sb_adds(&sb, "\n\n");
 	for (int i = 0; i < F_COUNT; i++)
 		if (r->s.value[i])
-			add_value(&sb, i, r->s.value[i], NULL);
+			sb_addf(&sb, "%s: %s\n", settings_label(i), r->s.value[i]);
 	if (r->password)
 		sb_addf(&sb, "%s: %s\n", settings_label(F_PASSWORD),
 			_("changed, but not kept (type it again)"));
@@ -415,8 +402,9 @@ void safety_changed(struct editor *ed)
 			if (settings_fields[i].flags & FIELD_SECRET)
 				sb_addf(&sb, "%s: %s\n", settings_label(i), _("changed"));
 			else
-				add_value(&sb, i, ed->saved.value[i] ? ed->saved.value[i] : "-",
-					  now.value[i] ? now.value[i] : "-");
+				sb_addf(&sb, "%s: %s \xE2\x86\x92 %s\n", settings_label(i),
+					ed->saved.value[i] ? ed->saved.value[i] : "-",
+					now.value[i] ? now.value[i] : "-");
 		}
 		if (!n)
 			sb_adds(&sb, _("No setting changed; other lines (comments, other keys) did."));
